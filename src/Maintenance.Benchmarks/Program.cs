@@ -1,0 +1,10 @@
+// Each benchmark prints its figures; none asserts a time.
+var name = args.Length > 0 ? args[0] : "";
+var rest = args.Length > 0 ? args[1..] : [];
+switch (name)
+{
+    // "core" => ..., "data" => ... : each area adds its own line.
+    default:
+        Console.Error.WriteLine("usage: Maintenance.Benchmarks core|data [options]");
+        return 2;
+}

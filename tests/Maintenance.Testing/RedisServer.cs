@@ -104,7 +104,9 @@ public sealed class RedisServer : IAsyncDisposable
         }
         catch (RedisConnectionException e)
         {
-            return (null, $"Redis at {configuration} ({Variable}) does not answer: {e.Message}");
+            // The client's message goes on to advise abortConnect=false, which is no help here.
+            var firstSentence = e.Message.Split(". ", 2)[0];
+            return (null, $"Redis at {configuration} ({Variable}) does not answer: {firstSentence}");
         }
 
         var server = multiplexer.GetServer(multiplexer.GetEndPoints()[0]);

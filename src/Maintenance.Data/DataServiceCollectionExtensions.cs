@@ -1,0 +1,65 @@
+using Maintenance.Data.Postgres;
+using Maintenance.Data.Redis;
+using Maintenance.Data.Schema;
+using Maintenance.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using StackExchange.Redis;
+
+namespace Maintenance.Data;
+
+public static class DataServiceCollectionExtensions
+{
+    /// <summary>
+    /// The database (PostgreSQL when ConnectionStrings:Postgres is set, else SQLite at Storage:SqlitePath, default
+    /// <c>.maintenance/maintenance.db</c>), <see cref="MaintenanceDbContext"/>, <see cref="IMarketStore"/>, and the Redis
+    /// connection (ConnectionStrings:Redis, read when first used so a host can point it at its embedded server) with
+    /// <see cref="RedisStore"/>. Apply the schema with <see cref="DatabaseSchema.EnsureAsync(IServiceProvider, CancellationToken)"/>.
+    /// </summary>
+    public static IServiceCollection AddMaintenanceData(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+
+        var database = MaintenanceDatabase.FromConfiguration(configuration);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(database);
+        services.AddDbContext<MaintenanceDbContext>(options =>
+        {
+            if (database.Provider == DatabaseProvider.Postgres)
+            {
+                options.UseNpgsql(database.PostgresDataSource, n => n.MigrationsHistoryTable(DatabaseSchema.MigrationsHistoryTable));
+            }
+            else
+            {
+                options.UseSqlite(database.ConnectionString);
+            }
+        });
+
+        if (database.Provider == DatabaseProvider.Postgres)
+        {
+            services.AddSingleton(database.PostgresDataSource);
+            services.AddSingleton<IMarketStore, PostgresMarketStore>();
+        }
+        else
+        {
+            services.AddSingleton<IMarketStore, SqliteMarketStore>();
+        }
+
+        services.TryAddSingleton<IConnectionMultiplexer>(_ =>
+        {
+            var redis = configuration.GetConnectionString("Redis");
+            if (string.IsNullOrWhiteSpace(redis))
+            {
+                throw new InvalidOperationException(
+                    "ConnectionStrings:Redis is not set: name a Redis server, or let the host start its embedded one.");
+            }
+
+            return ConnectionMultiplexer.Connect(redis);
+        });
+        services.AddSingleton<RedisStore>();
+        return services;
+    }
+}

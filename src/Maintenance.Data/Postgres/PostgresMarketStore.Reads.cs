@@ -1,0 +1,244 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+using Maintenance.Core;
+using Npgsql;
+
+namespace Maintenance.Data.Postgres;
+
+public sealed partial class PostgresMarketStore
+{
+    public async IAsyncEnumerable<Ticker> ReadTickersAsync(bool activeOnly, [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var command = new NpgsqlCommand($"""
+            SELECT symbol, name, exchange, type, active, market_cap, float_shares, shares_outstanding,
+                   sector, industry, cik, first_seen, updated_at
+            FROM tickers {(activeOnly ? "WHERE active" : "")} ORDER BY symbol
+            """, connection);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            yield return new Ticker
+            {
+                Symbol = reader.GetString(0),
+                Name = reader.IsDBNull(1) ? null : reader.GetString(1),
+                Exchange = reader.IsDBNull(2) ? null : reader.GetString(2),
+                Type = reader.IsDBNull(3) ? null : reader.GetString(3),
+                Active = reader.GetBoolean(4),
+                MarketCap = reader.IsDBNull(5) ? null : reader.GetDouble(5),
+                FloatShares = reader.IsDBNull(6) ? null : reader.GetInt64(6),
+                SharesOutstanding = reader.IsDBNull(7) ? null : reader.GetInt64(7),
+                Sector = reader.IsDBNull(8) ? null : reader.GetString(8),
+                Industry = reader.IsDBNull(9) ? null : reader.GetString(9),
+                Cik = reader.IsDBNull(10) ? null : reader.GetString(10),
+                FirstSeen = reader.IsDBNull(11) ? null : reader.GetFieldValue<DateOnly>(11),
+                UpdatedAt = reader.GetFieldValue<DateTimeOffset>(12),
+            };
+        }
+    }
+
+    public async IAsyncEnumerable<DailyBar> ReadDailyBarsAsync(DateOnly day, [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var command = new NpgsqlCommand(
+            "SELECT symbol, trading_date, open, high, low, close, volume, vwap, trades FROM daily_bars WHERE trading_date = @day ORDER BY symbol",
+            connection);
+        command.Parameters.AddWithValue("day", day);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            yield return ReadDailyBar(reader);
+        }
+    }
+
+    public async IAsyncEnumerable<DailyBarHistory> ReadDailyBarHistoryAsync(DateOnly firstDay, DateOnly lastDay, [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        LoadChecks.Window(firstDay, lastDay);
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var command = new NpgsqlCommand("""
+            SELECT symbol, trading_date, open, high, low, close, volume, vwap, trades FROM daily_bars
+            WHERE trading_date BETWEEN @from AND @to ORDER BY symbol, trading_date
+            """, connection);
+        command.Parameters.AddWithValue("from", firstDay);
+        command.Parameters.AddWithValue("to", lastDay);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var bars = new List<DailyBar>();
+        while (await reader.ReadAsync(ct))
+        {
+            var bar = ReadDailyBar(reader);
+            if (bars.Count > 0 && !string.Equals(bars[0].Symbol, bar.Symbol, StringComparison.Ordinal))
+            {
+                yield return new DailyBarHistory(bars[0].Symbol, bars);
+                bars = [];
+            }
+
+            bars.Add(bar);
+        }
+
+        if (bars.Count > 0)
+        {
+            yield return new DailyBarHistory(bars[0].Symbol, bars);
+        }
+    }
+
+    public async IAsyncEnumerable<TickerVolumeSlots> ReadVolumeSlotsAsync(DateOnly day, [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        await foreach (var history in ReadVolumeSlotHistoryAsync([day], ct))
+        {
+            yield return history.Days[0];
+        }
+    }
+
+    /// <remarks>
+    /// One index range per day, merged by the server (a Merge Append over the primary key, which is ordered by
+    /// symbol within a day), so the rows arrive grouped by symbol without sorting millions of them.
+    /// </remarks>
+    public async IAsyncEnumerable<VolumeSlotHistory> ReadVolumeSlotHistoryAsync(IReadOnlyCollection<DateOnly> days, [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(days);
+        var ordered = days.Distinct().Order().ToArray();
+        if (ordered.Length == 0)
+        {
+            yield break;
+        }
+
+        var sql = new StringBuilder();
+        for (var i = 0; i < ordered.Length; i++)
+        {
+            sql.Append(i == 0 ? "" : " UNION ALL ")
+                .Append("(SELECT symbol, trading_date, slot, volume, accumulated_volume, trades FROM volume_slots WHERE trading_date = @d")
+                .Append(i).Append(')');
+        }
+
+        sql.Append(" ORDER BY symbol, trading_date, slot");
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var command = new NpgsqlCommand(sql.ToString(), connection);
+        for (var i = 0; i < ordered.Length; i++)
+        {
+            command.Parameters.AddWithValue("d" + i, ordered[i]);
+        }
+
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var grouping = new VolumeSlotGrouping();
+        while (await reader.ReadAsync(ct))
+        {
+            var finished = grouping.Add(
+                reader.GetString(0),
+                reader.GetFieldValue<DateOnly>(1),
+                new VolumeSlot(reader.GetInt16(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt32(5)));
+            if (finished is not null)
+            {
+                yield return finished;
+            }
+        }
+
+        if (grouping.Finish() is { } last)
+        {
+            yield return last;
+        }
+    }
+
+    public async IAsyncEnumerable<AtrValue> ReadAtrValuesAsync(DateOnly day, int period, string method, [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var command = new NpgsqlCommand("""
+            SELECT symbol, atr, atr_percent FROM atr_values
+            WHERE trading_date = @day AND period = @period AND method = @method ORDER BY symbol
+            """, connection);
+        command.Parameters.AddWithValue("day", day);
+        command.Parameters.AddWithValue("period", period);
+        command.Parameters.AddWithValue("method", method);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            yield return new AtrValue(reader.GetString(0), reader.GetDouble(1), reader.GetDouble(2));
+        }
+    }
+
+    public Task<IReadOnlyList<DateOnly>> DaysWithDailyBarsAsync(DateOnly firstDay, DateOnly lastDay, CancellationToken ct = default) =>
+        DaysWithRowsAsync("daily_bars", firstDay, lastDay, ct);
+
+    public Task<IReadOnlyList<DateOnly>> DaysWithVolumeSlotsAsync(DateOnly firstDay, DateOnly lastDay, CancellationToken ct = default) =>
+        DaysWithRowsAsync("volume_slots", firstDay, lastDay, ct);
+
+    public Task<IReadOnlyList<DayCount>> CountDailyBarsAsync(DateOnly firstDay, DateOnly lastDay, CancellationToken ct = default) =>
+        CountPerDayAsync("SELECT trading_date, count(*), count(*) FROM daily_bars", firstDay, lastDay, ct);
+
+    public Task<IReadOnlyList<DayCount>> CountVolumeSlotsAsync(DateOnly firstDay, DateOnly lastDay, CancellationToken ct = default) =>
+        CountPerDayAsync("SELECT trading_date, count(*), count(DISTINCT symbol) FROM volume_slots", firstDay, lastDay, ct);
+
+    public Task<IReadOnlySet<string>> SymbolsWithDailyBarsAsync(DateOnly day, CancellationToken ct = default) =>
+        SymbolsOfDayAsync("SELECT symbol FROM daily_bars WHERE trading_date = @day", day, ct);
+
+    public Task<IReadOnlySet<string>> SymbolsWithVolumeSlotsAsync(DateOnly day, CancellationToken ct = default) =>
+        SymbolsOfDayAsync("SELECT DISTINCT symbol FROM volume_slots WHERE trading_date = @day", day, ct);
+
+    /// <summary>A loose index scan: one index probe per present day instead of reading every row of the window.</summary>
+    private async Task<IReadOnlyList<DateOnly>> DaysWithRowsAsync(string table, DateOnly firstDay, DateOnly lastDay, CancellationToken ct)
+    {
+        LoadChecks.Window(firstDay, lastDay);
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var command = new NpgsqlCommand($"""
+            WITH RECURSIVE days(day) AS (
+                SELECT min(trading_date) FROM {table} WHERE trading_date BETWEEN @from AND @to
+                UNION ALL
+                SELECT (SELECT min(trading_date) FROM {table} WHERE trading_date > days.day AND trading_date <= @to)
+                FROM days WHERE days.day IS NOT NULL)
+            SELECT day FROM days WHERE day IS NOT NULL ORDER BY day
+            """, connection);
+        command.Parameters.AddWithValue("from", firstDay);
+        command.Parameters.AddWithValue("to", lastDay);
+        var result = new List<DateOnly>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            result.Add(reader.GetFieldValue<DateOnly>(0));
+        }
+
+        return result;
+    }
+
+    private async Task<IReadOnlyList<DayCount>> CountPerDayAsync(string select, DateOnly firstDay, DateOnly lastDay, CancellationToken ct)
+    {
+        LoadChecks.Window(firstDay, lastDay);
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var command = new NpgsqlCommand(
+            $"{select} WHERE trading_date BETWEEN @from AND @to GROUP BY trading_date ORDER BY trading_date", connection);
+        command.Parameters.AddWithValue("from", firstDay);
+        command.Parameters.AddWithValue("to", lastDay);
+        var result = new List<DayCount>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            result.Add(new DayCount(reader.GetFieldValue<DateOnly>(0), reader.GetInt64(1), (int)reader.GetInt64(2)));
+        }
+
+        return result;
+    }
+
+    private async Task<IReadOnlySet<string>> SymbolsOfDayAsync(string sql, DateOnly day, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var command = new NpgsqlCommand(sql, connection);
+        command.Parameters.AddWithValue("day", day);
+        var result = new HashSet<string>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            result.Add(reader.GetString(0));
+        }
+
+        return result;
+    }
+
+    private static DailyBar ReadDailyBar(NpgsqlDataReader reader) => new(
+        reader.GetString(0),
+        reader.GetFieldValue<DateOnly>(1),
+        reader.GetDouble(2),
+        reader.GetDouble(3),
+        reader.GetDouble(4),
+        reader.GetDouble(5),
+        reader.GetInt64(6),
+        reader.IsDBNull(7) ? null : reader.GetDouble(7),
+        reader.GetInt32(8));
+}

@@ -1,0 +1,334 @@
+using System.Diagnostics;
+using Maintenance.Core;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Maintenance.Data.Postgres;
+
+/// <summary>
+/// The market-data tables on PostgreSQL. A load is streamed by binary COPY into a temporary staging table without
+/// indexes, then merged by one INSERT ... ON CONFLICT DO UPDATE, all in one transaction; "replace" loads first delete
+/// the rows of their scope that the load no longer has.
+/// </summary>
+public sealed partial class PostgresMarketStore(NpgsqlDataSource dataSource, TimeProvider time, ILogger<PostgresMarketStore> logger) : IMarketStore
+{
+    // The replace-day anti-join hashes the whole load; a day of slots (~2M rows) fits in this, so it does not spill.
+    private const string LoadWorkMem = "SET LOCAL work_mem = '256MB'";
+
+    private const string DailyBarsStaging = """
+        CREATE TEMP TABLE daily_bars_load (
+            symbol text NOT NULL, trading_date date NOT NULL,
+            open double precision NOT NULL, high double precision NOT NULL, low double precision NOT NULL, close double precision NOT NULL,
+            volume bigint NOT NULL, vwap double precision, trades integer NOT NULL) ON COMMIT DROP
+        """;
+
+    private const string DailyBarsMerge = """
+        INSERT INTO daily_bars AS d (symbol, trading_date, open, high, low, close, volume, vwap, trades)
+        SELECT symbol, trading_date, open, high, low, close, volume, vwap, trades FROM daily_bars_load
+        ON CONFLICT (symbol, trading_date) DO UPDATE SET
+            open = EXCLUDED.open, high = EXCLUDED.high, low = EXCLUDED.low, close = EXCLUDED.close,
+            volume = EXCLUDED.volume, vwap = EXCLUDED.vwap, trades = EXCLUDED.trades
+        WHERE (d.open, d.high, d.low, d.close, d.volume, d.vwap, d.trades)
+            IS DISTINCT FROM (EXCLUDED.open, EXCLUDED.high, EXCLUDED.low, EXCLUDED.close, EXCLUDED.volume, EXCLUDED.vwap, EXCLUDED.trades)
+        """;
+
+    private const string VolumeSlotsStaging = """
+        CREATE TEMP TABLE volume_slots_load (
+            symbol text NOT NULL, slot smallint NOT NULL,
+            volume bigint NOT NULL, accumulated_volume bigint NOT NULL, trades integer NOT NULL) ON COMMIT DROP
+        """;
+
+    private const string VolumeSlotsMerge = """
+        INSERT INTO volume_slots AS v (trading_date, symbol, slot, volume, accumulated_volume, trades)
+        SELECT @day, symbol, slot, volume, accumulated_volume, trades FROM volume_slots_load
+        ON CONFLICT (trading_date, symbol, slot) DO UPDATE SET
+            volume = EXCLUDED.volume, accumulated_volume = EXCLUDED.accumulated_volume, trades = EXCLUDED.trades
+        WHERE (v.volume, v.accumulated_volume, v.trades) IS DISTINCT FROM (EXCLUDED.volume, EXCLUDED.accumulated_volume, EXCLUDED.trades)
+        """;
+
+    private const string AtrStaging = """
+        CREATE TEMP TABLE atr_values_load (symbol text NOT NULL, atr double precision NOT NULL, atr_percent double precision NOT NULL) ON COMMIT DROP
+        """;
+
+    private const string TickersStaging = """
+        CREATE TEMP TABLE tickers_load (
+            symbol text NOT NULL, name text, exchange text, type text, active boolean NOT NULL,
+            market_cap double precision, float_shares bigint, shares_outstanding bigint,
+            sector text, industry text, cik text, first_seen date) ON COMMIT DROP
+        """;
+
+    // A null field of the load keeps the stored value; the row changes (and updated_at moves) only when a value differs.
+    private const string TickersMerge = """
+        INSERT INTO tickers AS t (symbol, name, exchange, type, active, market_cap, float_shares, shares_outstanding,
+                                  sector, industry, cik, first_seen, updated_at)
+        SELECT symbol, name, exchange, type, active, market_cap, float_shares, shares_outstanding,
+               sector, industry, cik, COALESCE(first_seen, @today), @now FROM tickers_load
+        ON CONFLICT (symbol) DO UPDATE SET
+            name = COALESCE(EXCLUDED.name, t.name), exchange = COALESCE(EXCLUDED.exchange, t.exchange),
+            type = COALESCE(EXCLUDED.type, t.type), active = EXCLUDED.active,
+            market_cap = COALESCE(EXCLUDED.market_cap, t.market_cap), float_shares = COALESCE(EXCLUDED.float_shares, t.float_shares),
+            shares_outstanding = COALESCE(EXCLUDED.shares_outstanding, t.shares_outstanding),
+            sector = COALESCE(EXCLUDED.sector, t.sector), industry = COALESCE(EXCLUDED.industry, t.industry),
+            cik = COALESCE(EXCLUDED.cik, t.cik), first_seen = LEAST(t.first_seen, EXCLUDED.first_seen), updated_at = EXCLUDED.updated_at
+        WHERE (t.name, t.exchange, t.type, t.active, t.market_cap, t.float_shares, t.shares_outstanding, t.sector, t.industry, t.cik, t.first_seen)
+            IS DISTINCT FROM (COALESCE(EXCLUDED.name, t.name), COALESCE(EXCLUDED.exchange, t.exchange), COALESCE(EXCLUDED.type, t.type),
+                EXCLUDED.active, COALESCE(EXCLUDED.market_cap, t.market_cap), COALESCE(EXCLUDED.float_shares, t.float_shares),
+                COALESCE(EXCLUDED.shares_outstanding, t.shares_outstanding), COALESCE(EXCLUDED.sector, t.sector),
+                COALESCE(EXCLUDED.industry, t.industry), COALESCE(EXCLUDED.cik, t.cik), LEAST(t.first_seen, EXCLUDED.first_seen))
+        """;
+
+    public async Task<long> ReplaceDailyBarsAsync(DateOnly day, IAsyncEnumerable<DailyBar> bars, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(bars);
+        return await InLoadTransactionAsync("daily_bars", day, async connection =>
+        {
+            await ExecuteAsync(connection, DailyBarsStaging, ct);
+            var rows = await CopyDailyBarsAsync(connection, bars, day, ct);
+            await ExecuteAsync(connection, "ANALYZE daily_bars_load", ct);
+            await ExecuteAsync(connection, """
+                DELETE FROM daily_bars d WHERE d.trading_date = @day
+                AND NOT EXISTS (SELECT 1 FROM daily_bars_load s WHERE s.symbol = d.symbol)
+                """, ct, ("day", day));
+            await MergeAsync(connection, DailyBarsMerge, "daily_bars", $"day {day:yyyy-MM-dd}", ct);
+            return rows;
+        }, ct);
+    }
+
+    public async Task<long> UpsertDailyBarsAsync(IAsyncEnumerable<DailyBar> bars, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(bars);
+        return await InLoadTransactionAsync("daily_bars", day: null, async connection =>
+        {
+            await ExecuteAsync(connection, DailyBarsStaging, ct);
+            var rows = await CopyDailyBarsAsync(connection, bars, day: null, ct);
+            await MergeAsync(connection, DailyBarsMerge, "daily_bars", "an upsert", ct);
+            return rows;
+        }, ct);
+    }
+
+    public Task<long> ReplaceVolumeSlotsAsync(DateOnly day, IAsyncEnumerable<TickerVolumeSlots> tickers, CancellationToken ct = default) =>
+        ReplaceVolumeSlotsAsync(day, tickers, onlyTickersInLoad: false, ct);
+
+    public Task<long> ReplaceTickerVolumeSlotsAsync(DateOnly day, IAsyncEnumerable<TickerVolumeSlots> tickers, CancellationToken ct = default) =>
+        ReplaceVolumeSlotsAsync(day, tickers, onlyTickersInLoad: true, ct);
+
+    private async Task<long> ReplaceVolumeSlotsAsync(DateOnly day, IAsyncEnumerable<TickerVolumeSlots> tickers, bool onlyTickersInLoad, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(tickers);
+        var scope = onlyTickersInLoad ? "AND v.symbol IN (SELECT symbol FROM volume_slots_load)" : "";
+        return await InLoadTransactionAsync("volume_slots", day, async connection =>
+        {
+            await ExecuteAsync(connection, VolumeSlotsStaging, ct);
+            var rows = await CopyVolumeSlotsAsync(connection, tickers, day, ct);
+            await ExecuteAsync(connection, "ANALYZE volume_slots_load", ct);
+            await ExecuteAsync(connection, $"""
+                DELETE FROM volume_slots v WHERE v.trading_date = @day {scope}
+                AND NOT EXISTS (SELECT 1 FROM volume_slots_load s WHERE s.symbol = v.symbol AND s.slot = v.slot)
+                """, ct, ("day", day));
+            await MergeAsync(connection, VolumeSlotsMerge, "volume_slots", $"day {day:yyyy-MM-dd}", ct, ("day", day));
+            return rows;
+        }, ct);
+    }
+
+    public async Task<long> ReplaceAtrValuesAsync(DateOnly day, int period, string method, IAsyncEnumerable<AtrValue> values, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        LoadChecks.Period(period);
+        LoadChecks.Method(method);
+        return await InLoadTransactionAsync("atr_values", day, async connection =>
+        {
+            await ExecuteAsync(connection, AtrStaging, ct);
+            long rows = 0;
+            await using (var importer = await connection.BeginBinaryImportAsync("COPY atr_values_load (symbol, atr, atr_percent) FROM STDIN (FORMAT BINARY)", ct))
+            {
+                await foreach (var value in values.WithCancellation(ct))
+                {
+                    rows++;
+                    var symbol = LoadChecks.Symbol(value.Symbol, "atr_values", rows);
+                    await importer.StartRowAsync(ct);
+                    await importer.WriteAsync(symbol, NpgsqlDbType.Text, ct);
+                    await importer.WriteAsync(value.Atr, NpgsqlDbType.Double, ct);
+                    await importer.WriteAsync(value.AtrPercent, NpgsqlDbType.Double, ct);
+                }
+
+                await importer.CompleteAsync(ct);
+            }
+
+            var key = new (string, object)[] { ("day", day), ("period", period), ("method", method) };
+            await ExecuteAsync(connection, """
+                DELETE FROM atr_values a WHERE a.trading_date = @day AND a.period = @period AND a.method = @method
+                AND NOT EXISTS (SELECT 1 FROM atr_values_load s WHERE s.symbol = a.symbol)
+                """, ct, key);
+            await MergeAsync(connection, """
+                INSERT INTO atr_values AS a (trading_date, symbol, period, method, atr, atr_percent)
+                SELECT @day, symbol, @period, @method, atr, atr_percent FROM atr_values_load
+                ON CONFLICT (trading_date, symbol, period, method) DO UPDATE SET atr = EXCLUDED.atr, atr_percent = EXCLUDED.atr_percent
+                WHERE (a.atr, a.atr_percent) IS DISTINCT FROM (EXCLUDED.atr, EXCLUDED.atr_percent)
+                """, "atr_values", $"day {day:yyyy-MM-dd}", ct, key);
+            return rows;
+        }, ct);
+    }
+
+    public async Task<long> UpsertTickersAsync(IAsyncEnumerable<Ticker> tickers, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(tickers);
+        var now = time.GetUtcNow();
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, TradingCalendar.NewYork).DateTime);
+        return await InLoadTransactionAsync("tickers", day: null, async connection =>
+        {
+            await ExecuteAsync(connection, TickersStaging, ct);
+            long rows = 0;
+            await using (var importer = await connection.BeginBinaryImportAsync(
+                "COPY tickers_load (symbol, name, exchange, type, active, market_cap, float_shares, shares_outstanding, sector, industry, cik, first_seen) FROM STDIN (FORMAT BINARY)", ct))
+            {
+                await foreach (var ticker in tickers.WithCancellation(ct))
+                {
+                    rows++;
+                    ArgumentNullException.ThrowIfNull(ticker);
+                    await importer.StartRowAsync(ct);
+                    await importer.WriteAsync(LoadChecks.Symbol(ticker.Symbol, "tickers", rows), NpgsqlDbType.Text, ct);
+                    await WriteNullableAsync(importer, ticker.Name, NpgsqlDbType.Text, ct);
+                    await WriteNullableAsync(importer, ticker.Exchange, NpgsqlDbType.Text, ct);
+                    await WriteNullableAsync(importer, ticker.Type, NpgsqlDbType.Text, ct);
+                    await importer.WriteAsync(ticker.Active, NpgsqlDbType.Boolean, ct);
+                    await WriteNullableAsync(importer, ticker.MarketCap, NpgsqlDbType.Double, ct);
+                    await WriteNullableAsync(importer, ticker.FloatShares, NpgsqlDbType.Bigint, ct);
+                    await WriteNullableAsync(importer, ticker.SharesOutstanding, NpgsqlDbType.Bigint, ct);
+                    await WriteNullableAsync(importer, ticker.Sector, NpgsqlDbType.Text, ct);
+                    await WriteNullableAsync(importer, ticker.Industry, NpgsqlDbType.Text, ct);
+                    await WriteNullableAsync(importer, ticker.Cik, NpgsqlDbType.Text, ct);
+                    await WriteNullableAsync(importer, ticker.FirstSeen, NpgsqlDbType.Date, ct);
+                }
+
+                await importer.CompleteAsync(ct);
+            }
+
+            await MergeAsync(connection, TickersMerge, "tickers", "an upsert", ct, ("today", today), ("now", now));
+            return rows;
+        }, ct);
+    }
+
+    public async Task<int> MarkTickersInactiveAsync(IEnumerable<string> symbols, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(symbols);
+        var list = symbols.ToArray();
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var command = new NpgsqlCommand(
+            "UPDATE tickers SET active = false, updated_at = @now WHERE symbol = ANY(@symbols) AND active", connection);
+        command.Parameters.AddWithValue("now", time.GetUtcNow());
+        command.Parameters.AddWithValue("symbols", list);
+        return await command.ExecuteNonQueryAsync(ct);
+    }
+
+    private static async Task<long> CopyDailyBarsAsync(NpgsqlConnection connection, IAsyncEnumerable<DailyBar> bars, DateOnly? day, CancellationToken ct)
+    {
+        long rows = 0;
+        await using var importer = await connection.BeginBinaryImportAsync(
+            "COPY daily_bars_load (symbol, trading_date, open, high, low, close, volume, vwap, trades) FROM STDIN (FORMAT BINARY)", ct);
+        await foreach (var bar in bars.WithCancellation(ct))
+        {
+            rows++;
+            var symbol = LoadChecks.Symbol(bar.Symbol, "daily_bars", rows);
+            if (day is { } only)
+            {
+                LoadChecks.SameDay(only, bar.Date, symbol, "daily_bars");
+            }
+
+            await importer.StartRowAsync(ct);
+            await importer.WriteAsync(symbol, NpgsqlDbType.Text, ct);
+            await importer.WriteAsync(bar.Date, NpgsqlDbType.Date, ct);
+            await importer.WriteAsync(bar.Open, NpgsqlDbType.Double, ct);
+            await importer.WriteAsync(bar.High, NpgsqlDbType.Double, ct);
+            await importer.WriteAsync(bar.Low, NpgsqlDbType.Double, ct);
+            await importer.WriteAsync(bar.Close, NpgsqlDbType.Double, ct);
+            await importer.WriteAsync(bar.Volume, NpgsqlDbType.Bigint, ct);
+            await WriteNullableAsync(importer, bar.Vwap, NpgsqlDbType.Double, ct);
+            await importer.WriteAsync(bar.Trades, NpgsqlDbType.Integer, ct);
+        }
+
+        await importer.CompleteAsync(ct);
+        return rows;
+    }
+
+    private static async Task<long> CopyVolumeSlotsAsync(NpgsqlConnection connection, IAsyncEnumerable<TickerVolumeSlots> tickers, DateOnly day, CancellationToken ct)
+    {
+        long rows = 0;
+        long tickerCount = 0;
+        await using var importer = await connection.BeginBinaryImportAsync(
+            "COPY volume_slots_load (symbol, slot, volume, accumulated_volume, trades) FROM STDIN (FORMAT BINARY)", ct);
+        await foreach (var ticker in tickers.WithCancellation(ct))
+        {
+            tickerCount++;
+            ArgumentNullException.ThrowIfNull(ticker);
+            var symbol = LoadChecks.Symbol(ticker.Symbol, "volume_slots", tickerCount);
+            LoadChecks.SameDay(day, ticker.Date, symbol, "volume_slots");
+            foreach (var slot in ticker.Slots)
+            {
+                var number = LoadChecks.Slot(slot.Slot, symbol, day);
+                // The row is in the importer's buffer: these calls complete synchronously except when it flushes.
+                await importer.StartRowAsync(ct);
+                await importer.WriteAsync(symbol, NpgsqlDbType.Text, ct);
+                await importer.WriteAsync(number, NpgsqlDbType.Smallint, ct);
+                await importer.WriteAsync(slot.Volume, NpgsqlDbType.Bigint, ct);
+                await importer.WriteAsync(slot.AccumulatedVolume, NpgsqlDbType.Bigint, ct);
+                await importer.WriteAsync(slot.Trades, NpgsqlDbType.Integer, ct);
+                rows++;
+            }
+        }
+
+        await importer.CompleteAsync(ct);
+        return rows;
+    }
+
+    private static Task WriteNullableAsync<T>(NpgsqlBinaryImporter importer, T? value, NpgsqlDbType type, CancellationToken ct)
+        where T : class =>
+        value is null ? importer.WriteNullAsync(ct) : importer.WriteAsync(value, type, ct);
+
+    private static Task WriteNullableAsync<T>(NpgsqlBinaryImporter importer, T? value, NpgsqlDbType type, CancellationToken ct)
+        where T : struct =>
+        value is { } present ? importer.WriteAsync(present, type, ct) : importer.WriteNullAsync(ct);
+
+    /// <summary>
+    /// One transaction around a load. Loads of the same table and day are serialised by an advisory lock, so two
+    /// replays of a day cannot interleave their deletes and merges.
+    /// </summary>
+    private async Task<long> InLoadTransactionAsync(string table, DateOnly? day, Func<NpgsqlConnection, Task<long>> load, CancellationToken ct)
+    {
+        var started = Stopwatch.GetTimestamp();
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await ExecuteAsync(connection, LoadWorkMem, ct);
+        await ExecuteAsync(connection, "SELECT pg_advisory_xact_lock(hashtextextended(@scope, 0))", ct,
+            ("scope", day is { } d ? $"{table}:{d:yyyy-MM-dd}" : table));
+        var rows = await load(connection);
+        await transaction.CommitAsync(ct);
+        logger.LogInformation("Loaded {Rows} rows into {Table} for {Day} in {ElapsedMs} ms",
+            rows, table, day?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? "any day",
+            (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        return rows;
+    }
+
+    private static async Task MergeAsync(NpgsqlConnection connection, string sql, string table, string scope, CancellationToken ct, params (string Name, object Value)[] parameters)
+    {
+        try
+        {
+            await ExecuteAsync(connection, sql, ct, parameters);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.CardinalityViolation)
+        {
+            throw new InvalidDataException($"The {table} load for {scope} has the same key more than once; nothing was written.", e);
+        }
+    }
+
+    private static async Task<int> ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken ct, params (string Name, object Value)[] parameters)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        return await command.ExecuteNonQueryAsync(ct);
+    }
+}

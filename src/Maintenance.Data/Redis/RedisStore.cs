@@ -1,0 +1,262 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using StackExchange.Redis;
+
+namespace Maintenance.Data.Redis;
+
+/// <summary>One hash to write whole: the fields that replace whatever the key held.</summary>
+public sealed record HashReplacement(RedisKey Key, HashEntry[] Fields);
+
+/// <summary>
+/// Writes the caches the scanners read. Replacing a hash or set is atomic for readers: the new content is written
+/// to a temporary key, then renamed over the old one, so a reader sees either the old or the new content, never an
+/// empty or half-written key. Commands are pipelined. Pattern deletes use SCAN and UNLINK, never KEYS.
+/// Runs unchanged on redis-server and Garnet.
+/// </summary>
+/// <remarks>Uses the multiplexer's default database (<c>defaultDatabase=N</c> in the connection string).</remarks>
+public sealed class RedisStore(IConnectionMultiplexer redis, ILogger<RedisStore> logger)
+{
+    /// <summary>The JSON of every value this store writes: snake_case names, as the scanners (Python, Node) read them.</summary>
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DictionaryKeyPolicy = JsonNamingPolicy.SnakeCaseLower,
+    };
+
+    // A temporary key that its writer never renamed (the process died) expires by itself after this.
+    private static readonly TimeSpan AbandonedTemporaryKeyLifetime = TimeSpan.FromHours(1);
+    private const int FieldsPerCommand = 1024;
+    private const int KeysPerUnlink = 1000;
+
+    public IDatabase Database => redis.GetDatabase();
+
+    /// <summary>Replaces the hash at <paramref name="key"/> with exactly <paramref name="fields"/> (none: the key is deleted).</summary>
+    public Task ReplaceHashAsync(RedisKey key, HashEntry[] fields, TimeSpan? ttl = null) =>
+        ReplaceHashesAsync([new HashReplacement(key, fields)], ttl);
+
+    /// <summary>
+    /// Replaces many hashes, each atomically, in two pipelined rounds: every temporary hash is written, and only when
+    /// all writes succeeded are they renamed over their keys.
+    /// </summary>
+    /// <returns>The number of hashes written (empty ones are deleted, not counted).</returns>
+    public async Task<int> ReplaceHashesAsync(IEnumerable<HashReplacement> hashes, TimeSpan? ttl = null, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(hashes);
+        var started = Stopwatch.GetTimestamp();
+        var db = Database;
+        var renames = new List<(RedisKey Temporary, RedisKey Key)>();
+        var empties = new List<RedisKey>();
+        var writes = new List<Task>();
+        long fieldCount = 0;
+        foreach (var hash in hashes)
+        {
+            ct.ThrowIfCancellationRequested();
+            if (hash.Fields.Length == 0)
+            {
+                empties.Add(hash.Key);
+                continue;
+            }
+
+            var temporary = TemporaryKey();
+            for (var offset = 0; offset < hash.Fields.Length; offset += FieldsPerCommand)
+            {
+                var chunk = hash.Fields.AsSpan(offset, Math.Min(FieldsPerCommand, hash.Fields.Length - offset)).ToArray();
+                writes.Add(db.HashSetAsync(temporary, chunk));
+            }
+
+            writes.Add(db.KeyExpireAsync(temporary, ttl ?? AbandonedTemporaryKeyLifetime));
+            renames.Add((temporary, hash.Key));
+            fieldCount += hash.Fields.Length;
+        }
+
+        await CompleteOrAbandonAsync(db, writes, renames);
+        await RenameAllAsync(db, renames, ttl);
+        if (empties.Count > 0)
+        {
+            await db.KeyDeleteAsync([.. empties]);
+        }
+
+        logger.LogDebug("Replaced {Hashes} hashes ({Fields} fields) in {ElapsedMs} ms",
+            renames.Count, fieldCount, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        return renames.Count;
+    }
+
+    /// <summary>Replaces the set at <paramref name="key"/> with exactly <paramref name="members"/> (none: the key is deleted).</summary>
+    public async Task ReplaceSetAsync(RedisKey key, IEnumerable<RedisValue> members, TimeSpan? ttl = null)
+    {
+        ArgumentNullException.ThrowIfNull(members);
+        var db = Database;
+        var temporary = TemporaryKey();
+        var writes = new List<Task>();
+        foreach (var chunk in members.Chunk(FieldsPerCommand))
+        {
+            writes.Add(db.SetAddAsync(temporary, chunk));
+        }
+
+        if (writes.Count == 0)
+        {
+            await db.KeyDeleteAsync(key);
+            return;
+        }
+
+        writes.Add(db.KeyExpireAsync(temporary, ttl ?? AbandonedTemporaryKeyLifetime));
+        List<(RedisKey, RedisKey)> renames = [(temporary, key)];
+        await CompleteOrAbandonAsync(db, writes, renames);
+        await RenameAllAsync(db, renames, ttl);
+    }
+
+    /// <summary>Deletes every key of the default database that matches <paramref name="pattern"/>: SCAN in pages, UNLINK per page.</summary>
+    /// <returns>How many keys were deleted.</returns>
+    public async Task<long> DeleteByPatternAsync(string pattern, CancellationToken ct = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(pattern);
+        var db = Database;
+        long deleted = 0;
+        foreach (var server in redis.GetServers())
+        {
+            if (server.IsReplica || !server.IsConnected)
+            {
+                continue;
+            }
+
+            var page = new List<object>(KeysPerUnlink);
+            // database -1: the multiplexer's default database, the one Database writes to.
+            await foreach (var key in server.KeysAsync(database: -1, pattern: pattern, pageSize: KeysPerUnlink).WithCancellation(ct))
+            {
+                page.Add(key);
+                if (page.Count == KeysPerUnlink)
+                {
+                    deleted += await UnlinkAsync(db, page);
+                    page.Clear();
+                }
+            }
+
+            if (page.Count > 0)
+            {
+                deleted += await UnlinkAsync(db, page);
+            }
+        }
+
+        logger.LogInformation("Deleted {Keys} keys matching {Pattern}", deleted, pattern);
+        return deleted;
+    }
+
+    public Task SetJsonAsync<T>(RedisKey key, T value, TimeSpan? ttl = null) =>
+        Database.StringSetAsync(key, JsonSerializer.SerializeToUtf8Bytes(value, Json), ttl, When.Always);
+
+    /// <returns>The value, or default when the key does not exist.</returns>
+    /// <exception cref="JsonException">The key holds something that is not this JSON.</exception>
+    public async Task<T?> GetJsonAsync<T>(RedisKey key)
+    {
+        var value = await Database.StringGetAsync(key);
+        return value.IsNull ? default : JsonSerializer.Deserialize<T>((byte[])value!, Json);
+    }
+
+    /// <summary><c>atr:daily</c>: symbol → <c>{"atr", "atr_percent", "updated"}</c>, replaced as a whole.</summary>
+    public Task ReplaceAtrDailyAsync(IEnumerable<AtrValue> values, DateTimeOffset updated)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        var stamp = updated.ToUniversalTime();
+        var fields = values
+            .Select(v => new HashEntry(v.Symbol, JsonSerializer.SerializeToUtf8Bytes(new AtrCacheValue(v.Atr, v.AtrPercent, stamp), Json)))
+            .ToArray();
+        return ReplaceHashAsync(RedisKeys.AtrDaily, fields);
+    }
+
+    /// <summary>
+    /// <c>rvol:hist:avg:{SYMBOL}:{days}</c>: slot → integer average, only slots whose average is above zero, TTL 14 h.
+    /// </summary>
+    /// <returns>The number of hashes written.</returns>
+    public Task<int> ReplaceRvolAveragesAsync(IEnumerable<RvolAverages> averages, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(averages);
+        return ReplaceHashesAsync(averages.Select(ToHash), RedisKeys.RvolTtl, ct);
+
+        static HashReplacement ToHash(RvolAverages a)
+        {
+            var fields = new List<HashEntry>(a.SlotAverages.Count);
+            for (var slot = 0; slot < a.SlotAverages.Count; slot++)
+            {
+                if (a.SlotAverages[slot] > 0)
+                {
+                    fields.Add(new HashEntry(slot, a.SlotAverages[slot]));
+                }
+            }
+
+            return new HashReplacement(RedisKeys.RvolAverages(a.Symbol, a.Days), [.. fields]);
+        }
+    }
+
+    /// <summary><c>metadata:ticker:{SYMBOL}</c>: the JSON of each ticker row, pipelined.</summary>
+    /// <returns>The number of keys written.</returns>
+    public async Task<int> SetTickerMetadataAsync(IEnumerable<Ticker> tickers, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(tickers);
+        var db = Database;
+        var writes = new List<Task>();
+        foreach (var ticker in tickers)
+        {
+            ct.ThrowIfCancellationRequested();
+            writes.Add(db.StringSetAsync(RedisKeys.TickerMetadata(ticker.Symbol), JsonSerializer.SerializeToUtf8Bytes(ticker, Json)));
+        }
+
+        await Task.WhenAll(writes);
+        return writes.Count;
+    }
+
+    /// <summary><c>ticker:universe</c>: the set of active symbols, replaced as a whole.</summary>
+    public Task ReplaceTickerUniverseAsync(IEnumerable<string> symbols)
+    {
+        ArgumentNullException.ThrowIfNull(symbols);
+        return ReplaceSetAsync(RedisKeys.TickerUniverse, symbols.Select(s => (RedisValue)s));
+    }
+
+    private static RedisKey TemporaryKey() => "tmp:replace:" + Guid.NewGuid().ToString("N");
+
+    /// <summary>Waits for the temporary writes; when any failed, drops the temporaries and rethrows, touching no real key.</summary>
+    private static async Task CompleteOrAbandonAsync(IDatabase db, List<Task> writes, List<(RedisKey Temporary, RedisKey Key)> renames)
+    {
+        try
+        {
+            await Task.WhenAll(writes);
+        }
+        catch
+        {
+            // Best effort: they expire by themselves anyway.
+            db.KeyDelete([.. renames.Select(r => r.Temporary)], CommandFlags.FireAndForget);
+            throw;
+        }
+    }
+
+    private static async Task RenameAllAsync(IDatabase db, IReadOnlyCollection<(RedisKey Temporary, RedisKey Key)> renames, TimeSpan? ttl)
+    {
+        var steps = new List<Task>(renames.Count);
+        foreach (var (temporary, key) in renames)
+        {
+            if (ttl.HasValue)
+            {
+                // RENAME carries the temporary's TTL over, which is already the wanted one.
+                steps.Add(db.KeyRenameAsync(temporary, key));
+            }
+            else
+            {
+                // Without a TTL the temporary's safety expiry must go in the same step as the rename.
+                var transaction = db.CreateTransaction();
+                _ = transaction.KeyRenameAsync(temporary, key);
+                _ = transaction.KeyPersistAsync(key);
+                steps.Add(transaction.ExecuteAsync());
+            }
+        }
+
+        await Task.WhenAll(steps);
+    }
+
+    private static async Task<long> UnlinkAsync(IDatabase db, List<object> keys) =>
+        (long)await db.ExecuteAsync("UNLINK", [.. keys]);
+
+    private sealed record AtrCacheValue(double Atr, double AtrPercent, DateTimeOffset Updated);
+}
+
+/// <summary>One symbol's RVOL averages over <see cref="Days"/> days, indexed by slot (0-191).</summary>
+public sealed record RvolAverages(string Symbol, int Days, IReadOnlyList<long> SlotAverages);

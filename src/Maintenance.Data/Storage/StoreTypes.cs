@@ -1,0 +1,18 @@
+using Maintenance.Core;
+
+namespace Maintenance.Data;
+
+/// <summary>One ticker's volume slots of one trading day (the slots that hold at least one bar, in slot order).</summary>
+public sealed record TickerVolumeSlots(string Symbol, DateOnly Date, VolumeSlot[] Slots);
+
+/// <summary>One symbol's daily bars over a window, oldest first.</summary>
+public sealed record DailyBarHistory(string Symbol, IReadOnlyList<DailyBar> Bars);
+
+/// <summary>One symbol's volume slots over a set of days, oldest day first; days without rows are absent.</summary>
+public sealed record VolumeSlotHistory(string Symbol, IReadOnlyList<TickerVolumeSlots> Days);
+
+/// <summary>One ticker's ATR at a day's close, for the period and method named by the call that reads or writes it.</summary>
+public readonly record struct AtrValue(string Symbol, double Atr, double AtrPercent);
+
+/// <summary>How many rows (and distinct symbols) a table holds for one trading day.</summary>
+public readonly record struct DayCount(DateOnly Date, long Rows, int Symbols);

@@ -4,6 +4,7 @@ var rest = args.Length > 0 ? args[1..] : [];
 switch (name)
 {
     // "core" => ..., "data" => ... : each area adds its own line.
+    case "core": return Maintenance.Benchmarks.CoreBenchmarks.Run(rest);
     default:
         Console.Error.WriteLine("usage: Maintenance.Benchmarks core|data [options]");
         return 2;

@@ -102,7 +102,8 @@ public static class RvolAverages
         var matrix = new long[used * VolumeSlots.Count];
         for (var day = 0; day < used; day++)
         {
-            VolumeSlots.FillAccumulated([.. days[day].Slots], matrix.AsSpan(day * VolumeSlots.Count, VolumeSlots.Count));
+            var rows = days[day].Slots as VolumeSlot[] ?? [.. days[day].Slots];
+            VolumeSlots.FillAccumulated(rows, matrix.AsSpan(day * VolumeSlots.Count, VolumeSlots.Count));
         }
 
         var averages = new long[lookbacks.Count * VolumeSlots.Count];
@@ -112,7 +113,7 @@ public static class RvolAverages
         var result = new RvolAverage[lookbacks.Count];
         for (var k = 0; k < lookbacks.Count; k++)
         {
-            var positive = new List<SlotAverage>();
+            var positive = new List<SlotAverage>(VolumeSlots.Count);
             for (var slot = 0; slot < VolumeSlots.Count; slot++)
             {
                 var average = averages[(k * VolumeSlots.Count) + slot];

@@ -1,7 +1,9 @@
 using System.Diagnostics;
+using System.Globalization;
 using MassTransit;
 using Microsoft.Extensions.Logging;
 using Maintenance.Contracts;
+using Maintenance.Data.MarketData;
 
 namespace Maintenance.Tasks.Common;
 
@@ -23,22 +25,23 @@ public abstract class StepConsumer<TCommand> : IConsumer<TCommand>
         _retry = retry;
     }
 
-    protected abstract MaintenanceStep Step { get; }
+    protected abstract MaintenanceStep StepKind { get; }
 
     protected abstract Task<StepResult> RunAsync(TCommand command, CancellationToken cancellationToken);
 
     public async Task Consume(ConsumeContext<TCommand> context)
     {
+        ArgumentNullException.ThrowIfNull(context);
         var command = context.Message;
         using var scope = _logger.BeginScope(new Dictionary<string, object>
         {
-            ["Step"] = Step.QueueName(),
+            ["Step"] = StepKind.QueueName(),
             ["RunId"] = command.RunId,
-            ["TargetDate"] = command.TargetDate.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            ["TargetDate"] = command.TargetDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
             ["Attempt"] = command.Attempt,
         });
         var retryAttempt = context.GetRetryAttempt();
-        _logger.LogInformation("{Step} started for {TargetDate} (run attempt {Attempt}, try {Try}, force {Force})", Step.QueueName(), command.TargetDate, command.Attempt, retryAttempt + 1, command.Force);
+        _logger.LogInformation("{Step} started for {TargetDate} (run attempt {Attempt}, try {Try}, force {Force})", StepKind.QueueName(), command.TargetDate, command.Attempt, retryAttempt + 1, command.Force);
         var clock = Stopwatch.StartNew();
         try
         {
@@ -46,42 +49,43 @@ public abstract class StepConsumer<TCommand> : IConsumer<TCommand>
             var seconds = clock.Elapsed.TotalSeconds;
             if (!result.Validation.Passed)
             {
-                _logger.LogError("{Step} failed its validation after {Seconds:F2}s: {Verdict}", Step.QueueName(), seconds, result.Validation.Verdict);
-                await context.Publish(new MaintenanceStepFailed(command.RunId, command.TargetDate, command.Attempt, Step, result.Validation.Verdict, Retryable: false));
+                _logger.LogError("{Step} failed its validation after {Seconds:F2}s: {Verdict} {@Metrics}", StepKind.QueueName(), seconds, result.Validation.Verdict, result.Metrics);
+                await context.Publish(new MaintenanceStepFailed(command.RunId, command.TargetDate, command.Attempt, StepKind, result.Validation.Verdict, Retryable: false));
                 return;
             }
 
             _logger.LogInformation(
                 "{Step} {Outcome} in {Seconds:F2}s: {Verdict} {@Metrics}",
-                Step.QueueName(),
+                StepKind.QueueName(),
                 result.Skipped ? "skipped (already complete)" : "succeeded",
                 seconds,
                 result.Validation.Verdict,
                 result.Metrics);
             // Published as its concrete type so the saga's event for this step receives it.
-            await context.Publish((object)StepEvents.Completed(Step, command, result, seconds), context.CancellationToken);
+            await context.Publish((object)StepEvents.Completed(StepKind, command, result, seconds), context.CancellationToken);
         }
-        catch (StepInputException e)
+        catch (Exception e) when (IsUnusableInput(e))
         {
-            _logger.LogError("{Step} cannot run: {Reason}", Step.QueueName(), e.Message);
-            await context.Publish(new MaintenanceStepFailed(command.RunId, command.TargetDate, command.Attempt, Step, e.Message, Retryable: false));
+            _logger.LogError("{Step} cannot run: {Reason}", StepKind.QueueName(), e.Message);
+            await context.Publish(new MaintenanceStepFailed(command.RunId, command.TargetDate, command.Attempt, StepKind, e.Message, Retryable: false));
         }
-        catch (Exception e) when (e is not OperationCanceledException && retryAttempt >= _retry.Intervals.Length)
+        catch (Exception e) when (e is not OperationCanceledException && retryAttempt >= _retry.EffectiveIntervals.Length)
         {
-            _logger.LogError(e, "{Step} failed after {Tries} tries: {Reason}", Step.QueueName(), retryAttempt + 1, e.Message);
-            await context.Publish(new MaintenanceStepFailed(command.RunId, command.TargetDate, command.Attempt, Step, $"{e.GetType().Name}: {e.Message}", Retryable: true));
+            _logger.LogError(e, "{Step} failed after {Tries} tries: {Reason}", StepKind.QueueName(), retryAttempt + 1, e.Message);
+            await context.Publish(new MaintenanceStepFailed(command.RunId, command.TargetDate, command.Attempt, StepKind, $"{e.GetType().Name}: {e.Message}", Retryable: true));
             throw;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            _logger.LogWarning("{Step} try {Try} failed, will retry: {Reason}", Step.QueueName(), retryAttempt + 1, e.Message);
+            _logger.LogWarning("{Step} try {Try} failed, will retry: {Reason}", StepKind.QueueName(), retryAttempt + 1, e.Message);
             throw;
         }
     }
-}
 
-/// <summary>Retry intervals for transient faults (database, Redis, HTTP); configuration <c>Tasks:RetryIntervals</c>.</summary>
-public sealed class TaskRetryOptions
-{
-    public TimeSpan[] Intervals { get; set; } = [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(15)];
+    /// <summary>
+    /// Faults that another try cannot fix: the data for the day is not there, the source refused it for good, or the
+    /// data itself is broken (a corrupt gzip, the same symbol twice in a day).
+    /// </summary>
+    private static bool IsUnusableInput(Exception e) =>
+        e is StepInputException or MarketDataMissingException or MarketDataException { Transient: false } or InvalidDataException;
 }

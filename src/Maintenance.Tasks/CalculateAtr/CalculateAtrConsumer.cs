@@ -1,0 +1,193 @@
+using System.Globalization;
+using System.Text.Json;
+using Maintenance.Contracts;
+using Maintenance.Core;
+using Maintenance.Data;
+using Maintenance.Data.Redis;
+using Maintenance.Tasks.Common;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace Maintenance.Tasks.CalculateAtr;
+
+/// <summary>
+/// The ATR (Tasks:Atr:Method and Period, over the Tasks:Atr:LookbackDays trading days ending at the target date) of
+/// every active ticker with a bar on the target date and enough history, stored in <c>atr_values</c> and, as a whole,
+/// in the <c>atr:daily</c> hash. Reports computed, skipped for short history or no bar on the date, and failed (bad
+/// prices); passes when at least MinSuccessRatio of the tickers with enough history computed and both stores hold
+/// exactly the computed values. A second run finds the table and the hash in agreement and skips, unless <c>Force</c>.
+/// </summary>
+public sealed class CalculateAtrConsumer(
+    IMarketStore store,
+    RedisStore redis,
+    TradingCalendar calendar,
+    TimeProvider clock,
+    IOptions<AtrOptions> options,
+    IOptions<TaskRetryOptions> retry,
+    ILogger<CalculateAtrConsumer> logger)
+    : StepConsumer<Contracts.CalculateAtr>(logger, retry.Value)
+{
+    protected override MaintenanceStep StepKind => MaintenanceStep.CalculateAtr;
+
+    /// <summary>The method's name in <c>atr_values.method</c>: <c>wilder</c>, <c>sma</c>, <c>ema</c>.</summary>
+    public static string MethodName(AtrMethod method) => method.ToString().ToLowerInvariant();
+
+    protected override async Task<StepResult> RunAsync(Contracts.CalculateAtr command, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var target = command.TargetDate;
+        var method = MethodName(settings.Method);
+        TradingWindow.RequireTradingDay(calendar, target);
+
+        var stored = await ReadStoredAsync(target, settings.Period, method, cancellationToken);
+        if (!command.Force && stored.Count > 0 && await AtrDailyHoldsAsync(stored, cancellationToken))
+        {
+            var metrics = new StepMetrics { ["computed"] = stored.Count, ["stored_rows"] = stored.Count, ["redis_fields"] = stored.Count };
+            return StepResult.AlreadyDone($"ATR({settings.Period}, {method}) of {target:yyyy-MM-dd} already stored for {stored.Count} tickers and atr:daily matches it", metrics);
+        }
+
+        var active = new HashSet<string>(StringComparer.Ordinal);
+        await foreach (var ticker in store.ReadTickersAsync(activeOnly: true, cancellationToken))
+        {
+            active.Add(ticker.Symbol);
+        }
+
+        var outcome = await ComputeAsync(target, active, settings, cancellationToken);
+        var values = outcome.Values;
+        await store.ReplaceAtrValuesAsync(target, settings.Period, method, values.ToAsyncEnumerable(), cancellationToken);
+        await redis.ReplaceAtrDailyAsync(values, clock.GetUtcNow());
+
+        var after = await ReadStoredAsync(target, settings.Period, method, cancellationToken);
+        var redisHolds = after.Count == values.Count && await AtrDailyHoldsAsync(after, cancellationToken);
+        var eligible = values.Count + outcome.Failed;
+        var ratio = eligible == 0 ? 1 : (double)values.Count / eligible;
+        var result = new StepMetrics
+        {
+            ["active_tickers"] = active.Count,
+            ["computed"] = values.Count,
+            ["skipped_short_history"] = outcome.ShortHistory,
+            ["skipped_no_bar_on_date"] = outcome.NoBarOnDate,
+            ["failed"] = outcome.Failed,
+            ["stored_rows"] = after.Count,
+            ["success_ratio"] = Math.Round(ratio, 6),
+        };
+
+        var problems = new List<string>();
+        if (values.Count == 0)
+        {
+            problems.Add($"no ATR computed: {active.Count} active tickers, {outcome.ShortHistory} with short history, {outcome.NoBarOnDate} without a bar on {target:yyyy-MM-dd}");
+        }
+        else if (ratio < settings.MinSuccessRatio)
+        {
+            problems.Add(string.Create(CultureInfo.InvariantCulture, $"{outcome.Failed} of {eligible} tickers failed ({ratio:P1} computed, minimum {settings.MinSuccessRatio:P0}); first: {outcome.FirstFailure}"));
+        }
+
+        if (!redisHolds)
+        {
+            problems.Add($"read back: atr_values holds {after.Count} rows and atr:daily does not match the {values.Count} computed values");
+        }
+
+        var verdict = problems.Count == 0
+            ? string.Create(CultureInfo.InvariantCulture, $"ATR({settings.Period}, {method}) for {values.Count} tickers ({ratio:P1} of those with enough history), {outcome.ShortHistory} short history, {outcome.NoBarOnDate} without a bar on the date, {outcome.Failed} failed; atr_values and atr:daily agree")
+            : string.Join("; ", problems);
+        return StepResult.Done(new StepValidation(problems.Count == 0, verdict), result);
+    }
+
+    private async Task<AtrOutcome> ComputeAsync(DateOnly target, HashSet<string> active, AtrOptions settings, CancellationToken ct)
+    {
+        var window = TradingWindow.EndingAt(calendar, target, settings.LookbackDays);
+        var values = new List<AtrValue>(active.Count);
+        var seen = 0;
+        int shortHistory = 0, noBar = 0, failed = 0;
+        string? firstFailure = null;
+        var progress = new Progress(logger, "tickers", active.Count);
+        await foreach (var history in store.ReadDailyBarHistoryAsync(window[0], target, ct))
+        {
+            if (!active.Contains(history.Symbol))
+            {
+                continue;
+            }
+
+            seen++;
+            var bars = history.Bars;
+            if (bars.Count == 0 || bars[^1].Date != target)
+            {
+                noBar++;
+            }
+            else if (bars.Count < settings.Period + 1)
+            {
+                shortHistory++;
+            }
+            else
+            {
+                var atr = Atr.Calculate([.. bars], target, settings.Method, settings.Period);
+                if (atr.HasValue && double.IsFinite(atr.Atr) && double.IsFinite(atr.AtrPercent))
+                {
+                    values.Add(new AtrValue(history.Symbol, atr.Atr, atr.AtrPercent));
+                }
+                else
+                {
+                    failed++;
+                    firstFailure ??= $"{history.Symbol}: {atr.Reason}";
+                    logger.LogWarning("No ATR for {Symbol}: {Reason}", history.Symbol, atr.Reason);
+                }
+            }
+
+            progress.Report(seen);
+        }
+
+        // Active tickers without a single bar in the window.
+        noBar += active.Count - seen;
+        return new AtrOutcome(values, shortHistory, noBar, failed, firstFailure);
+    }
+
+    private async Task<Dictionary<string, AtrValue>> ReadStoredAsync(DateOnly target, int period, string method, CancellationToken ct)
+    {
+        var stored = new Dictionary<string, AtrValue>(StringComparer.Ordinal);
+        await foreach (var value in store.ReadAtrValuesAsync(target, period, method, ct))
+        {
+            stored[value.Symbol] = value;
+        }
+
+        return stored;
+    }
+
+    /// <summary>True when <c>atr:daily</c> holds exactly the stored values (same symbols, same numbers).</summary>
+    private async Task<bool> AtrDailyHoldsAsync(Dictionary<string, AtrValue> stored, CancellationToken ct)
+    {
+        var fields = await redis.Database.HashGetAllAsync(RedisKeys.AtrDaily);
+        ct.ThrowIfCancellationRequested();
+        if (fields.Length != stored.Count)
+        {
+            return false;
+        }
+
+        foreach (var field in fields)
+        {
+            if (!stored.TryGetValue(field.Name.ToString(), out var value))
+            {
+                return false;
+            }
+
+            try
+            {
+                using var json = JsonDocument.Parse(field.Value.ToString());
+                var atr = json.RootElement.GetProperty("atr").GetDouble();
+                var percent = json.RootElement.GetProperty("atr_percent").GetDouble();
+                if (atr != value.Atr || percent != value.AtrPercent)
+                {
+                    return false;
+                }
+            }
+            catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private sealed record AtrOutcome(List<AtrValue> Values, int ShortHistory, int NoBarOnDate, int Failed, string? FirstFailure);
+}

@@ -1,0 +1,164 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Threading.RateLimiting;
+using Maintenance.Contracts;
+using Maintenance.Data;
+using Maintenance.Data.MarketData;
+using Maintenance.Tasks.Common;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Maintenance.Tasks.EnrichMetadata;
+
+/// <summary>
+/// Fetches market cap, float, shares outstanding, sector, industry and CIK from the provider for the active tickers
+/// whose metadata is missing or older than Tasks:EnrichMetadata:MaxAge (every active ticker with <c>Force</c>), at
+/// most RateLimit calls per second. A provider failure for some tickers is counted, not fatal, unless fewer than
+/// MinSuccessRatio of the calls answered. Nothing due: skipped.
+/// </summary>
+public sealed class EnrichMetadataConsumer(
+    IMarketStore store,
+    IMarketDataSource source,
+    TimeProvider clock,
+    IOptions<EnrichMetadataOptions> options,
+    IOptions<TaskRetryOptions> retry,
+    ILogger<EnrichMetadataConsumer> logger)
+    : StepConsumer<Contracts.EnrichMetadata>(logger, retry.Value)
+{
+    private const int TickersPerWrite = 500;
+
+    protected override MaintenanceStep StepKind => MaintenanceStep.EnrichMetadata;
+
+    /// <summary>True when the ticker has none of the provider's metadata, or it is older than <paramref name="maxAge"/>.</summary>
+    public static bool IsDue(Ticker ticker, DateTimeOffset now, TimeSpan maxAge)
+    {
+        ArgumentNullException.ThrowIfNull(ticker);
+        var missing = ticker.MarketCap is null && ticker.SharesOutstanding is null && ticker.FloatShares is null
+            && ticker.Sector is null && ticker.Industry is null;
+        return missing || ticker.UpdatedAt < now - maxAge;
+    }
+
+    protected override async Task<StepResult> RunAsync(Contracts.EnrichMetadata command, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var now = clock.GetUtcNow();
+        var active = 0;
+        var due = new List<string>();
+        await foreach (var ticker in store.ReadTickersAsync(activeOnly: true, cancellationToken))
+        {
+            active++;
+            if (command.Force || IsDue(ticker, now, settings.MaxAge))
+            {
+                due.Add(ticker.Symbol);
+            }
+        }
+
+        var metrics = new StepMetrics { ["active_tickers"] = active, ["due"] = due.Count };
+        if (due.Count == 0)
+        {
+            return StepResult.AlreadyDone($"metadata of all {active} active tickers is present and younger than {settings.MaxAge}", metrics);
+        }
+
+        var found = new ConcurrentQueue<Ticker>();
+        long notFound = 0, failed = 0, done = 0, written = 0;
+        var failures = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
+        string? firstFailure = null;
+        var progress = new Progress(logger, "tickers", due.Count);
+        using var limiter = RateLimiterFor(settings.RateLimit);
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = settings.MaxConcurrency, CancellationToken = cancellationToken };
+        foreach (var batch in due.Chunk(TickersPerWrite))
+        {
+            await Parallel.ForEachAsync(batch, parallel, async (symbol, ct) =>
+            {
+                using var lease = await limiter.AcquireAsync(1, ct);
+                try
+                {
+                    var details = await source.GetTickerDetailsAsync(symbol, ct);
+                    if (details is null)
+                    {
+                        Interlocked.Increment(ref notFound);
+                    }
+                    else
+                    {
+                        found.Enqueue(ToTicker(details));
+                    }
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // One ticker's failure (after the source's own retries) must not lose the others' metadata.
+                    Interlocked.Increment(ref failed);
+                    failures.AddOrUpdate(e.GetType().Name, 1, (_, n) => n + 1);
+                    Interlocked.CompareExchange(ref firstFailure, $"{symbol}: {e.Message}", null);
+                    logger.LogWarning("No metadata for {Symbol}: {Reason}", symbol, e.Message);
+                }
+
+                Interlocked.Increment(ref done);
+            });
+
+            // Written batch by batch so a failure later in the run keeps what was already fetched.
+            var enriched = new List<Ticker>(found.Count);
+            while (found.TryDequeue(out var ticker))
+            {
+                enriched.Add(ticker);
+            }
+
+            written += enriched.Count == 0 ? 0 : await store.UpsertTickersAsync(enriched.ToAsyncEnumerable(), cancellationToken);
+            progress.Report(done);
+        }
+
+        var answered = due.Count - failed;
+        var ratio = (double)answered / due.Count;
+        metrics["enriched"] = written;
+        metrics["not_found"] = notFound;
+        metrics["failed"] = failed;
+        metrics["success_ratio"] = Math.Round(ratio, 6);
+        metrics.AddCounts("failed", failures);
+
+        var passed = ratio >= settings.MinSuccessRatio;
+        var verdict = string.Create(
+            CultureInfo.InvariantCulture,
+            $"{due.Count} due of {active} active: {written} enriched, {notFound} unknown to the provider, {failed} failed ({ratio:P1} answered, minimum {settings.MinSuccessRatio:P0})");
+        if (firstFailure is not null)
+        {
+            verdict += $"; first failure {firstFailure}";
+        }
+
+        return StepResult.Done(new StepValidation(passed, verdict), metrics);
+    }
+
+    private static Ticker ToTicker(TickerDetails details) => new()
+    {
+        Symbol = details.Symbol,
+        Name = details.Name,
+        Exchange = details.Exchange,
+        Type = details.Type,
+        // Only an active ticker is enriched; the provider's flag is reference data, RecoverMissingTickers owns activity.
+        Active = true,
+        MarketCap = details.MarketCap,
+        FloatShares = details.FloatShares,
+        SharesOutstanding = details.ShareClassSharesOutstanding ?? details.WeightedSharesOutstanding,
+        Sector = details.Sector,
+        Industry = details.Industry,
+        Cik = details.Cik,
+    };
+
+    /// <summary>
+    /// At most <paramref name="perSecond"/> calls per second, evenly spread: tokens refill every 100 ms (or every
+    /// 1/rate seconds below 10 per second), and the bucket holds only one refill, so there is no burst.
+    /// </summary>
+    private static TokenBucketRateLimiter RateLimiterFor(double perSecond)
+    {
+        var (period, tokens) = perSecond >= 10
+            ? (TimeSpan.FromMilliseconds(100), (int)Math.Max(1, Math.Floor(perSecond / 10)))
+            : (TimeSpan.FromSeconds(1 / perSecond), 1);
+        return new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = tokens,
+            TokensPerPeriod = tokens,
+            ReplenishmentPeriod = period,
+            QueueLimit = int.MaxValue,
+            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+            AutoReplenishment = true,
+        });
+    }
+}

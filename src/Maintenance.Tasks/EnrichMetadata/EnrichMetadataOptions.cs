@@ -1,0 +1,26 @@
+namespace Maintenance.Tasks.EnrichMetadata;
+
+/// <summary>Configuration <c>Tasks:EnrichMetadata</c>.</summary>
+public sealed class EnrichMetadataOptions
+{
+    public const string Section = "Tasks:EnrichMetadata";
+
+    /// <summary>Metadata older than this is fetched again; default 7 days.</summary>
+    public TimeSpan MaxAge { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>Share of the provider calls that must answer (found or not found) for the step to pass (0-1); default 0.9.</summary>
+    public double MinSuccessRatio { get; set; } = 0.9;
+
+    /// <summary>Provider calls per second at most; default 20 (Polygon's paid plans; the sample answers instantly).</summary>
+    public double RateLimit { get; set; } = 20;
+
+    /// <summary>Provider calls in flight at once; default 4.</summary>
+    public int MaxConcurrency { get; set; } = 4;
+
+    public string? Problem() =>
+        MaxAge <= TimeSpan.Zero ? $"{Section}:MaxAge must be positive."
+        : MinSuccessRatio is < 0 or > 1 ? $"{Section}:MinSuccessRatio must be between 0 and 1, got {MinSuccessRatio}."
+        : RateLimit <= 0 ? $"{Section}:RateLimit (calls per second) must be positive, got {RateLimit}."
+        : MaxConcurrency < 1 ? $"{Section}:MaxConcurrency must be 1 or more."
+        : null;
+}

@@ -1,0 +1,164 @@
+using System.Globalization;
+using Maintenance.Contracts;
+using Maintenance.Core;
+using Maintenance.Data;
+using Maintenance.Data.MarketData;
+using Maintenance.Tasks.CalculateAtr;
+using Maintenance.Tasks.Common;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Maintenance.Tasks.LoadOhlc;
+
+/// <summary>
+/// Loads the target day's daily bars for the whole market and makes sure the ATR lookback window (Tasks:Atr:LookbackDays
+/// trading days ending at the target date) is present, loading the days that are missing, one transaction per day.
+/// Passes when the target day covers at least Tasks:LoadOhlc:MinCoverage of the active universe and the source had
+/// every history day (up to Tasks:LoadOhlc:MaxMissingHistoryDays may lack). A second run with everything present and
+/// covered skips; <c>Force</c> reloads the target day (history days already stored are kept).
+/// </summary>
+public sealed class LoadOhlcConsumer(
+    DailyBarsLoader loader,
+    IMarketStore store,
+    TradingCalendar calendar,
+    IOptions<LoadOhlcOptions> options,
+    IOptions<AtrOptions> atrOptions,
+    IOptions<TaskRetryOptions> retry,
+    ILogger<LoadOhlcConsumer> logger)
+    : StepConsumer<Contracts.LoadOhlc>(logger, retry.Value)
+{
+    protected override MaintenanceStep StepKind => MaintenanceStep.LoadOhlc;
+
+    protected override async Task<StepResult> RunAsync(Contracts.LoadOhlc command, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var target = command.TargetDate;
+        TradingWindow.RequireTradingDay(calendar, target);
+        var window = TradingWindow.EndingAt(calendar, target, atrOptions.Value.LookbackDays);
+        var present = (await store.DaysWithDailyBarsAsync(window[0], target, cancellationToken)).ToHashSet();
+        var missingHistory = window.Where(day => day != target && !present.Contains(day)).ToList();
+        var metrics = new StepMetrics
+        {
+            ["window_days"] = window.Count,
+            ["history_days_present"] = window.Count(day => day != target && present.Contains(day)),
+        };
+
+        if (present.Contains(target) && missingHistory.Count == 0 && !command.Force)
+        {
+            var stored = await CoverageAsync(target, cancellationToken);
+            stored.AddTo(metrics);
+            if (stored.Meets(settings.MinCoverage))
+            {
+                return StepResult.AlreadyDone($"{target:yyyy-MM-dd} already loaded: {stored.Describe(settings.MinCoverage)}; all {window.Count} window days present", metrics);
+            }
+
+            logger.LogWarning("{Day} is stored but its coverage is too low ({Coverage}); loading it again", target, stored.Describe(settings.MinCoverage));
+        }
+
+        var targetDay = await loader.LoadDayAsync(target, cancellationToken);
+        Count(metrics, targetDay);
+        if (targetDay.Problem is not null)
+        {
+            return StepResult.Done(new StepValidation(false, targetDay.Problem), metrics);
+        }
+
+        var unavailable = await LoadHistoryAsync(missingHistory, metrics, cancellationToken);
+        var coverage = await CoverageAsync(target, cancellationToken);
+        coverage.AddTo(metrics);
+
+        var problems = new List<string>();
+        if (!coverage.Meets(settings.MinCoverage))
+        {
+            problems.Add($"coverage too low: {coverage.Describe(settings.MinCoverage)}");
+        }
+
+        if (unavailable.Count > settings.MaxMissingHistoryDays)
+        {
+            problems.Add($"{unavailable.Count} history day(s) of the {window.Count}-day ATR window unavailable (at most {settings.MaxMissingHistoryDays} allowed): {string.Join("; ", unavailable.Take(3))}");
+        }
+
+        var verdict = problems.Count == 0
+            ? $"{targetDay.Stored} bars on {target:yyyy-MM-dd}, {coverage.Describe(settings.MinCoverage)}; {missingHistory.Count - unavailable.Count} history day(s) loaded, window of {window.Count} days complete"
+            : string.Join("; ", problems);
+        return StepResult.Done(new StepValidation(problems.Count == 0, verdict), metrics);
+    }
+
+    /// <returns>Why each history day that could not be loaded is missing.</returns>
+    private async Task<List<string>> LoadHistoryAsync(List<DateOnly> days, StepMetrics metrics, CancellationToken ct)
+    {
+        var unavailable = new List<string>();
+        var progress = new Progress(logger, "history days", days.Count);
+        for (var i = 0; i < days.Count; i++)
+        {
+            var day = days[i];
+            try
+            {
+                var loaded = await loader.LoadDayAsync(day, ct);
+                Count(metrics, loaded);
+                if (loaded.Problem is not null)
+                {
+                    unavailable.Add(loaded.Problem);
+                }
+                else
+                {
+                    metrics.Increment("history_days_loaded", 1);
+                    metrics.Increment("history_rows", loaded.Stored);
+                }
+            }
+            catch (MarketDataMissingException e)
+            {
+                logger.LogWarning("History day {Day} is not available from the source: {Reason}", day, e.Message);
+                unavailable.Add(e.Message);
+            }
+
+            progress.Report(i + 1);
+        }
+
+        metrics["history_days_unavailable"] = unavailable.Count;
+        return unavailable;
+    }
+
+    private static void Count(StepMetrics metrics, DailyBarsDay day)
+    {
+        metrics.AddCounts("skipped_rows", day.SkippedRows);
+        metrics.AddCounts("rejected", day.Rejected);
+    }
+
+    private async Task<Coverage> CoverageAsync(DateOnly day, CancellationToken ct)
+    {
+        var withBars = await store.SymbolsWithDailyBarsAsync(day, ct);
+        long active = 0;
+        long covered = 0;
+        await foreach (var ticker in store.ReadTickersAsync(activeOnly: true, ct))
+        {
+            active++;
+            if (withBars.Contains(ticker.Symbol))
+            {
+                covered++;
+            }
+        }
+
+        return new Coverage(withBars.Count, active, covered);
+    }
+
+    /// <summary>How much of the active universe has a bar on the day.</summary>
+    private readonly record struct Coverage(long Bars, long Active, long Covered)
+    {
+        public double Ratio => Active == 0 ? 1 : (double)Covered / Active;
+
+        /// <summary>No active universe yet (a fresh install, before RecoverMissingTickers) counts as covered when the day has bars.</summary>
+        public bool Meets(double minimum) => Bars > 0 && Ratio >= minimum;
+
+        public string Describe(double minimum) => Active == 0
+            ? $"{Bars} symbols, no active universe yet to measure coverage against"
+            : string.Create(CultureInfo.InvariantCulture, $"{Covered}/{Active} active tickers covered ({Ratio:P1}, minimum {minimum:P0})");
+
+        public void AddTo(StepMetrics metrics)
+        {
+            metrics["rows"] = Bars;
+            metrics["active_tickers"] = Active;
+            metrics["covered_tickers"] = Covered;
+            metrics["coverage"] = Math.Round(Ratio, 6);
+        }
+    }
+}

@@ -1,0 +1,189 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+using Maintenance.Core;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Maintenance.Data.MarketData;
+
+/// <summary>
+/// Polygon's flat files from a folder (<see cref="FlatFileLayout"/>). They carry no reference data, so
+/// <see cref="GetTickerDetailsAsync"/> answers null and <see cref="ListTickersAsync"/> lists the tickers of
+/// the latest day file.
+/// </summary>
+public sealed class FlatFilesSource(FlatFileLayout layout, TradingCalendar calendar, ILogger<FlatFilesSource>? logger = null)
+    : IMarketDataSource
+{
+    private readonly ILogger _logger = logger ?? NullLogger<FlatFilesSource>.Instance;
+
+    public FlatFileLayout Layout => layout;
+
+    public bool HasDailyBars(DateOnly day) => layout.FindDayAggregates(day) is not null;
+
+    public bool HasMinuteBars(DateOnly day) => layout.FindMinuteAggregates(day) is not null;
+
+    public async Task<DailyBarsResult> GetDailyBarsAsync(DateOnly day, CancellationToken cancellationToken = default)
+    {
+        var path = RequireFile(layout.FindDayAggregates(day), layout.DayAggregatesPath(day), day, "day aggregates");
+        var skipped = new SkippedRows();
+        var bars = new List<DailyBar>(16_384);
+        var lineOfSymbol = new Dictionary<string, long>(StringComparer.Ordinal);
+        await using (var reader = AggregatesCsvReader.Open(path, day, skipped))
+        {
+            while (await reader.FillAsync(cancellationToken))
+            {
+                ReadDailyRows(reader, day, bars, lineOfSymbol);
+            }
+        }
+
+        LogRead(path, bars.Count, lineOfSymbol.Count, skipped);
+        return new DailyBarsResult(day, bars, skipped);
+    }
+
+    public async IAsyncEnumerable<TickerMinuteBars> ReadMinuteBarsAsync(
+        DateOnly day,
+        SkippedRows skipped,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(skipped);
+        var path = RequireFile(layout.FindMinuteAggregates(day), layout.MinuteAggregatesPath(day), day, "minute aggregates");
+        var grouped = await IsGroupedByTickerAsync(path, day, cancellationToken);
+        if (!grouped)
+        {
+            _logger.LogWarning(
+                "Minute file {Path} is not grouped by ticker; holding the whole day in memory to group it",
+                path);
+        }
+
+        var grouping = new MinuteFileGrouping(day, path, skipped, holdAll: !grouped);
+        await using (var reader = AggregatesCsvReader.Open(path, day, skipped))
+        {
+            while (await reader.FillAsync(cancellationToken))
+            {
+                grouping.AddRows(reader);
+                while (grouping.TryTakeCompleted(out var bars))
+                {
+                    yield return bars;
+                }
+            }
+        }
+
+        grouping.Finish();
+        while (grouping.TryTakeCompleted(out var bars))
+        {
+            yield return bars;
+        }
+
+        LogRead(path, grouping.BarCount, grouping.TickerCount, skipped);
+    }
+
+    public Task<TickerDetails?> GetTickerDetailsAsync(string symbol, CancellationToken cancellationToken = default) =>
+        Task.FromResult<TickerDetails?>(null);
+
+    public async IAsyncEnumerable<TickerInfo> ListTickersAsync(
+        DateOnly? asOf = null,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var latest = layout.DaysWithDayAggregates()
+            .Where(d => asOf is null || d <= asOf)
+            .Cast<DateOnly?>()
+            .FirstOrDefault();
+        if (latest is null)
+        {
+            yield break;
+        }
+
+        var result = await GetDailyBarsAsync(latest.Value, cancellationToken);
+        foreach (var bar in result.Bars.OrderBy(b => b.Symbol, StringComparer.Ordinal))
+        {
+            yield return new TickerInfo(bar.Symbol, null, null, null, true, null);
+        }
+    }
+
+    /// <summary>
+    /// A quick pass that only looks at tickers: true when every ticker's rows are consecutive, so the file
+    /// can be streamed one ticker at a time.
+    /// </summary>
+    internal static async Task<bool> IsGroupedByTickerAsync(string path, DateOnly day, CancellationToken cancellationToken)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var current = new byte[64];
+        var currentLength = -1;
+        var grouped = true;
+        await using var reader = AggregatesCsvReader.Open(path, day, new SkippedRows());
+        while (grouped && await reader.FillAsync(cancellationToken))
+        {
+            grouped = ScanTickers(reader, seen, current, ref currentLength);
+        }
+
+        return grouped;
+    }
+
+    private static bool ScanTickers(AggregatesCsvReader reader, HashSet<string> seen, byte[] current, ref int currentLength)
+    {
+        while (reader.TryReadTicker(out var ticker))
+        {
+            if (currentLength >= 0 && ticker.SequenceEqual(current.AsSpan(0, currentLength)))
+            {
+                continue;
+            }
+
+            if (ticker.Length > current.Length || !seen.Add(Encoding.UTF8.GetString(ticker)))
+            {
+                return ticker.Length > current.Length;
+            }
+
+            ticker.CopyTo(current);
+            currentLength = ticker.Length;
+        }
+
+        return true;
+    }
+
+    private static void ReadDailyRows(AggregatesCsvReader reader, DateOnly day, List<DailyBar> bars, Dictionary<string, long> lineOfSymbol)
+    {
+        while (reader.TryReadRow(out var row))
+        {
+            var symbol = Encoding.UTF8.GetString(row.Ticker);
+            if (!lineOfSymbol.TryAdd(symbol, row.Line))
+            {
+                reader.Skipped.Add(reader.Path, row.Line, $"duplicate: {symbol} already has a day bar on line {lineOfSymbol[symbol]}");
+                continue;
+            }
+
+            bars.Add(new DailyBar(symbol, day, row.Open, row.High, row.Low, row.Close, row.Volume, null, row.Transactions));
+        }
+    }
+
+    private string RequireFile(string? found, string expected, DateOnly day, string what)
+    {
+        if (found is not null)
+        {
+            return found;
+        }
+
+        var why = calendar.IsTradingDay(day) ? "" : $" ({day:yyyy-MM-dd} is not a trading day)";
+        throw new MarketDataMissingException(
+            $"No {what} flat file for {day:yyyy-MM-dd}{why}: {expected} (or .csv) does not exist.")
+        {
+            Location = expected,
+        };
+    }
+
+    private void LogRead(string path, long bars, int tickers, SkippedRows skipped)
+    {
+        if (skipped.Count == 0)
+        {
+            _logger.LogInformation("Read {Bars} bars of {Tickers} tickers from {Path}", bars, tickers, path);
+            return;
+        }
+
+        _logger.LogWarning(
+            "Read {Bars} bars of {Tickers} tickers from {Path}; skipped {Skipped} rows, first: {FirstSkipped}",
+            bars,
+            tickers,
+            path,
+            skipped.Count,
+            skipped.Details[0].ToString());
+    }
+}

@@ -1,0 +1,193 @@
+using System.Buffers;
+using System.Globalization;
+using System.IO.Compression;
+using System.Text;
+using Maintenance.Core;
+
+namespace Maintenance.Data.MarketData;
+
+/// <summary>What <see cref="SampleMarket.WriteAsync"/> did.</summary>
+/// <param name="DaysWritten">Trading days whose files were written.</param>
+/// <param name="DaysKept">Trading days whose files were already there and were left alone.</param>
+public sealed record SampleWriteResult(int DaysWritten, int DaysKept, long DailyBars, long MinuteBars);
+
+/// <summary>One day written by the generator, for progress reports.</summary>
+public sealed record SampleDayWritten(DateOnly Day, int Tickers, long MinuteBars, TimeSpan Elapsed);
+
+/// <summary>
+/// Writes a deterministic sample market as Polygon flat files (day and minute aggregates, <c>.csv.gz</c>):
+/// a day's files depend only on the seed, the universe size and the date, so writing a range or a single
+/// day gives the same bytes for that day. Tickers are generated in parallel and written in symbol order.
+/// </summary>
+public static class SampleMarket
+{
+    public const int DefaultTickers = 500;
+    public const int DefaultSeed = 20_250_101;
+
+    private const string Header = "ticker,volume,open,close,high,low,window_start,transactions\n";
+    private const int TickersPerBatch = 256;
+
+    /// <summary>
+    /// Writes every trading day of [<paramref name="from"/>, <paramref name="to"/>] under
+    /// <paramref name="folder"/> (Polygon's layout, see <see cref="FlatFileLayout"/>). Days whose two files
+    /// exist are kept unless <paramref name="overwrite"/>.
+    /// </summary>
+    public static async Task<SampleWriteResult> WriteAsync(
+        string folder,
+        DateOnly from,
+        DateOnly to,
+        int tickers = DefaultTickers,
+        int seed = DefaultSeed,
+        TradingCalendar? calendar = null,
+        bool overwrite = false,
+        IProgress<SampleDayWritten>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(from, to);
+        calendar ??= TradingCalendar.Nyse;
+        var layout = new FlatFileLayout(folder);
+        var universe = SampleUniverse.Create(tickers, seed);
+        int written = 0, kept = 0;
+        long dailyBars = 0, minuteBars = 0;
+        foreach (var day in calendar.TradingDays(from, to))
+        {
+            if (!overwrite && File.Exists(layout.DayAggregatesPath(day)) && File.Exists(layout.MinuteAggregatesPath(day)))
+            {
+                kept++;
+                continue;
+            }
+
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            var (dayCount, minuteCount) = await WriteDayAsync(layout, universe, calendar.Session(day), cancellationToken);
+            written++;
+            dailyBars += dayCount;
+            minuteBars += minuteCount;
+            progress?.Report(new SampleDayWritten(day, dayCount, minuteCount, System.Diagnostics.Stopwatch.GetElapsedTime(started)));
+        }
+
+        return new SampleWriteResult(written, kept, dailyBars, minuteBars);
+    }
+
+    /// <summary>Writes one trading day's two files; answers the number of day bars and minute bars.</summary>
+    internal static async Task<(int DailyBars, long MinuteBars)> WriteDayAsync(
+        FlatFileLayout layout,
+        SampleUniverse universe,
+        TradingSession session,
+        CancellationToken cancellationToken)
+    {
+        var day = session.Date;
+        var dailyBars = new List<DailyBar>(universe.Tickers.Count);
+        long minuteBars = 0;
+        var minutePath = layout.MinuteAggregatesPath(day);
+        await WriteAtomicallyAsync(minutePath, async gzip =>
+        {
+            await gzip.WriteAsync(Encoding.ASCII.GetBytes(Header), cancellationToken);
+            var rows = new byte[TickersPerBatch][];
+            var lengths = new int[TickersPerBatch];
+            var dayBars = new DailyBar?[TickersPerBatch];
+            var counts = new int[TickersPerBatch];
+            for (var first = 0; first < universe.Tickers.Count; first += TickersPerBatch)
+            {
+                var count = Math.Min(TickersPerBatch, universe.Tickers.Count - first);
+                Parallel.For(0, count, new ParallelOptions { CancellationToken = cancellationToken }, i =>
+                {
+                    var ticker = universe.Tickers[first + i];
+                    var bars = SampleTickerDay.MinuteBars(ticker, universe.Seed, session);
+                    dayBars[i] = SampleTickerDay.DayBar(ticker.Symbol, day, bars);
+                    counts[i] = bars.Length;
+                    (rows[i], lengths[i]) = FormatMinuteRows(ticker.Symbol, bars);
+                });
+
+                for (var i = 0; i < count; i++)
+                {
+                    await gzip.WriteAsync(rows[i].AsMemory(0, lengths[i]), cancellationToken);
+                    ArrayPool<byte>.Shared.Return(rows[i]);
+                    minuteBars += counts[i];
+                    if (dayBars[i] is { } dayBar)
+                    {
+                        dailyBars.Add(dayBar);
+                    }
+                }
+            }
+        });
+
+        var dayStart = AggregatesCsvReader.NanosecondsSinceEpoch(TradingCalendar.AtNewYork(day, TimeOnly.MinValue));
+        await WriteAtomicallyAsync(layout.DayAggregatesPath(day), async gzip =>
+        {
+            var text = new StringBuilder(Header, (dailyBars.Count + 1) * 64);
+            foreach (var bar in dailyBars)
+            {
+                text.Append(CultureInfo.InvariantCulture, $"{bar.Symbol},{bar.Volume},{bar.Open},{bar.Close},{bar.High},{bar.Low},{dayStart},{bar.Trades}\n");
+            }
+
+            await gzip.WriteAsync(Encoding.ASCII.GetBytes(text.ToString()), cancellationToken);
+        });
+
+        return (dailyBars.Count, minuteBars);
+    }
+
+    private static (byte[] Rows, int Length) FormatMinuteRows(string symbol, MinuteBar[] bars)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(256, bars.Length * 128));
+        var length = 0;
+        Span<byte> ticker = stackalloc byte[Encoding.ASCII.GetByteCount(symbol)];
+        Encoding.ASCII.GetBytes(symbol, ticker);
+        foreach (var bar in bars)
+        {
+            var row = buffer.AsSpan(length);
+            var at = 0;
+            ticker.CopyTo(row);
+            at += ticker.Length;
+            row[at++] = (byte)',';
+            at += Format(bar.Volume, row[at..]);
+            row[at++] = (byte)',';
+            at += Format(bar.Open, row[at..]);
+            row[at++] = (byte)',';
+            at += Format(bar.Close, row[at..]);
+            row[at++] = (byte)',';
+            at += Format(bar.High, row[at..]);
+            row[at++] = (byte)',';
+            at += Format(bar.Low, row[at..]);
+            row[at++] = (byte)',';
+            at += Format(AggregatesCsvReader.NanosecondsSinceEpoch(new DateTimeOffset(bar.StartUtc)), row[at..]);
+            row[at++] = (byte)',';
+            at += Format(bar.Trades, row[at..]);
+            row[at++] = (byte)'\n';
+            length += at;
+        }
+
+        return (buffer, length);
+    }
+
+    private static int Format<T>(T value, Span<byte> destination)
+        where T : IUtf8SpanFormattable
+    {
+        if (!value.TryFormat(destination, out var written, default, CultureInfo.InvariantCulture))
+        {
+            throw new InvalidOperationException("A sample row is longer than its buffer.");
+        }
+
+        return written;
+    }
+
+    /// <summary>Writes a gzip file under a temporary name and renames it, so a reader never sees half a file.</summary>
+    private static async Task WriteAtomicallyAsync(string path, Func<Stream, Task> write)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var temporary = $"{path}.{Guid.NewGuid():N}.tmp";
+        try
+        {
+            await using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20))
+            await using (var gzip = new GZipStream(file, CompressionLevel.Fastest))
+            {
+                await write(gzip);
+            }
+
+            File.Move(temporary, path, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
+    }
+}

@@ -1,0 +1,119 @@
+using Maintenance.Core;
+using Maintenance.Data.MarketData;
+
+namespace Maintenance.Data.Tests.MarketData;
+
+public sealed class SampleSourceTests : IDisposable
+{
+    private static readonly DateOnly Day = new(2025, 11, 25);
+
+    // Wednesday 2025-11-26 10:00 New York: the latest finished session is Tuesday the 25th.
+    private static readonly FixedTime Now = new(new DateTimeOffset(2025, 11, 26, 15, 0, 0, TimeSpan.Zero));
+
+    private readonly TempFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    [Fact]
+    public async Task A_day_is_generated_on_first_use_and_read_back_from_the_same_bytes_the_writer_makes()
+    {
+        using var source = new SampleSource(_folder.Path, 200, 11, TradingCalendar.Nyse, Now);
+        using var written = new TempFolder();
+        var ct = TestContext.Current.CancellationToken;
+        Assert.True(source.HasDailyBars(Day));
+        Assert.False(File.Exists(source.Layout.DayAggregatesPath(Day)));
+
+        var first = await source.GetDailyBarsAsync(Day, ct);
+        var stamp = File.GetLastWriteTimeUtc(source.Layout.DayAggregatesPath(Day));
+        var second = await source.GetDailyBarsAsync(Day, ct);
+        await SampleMarket.WriteAsync(written.Path, Day, Day, 200, 11, cancellationToken: ct);
+
+        Assert.Equal(Path.Combine(_folder.Path, "seed-11-tickers-200"), source.Layout.Root);
+        Assert.InRange(first.Bars.Count, 150, 200);
+        Assert.Equal(first.Bars, second.Bars);
+        Assert.Equal(stamp, File.GetLastWriteTimeUtc(source.Layout.DayAggregatesPath(Day)));
+        Assert.Equal(
+            await File.ReadAllBytesAsync(written.Layout.MinuteAggregatesPath(Day), ct),
+            await File.ReadAllBytesAsync(source.Layout.MinuteAggregatesPath(Day), ct));
+
+        var minuteTickers = new List<string>();
+        await foreach (var bars in source.ReadMinuteBarsAsync(Day, new SkippedRows(), ct))
+        {
+            minuteTickers.Add(bars.Symbol);
+        }
+
+        Assert.Equal(first.Bars.Select(b => b.Symbol), minuteTickers);
+    }
+
+    [Fact]
+    public async Task Days_that_are_not_trading_days_have_no_data()
+    {
+        using var source = new SampleSource(_folder.Path, 50, 11, TradingCalendar.Nyse, Now);
+        var thanksgiving = new DateOnly(2025, 11, 27);
+
+        Assert.False(source.HasDailyBars(thanksgiving));
+        Assert.False(source.HasMinuteBars(new DateOnly(2025, 11, 29)));
+        var error = await Assert.ThrowsAsync<MarketDataMissingException>(() => source.GetDailyBarsAsync(thanksgiving, TestContext.Current.CancellationToken));
+        Assert.Contains("2025-11-27: it is not a trading day", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Ticker_details_are_deterministic_synthetic_reference_data()
+    {
+        using var source = new SampleSource(_folder.Path, 200, 11, TradingCalendar.Nyse, Now);
+        using var again = new SampleSource(_folder.Path, 200, 11, TradingCalendar.Nyse, Now);
+        var ct = TestContext.Current.CancellationToken;
+        var stock = source.Universe.Tickers.First(t => t.Type == "CS" && t.DelistedAfter is null && t.ListedOn is null && t.Liquidity >= 0.1);
+
+        var details = await source.GetTickerDetailsAsync(stock.Symbol, ct);
+
+        Assert.NotNull(details);
+        Assert.Equal(details, await again.GetTickerDetailsAsync(stock.Symbol, ct));
+        Assert.Equal((stock.Symbol, stock.Name, stock.Exchange, "CS", true), (details.Symbol, details.Name, details.Exchange, details.Type, details.Active));
+        Assert.Equal((stock.SharesOutstanding, stock.WeightedSharesOutstanding, stock.FloatShares), (details.ShareClassSharesOutstanding!.Value, details.WeightedSharesOutstanding!.Value, details.FloatShares!.Value));
+        Assert.Equal(SicSectors.SectorOf(stock.SicCode), details.Sector);
+        Assert.Equal(stock.SicDescription, details.Industry);
+        Assert.NotNull(details.Sector);
+        Assert.Matches("^[0-9]{10}$", details.Cik);
+
+        // The market cap is the shares at the walk's close of the latest finished session (the 25th),
+        // which the day's last trade is close to.
+        var price = SamplePrices.Close(stock, 11, Day);
+        Assert.Equal(Math.Round(stock.SharesOutstanding * price, 2), details.MarketCap);
+        var lastTrade = (await source.GetDailyBarsAsync(Day, ct)).Bars.Single(b => b.Symbol == stock.Symbol).Close;
+        Assert.InRange(lastTrade / price, 0.9, 1.1);
+
+        Assert.Null(await source.GetTickerDetailsAsync("NOT-A-TICKER", ct));
+    }
+
+    [Fact]
+    public async Task The_tickers_list_holds_only_tickers_listed_on_the_day()
+    {
+        using var source = new SampleSource(_folder.Path, 500, 11, TradingCalendar.Nyse, Now);
+        var ct = TestContext.Current.CancellationToken;
+        var delisted = source.Universe.Tickers.First(t => t.DelistedAfter is not null);
+        var listed = source.Universe.Tickers.First(t => t.ListedOn is not null);
+
+        async Task<HashSet<string>> ListAsync(DateOnly? asOf)
+        {
+            var symbols = new HashSet<string>();
+            await foreach (var info in source.ListTickersAsync(asOf, ct))
+            {
+                symbols.Add(info.Symbol);
+            }
+
+            return symbols;
+        }
+
+        Assert.Contains(delisted.Symbol, await ListAsync(delisted.DelistedAfter));
+        Assert.DoesNotContain(delisted.Symbol, await ListAsync(delisted.DelistedAfter!.Value.AddDays(1)));
+        Assert.DoesNotContain(listed.Symbol, await ListAsync(listed.ListedOn!.Value.AddDays(-1)));
+        Assert.Contains(listed.Symbol, await ListAsync(listed.ListedOn));
+        Assert.Equal(source.Universe.Tickers.Count(t => t.IsListedOn(Day)), (await ListAsync(null)).Count);
+    }
+
+    private sealed class FixedTime(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+    }
+}

@@ -428,7 +428,8 @@ run_tests() {
   set -e
   log "tests took $((SECONDS - started)) s; dotnet test exited $status"
   if [[ $status -eq 8 ]]; then
-    log "exit code 8: a test assembly ran zero tests (every test project must have tests)"
+    log "exit code 8: every test project must run tests; these ran none:"
+    grep -oE '[^ ]+\.dll \([^)]*\) Zero tests ran' "$output" | sort -u | sed 's/^/[test.sh]   /' >&2 || true
   fi
   if ! print_closing_line "$output" && [[ $status -eq 0 ]]; then
     status=1

@@ -1,0 +1,295 @@
+using Maintenance.Core;
+using Maintenance.Data.Schema;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Maintenance.Data.Tests.Storage;
+
+/// <summary>The behaviour every <see cref="IMarketStore"/> must have, run against each real database.</summary>
+public abstract class MarketStoreTests : IAsyncLifetime
+{
+    protected static readonly DateOnly Day = new(2025, 3, 14);
+    protected static readonly DateOnly PreviousDay = new(2025, 3, 13);
+    protected static readonly DateOnly NextDay = new(2025, 3, 17);
+
+    private ServiceProvider? _services;
+
+    protected IMarketStore Store => _services!.GetRequiredService<IMarketStore>();
+
+    protected IServiceProvider Services => _services!;
+
+    /// <summary>The configuration that selects this test's database.</summary>
+    protected abstract Task<Dictionary<string, string?>> ConfigurationAsync();
+
+    public async ValueTask InitializeAsync()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(await ConfigurationAsync()).Build();
+        var services = new ServiceCollection().AddLogging().AddMaintenanceData(configuration);
+        _services = services.BuildServiceProvider();
+        await DatabaseSchema.EnsureAsync(_services, TestContext.Current.CancellationToken);
+    }
+
+    public virtual async ValueTask DisposeAsync()
+    {
+        if (_services is not null)
+        {
+            await _services.DisposeAsync();
+        }
+
+        GC.SuppressFinalize(this);
+    }
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private async Task<List<(string Symbol, DateOnly Date, VolumeSlot Slot)>> StoredSlotsAsync(DateOnly day) =>
+        Loads.Flatten(await Loads.ToListAsync(Store.ReadVolumeSlotsAsync(day, Ct)));
+
+    [Fact]
+    public async Task Volume_slots_loaded_twice_leave_exactly_the_same_rows()
+    {
+        var load = Loads.VolumeSlots(Day, tickers: 300, slotsPerTicker: 40);
+
+        var first = await Store.ReplaceVolumeSlotsAsync(Day, load.ToAsyncEnumerable(), Ct);
+        var afterFirst = await StoredSlotsAsync(Day);
+        var second = await Store.ReplaceVolumeSlotsAsync(Day, load.ToAsyncEnumerable(), Ct);
+        var afterSecond = await StoredSlotsAsync(Day);
+
+        Assert.Equal(12_000, first);
+        Assert.Equal(12_000, second);
+        Assert.Equal(Loads.Flatten(load), afterFirst);
+        Assert.Equal(afterFirst, afterSecond);
+        var counts = await Store.CountVolumeSlotsAsync(Day, Day, Ct);
+        Assert.Equal([new DayCount(Day, 12_000, 300)], counts);
+    }
+
+    [Fact]
+    public async Task Replacing_a_day_of_volume_slots_drops_rows_the_new_load_no_longer_has_and_keeps_other_days()
+    {
+        await Store.ReplaceVolumeSlotsAsync(PreviousDay, Loads.VolumeSlots(PreviousDay, 20, 10).ToAsyncEnumerable(), Ct);
+        await Store.ReplaceVolumeSlotsAsync(Day, Loads.VolumeSlots(Day, 50, 20).ToAsyncEnumerable(), Ct);
+
+        // Fewer tickers, fewer slots per ticker, other numbers.
+        var replacement = Loads.VolumeSlots(Day, 30, 12, seed: 9);
+        await Store.ReplaceVolumeSlotsAsync(Day, replacement.ToAsyncEnumerable(), Ct);
+
+        Assert.Equal(Loads.Flatten(replacement), await StoredSlotsAsync(Day));
+        Assert.Equal(Loads.Flatten(Loads.VolumeSlots(PreviousDay, 20, 10)), await StoredSlotsAsync(PreviousDay));
+    }
+
+    [Fact]
+    public async Task A_volume_slot_load_that_fails_half_way_leaves_the_day_as_it_was()
+    {
+        var original = Loads.VolumeSlots(Day, 100, 30);
+        await Store.ReplaceVolumeSlotsAsync(Day, original.ToAsyncEnumerable(), Ct);
+
+        var failing = Loads.FailingAfter(Loads.VolumeSlots(Day, 100, 25, seed: 5), failAfter: 60);
+        var error = await Assert.ThrowsAsync<IOException>(() => Store.ReplaceVolumeSlotsAsync(Day, failing, Ct));
+
+        Assert.Contains("after 60", error.Message, StringComparison.Ordinal);
+        Assert.Equal(Loads.Flatten(original), await StoredSlotsAsync(Day));
+    }
+
+    [Fact]
+    public async Task A_first_volume_slot_load_that_fails_leaves_the_day_empty()
+    {
+        var failing = Loads.FailingAfter(Loads.VolumeSlots(Day, 100, 25), failAfter: 99);
+
+        await Assert.ThrowsAsync<IOException>(() => Store.ReplaceVolumeSlotsAsync(Day, failing, Ct));
+
+        Assert.Empty(await StoredSlotsAsync(Day));
+        Assert.Empty(await Store.DaysWithVolumeSlotsAsync(PreviousDay, NextDay, Ct));
+    }
+
+    [Fact]
+    public async Task Replacing_only_the_tickers_in_the_load_keeps_the_other_tickers_of_the_day()
+    {
+        var original = Loads.VolumeSlots(Day, 10, 8);
+        await Store.ReplaceVolumeSlotsAsync(Day, original.ToAsyncEnumerable(), Ct);
+
+        // T0003 comes back with fewer slots and other numbers.
+        var recovered = new TickerVolumeSlots(Loads.Symbol(3), Day, [new VolumeSlot(5, 42, 42, 1), new VolumeSlot(191, 8, 50, 2)]);
+        await Store.ReplaceTickerVolumeSlotsAsync(Day, new[] { recovered }.ToAsyncEnumerable(), Ct);
+
+        var expected = original.Where(t => t.Symbol != Loads.Symbol(3)).Append(recovered);
+        Assert.Equal(Loads.Flatten(expected), await StoredSlotsAsync(Day));
+    }
+
+    [Fact]
+    public async Task Bad_volume_slot_loads_are_refused_with_the_row_named_and_nothing_written()
+    {
+        var original = Loads.VolumeSlots(Day, 5, 4);
+        await Store.ReplaceVolumeSlotsAsync(Day, original.ToAsyncEnumerable(), Ct);
+
+        var badSlot = Loads.VolumeSlots(Day, 5, 4, seed: 3);
+        badSlot[2] = badSlot[2] with { Slots = [new VolumeSlot(192, 1, 1, 1)] };
+        var otherDay = Loads.VolumeSlots(Day, 5, 4, seed: 3);
+        otherDay[4] = otherDay[4] with { Date = NextDay };
+        var duplicate = Loads.VolumeSlots(Day, 5, 4, seed: 3);
+        duplicate.Add(duplicate[1]);
+
+        var slotError = await Assert.ThrowsAsync<InvalidDataException>(() => Store.ReplaceVolumeSlotsAsync(Day, badSlot.ToAsyncEnumerable(), Ct));
+        var dayError = await Assert.ThrowsAsync<InvalidDataException>(() => Store.ReplaceVolumeSlotsAsync(Day, otherDay.ToAsyncEnumerable(), Ct));
+        var duplicateError = await Assert.ThrowsAsync<InvalidDataException>(() => Store.ReplaceVolumeSlotsAsync(Day, duplicate.ToAsyncEnumerable(), Ct));
+
+        Assert.Contains("slot 192 of T0002", slotError.Message, StringComparison.Ordinal);
+        Assert.Contains("T0004 of 2025-03-17", dayError.Message, StringComparison.Ordinal);
+        Assert.Contains("more than once", duplicateError.Message, StringComparison.Ordinal);
+        Assert.Equal(Loads.Flatten(original), await StoredSlotsAsync(Day));
+    }
+
+    [Fact]
+    public async Task Volume_slot_history_comes_one_symbol_at_a_time_with_its_days_in_order()
+    {
+        var before = Loads.VolumeSlots(PreviousDay, 4, 3, seed: 1);
+        var after = Loads.VolumeSlots(Day, 3, 2, seed: 2);
+        after.Add(new TickerVolumeSlots("NEW", Day, [new VolumeSlot(0, 5, 5, 1)]));
+        await Store.ReplaceVolumeSlotsAsync(Day, after.ToAsyncEnumerable(), Ct);
+        await Store.ReplaceVolumeSlotsAsync(PreviousDay, before.ToAsyncEnumerable(), Ct);
+        await Store.ReplaceVolumeSlotsAsync(NextDay, Loads.VolumeSlots(NextDay, 2, 2).ToAsyncEnumerable(), Ct);
+
+        var history = await Loads.ToListAsync(Store.ReadVolumeSlotHistoryAsync([Day, PreviousDay], Ct));
+
+        Assert.Equal(["NEW", "T0000", "T0001", "T0002", "T0003"], history.Select(h => h.Symbol));
+        Assert.Equal([Day], history[0].Days.Select(d => d.Date));
+        Assert.Equal([PreviousDay, Day], history[1].Days.Select(d => d.Date));
+        Assert.Equal([PreviousDay], history[4].Days.Select(d => d.Date));
+        Assert.Equal(before[1].Slots, history[2].Days[0].Slots);
+        Assert.Equal(after[1].Slots, history[2].Days[1].Slots);
+        Assert.Equal([PreviousDay, Day, NextDay], await Store.DaysWithVolumeSlotsAsync(new DateOnly(2025, 1, 1), new DateOnly(2025, 12, 31), Ct));
+        Assert.Equal([Day], await Store.DaysWithVolumeSlotsAsync(Day, Day, Ct));
+        Assert.Equal(["NEW", "T0000", "T0001", "T0002"], (await Store.SymbolsWithVolumeSlotsAsync(Day, Ct)).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Daily_bars_loaded_twice_leave_exactly_the_same_rows_and_a_replacement_drops_missing_symbols()
+    {
+        var load = Loads.DailyBars(Day, 200);
+
+        await Store.ReplaceDailyBarsAsync(Day, load.ToAsyncEnumerable(), Ct);
+        var afterFirst = await Loads.ToListAsync(Store.ReadDailyBarsAsync(Day, Ct));
+        await Store.ReplaceDailyBarsAsync(Day, load.ToAsyncEnumerable(), Ct);
+        var afterSecond = await Loads.ToListAsync(Store.ReadDailyBarsAsync(Day, Ct));
+        var smaller = Loads.DailyBars(Day, 150, seed: 4);
+        await Store.ReplaceDailyBarsAsync(Day, smaller.ToAsyncEnumerable(), Ct);
+
+        Assert.Equal(load, afterFirst);
+        Assert.Equal(afterFirst, afterSecond);
+        Assert.Equal(smaller, await Loads.ToListAsync(Store.ReadDailyBarsAsync(Day, Ct)));
+        Assert.Equal([new DayCount(Day, 150, 150)], await Store.CountDailyBarsAsync(PreviousDay, NextDay, Ct));
+        Assert.Equal(150, (await Store.SymbolsWithDailyBarsAsync(Day, Ct)).Count);
+    }
+
+    [Fact]
+    public async Task A_daily_bar_load_that_fails_half_way_leaves_the_day_as_it_was()
+    {
+        var original = Loads.DailyBars(Day, 100);
+        await Store.ReplaceDailyBarsAsync(Day, original.ToAsyncEnumerable(), Ct);
+
+        await Assert.ThrowsAsync<IOException>(() =>
+            Store.ReplaceDailyBarsAsync(Day, Loads.FailingAfter(Loads.DailyBars(Day, 100, seed: 7), 50), Ct));
+        var otherDay = Loads.DailyBars(Day, 10, seed: 7);
+        otherDay[3] = otherDay[3] with { Date = PreviousDay };
+        await Assert.ThrowsAsync<InvalidDataException>(() => Store.ReplaceDailyBarsAsync(Day, otherDay.ToAsyncEnumerable(), Ct));
+
+        Assert.Equal(original, await Loads.ToListAsync(Store.ReadDailyBarsAsync(Day, Ct)));
+    }
+
+    [Fact]
+    public async Task Upserted_daily_bars_merge_into_any_day_and_delete_nothing()
+    {
+        await Store.ReplaceDailyBarsAsync(Day, Loads.DailyBars(Day, 5).ToAsyncEnumerable(), Ct);
+        var changed = Loads.DailyBars(Day, 5, seed: 30)[2];
+        var recovered = new DailyBar("LATE", PreviousDay, 1, 2, 0.5, 1.5, 1000, 1.2, 10);
+
+        var written = await Store.UpsertDailyBarsAsync(new[] { changed, recovered }.ToAsyncEnumerable(), Ct);
+
+        Assert.Equal(2, written);
+        var day = await Loads.ToListAsync(Store.ReadDailyBarsAsync(Day, Ct));
+        Assert.Equal(5, day.Count);
+        Assert.Equal(changed, day[2]);
+        Assert.Equal([recovered], await Loads.ToListAsync(Store.ReadDailyBarsAsync(PreviousDay, Ct)));
+        Assert.Equal([PreviousDay, Day], await Store.DaysWithDailyBarsAsync(PreviousDay, NextDay, Ct));
+    }
+
+    [Fact]
+    public async Task Daily_bar_history_comes_one_symbol_at_a_time_in_date_order_within_the_window()
+    {
+        var days = new[] { new DateOnly(2025, 3, 10), new DateOnly(2025, 3, 11), new DateOnly(2025, 3, 12), PreviousDay, Day };
+        foreach (var (day, i) in days.Select((d, i) => (d, i)))
+        {
+            // Symbol T0002 is listed from the third day on.
+            await Store.ReplaceDailyBarsAsync(day, Loads.DailyBars(day, i >= 2 ? 3 : 2, seed: i).ToAsyncEnumerable(), Ct);
+        }
+
+        var history = await Loads.ToListAsync(Store.ReadDailyBarHistoryAsync(days[1], PreviousDay, Ct));
+
+        Assert.Equal(["T0000", "T0001", "T0002"], history.Select(h => h.Symbol));
+        Assert.Equal(days[1..4], history[0].Bars.Select(b => b.Date));
+        Assert.Equal([days[2], PreviousDay], history[2].Bars.Select(b => b.Date));
+        Assert.Equal(Loads.DailyBars(days[2], 3, seed: 2)[1], history[1].Bars[1]);
+    }
+
+    [Fact]
+    public async Task Atr_values_replace_their_day_period_and_method_only()
+    {
+        AtrValue[] wilder = [new("AAA", 1.25, 2.5), new("BBB", 0.5, 1.0), new("CCC", 3, 4)];
+        await Store.ReplaceAtrValuesAsync(Day, 14, "wilder", wilder.ToAsyncEnumerable(), Ct);
+        await Store.ReplaceAtrValuesAsync(Day, 14, "sma", new AtrValue[] { new("AAA", 9, 9) }.ToAsyncEnumerable(), Ct);
+
+        AtrValue[] replacement = [new("AAA", 1.5, 2.75), new("CCC", 3, 4)];
+        await Store.ReplaceAtrValuesAsync(Day, 14, "wilder", replacement.ToAsyncEnumerable(), Ct);
+        await Store.ReplaceAtrValuesAsync(Day, 14, "wilder", replacement.ToAsyncEnumerable(), Ct);
+
+        Assert.Equal(replacement, await Loads.ToListAsync(Store.ReadAtrValuesAsync(Day, 14, "wilder", Ct)));
+        Assert.Equal([new AtrValue("AAA", 9, 9)], await Loads.ToListAsync(Store.ReadAtrValuesAsync(Day, 14, "sma", Ct)));
+    }
+
+    [Fact]
+    public async Task Ticker_upserts_keep_known_fields_the_earliest_first_seen_and_mark_delistings()
+    {
+        Ticker[] listed =
+        [
+            new() { Symbol = "AAPL", Name = "Apple Inc.", Exchange = "XNAS", Type = "CS", Cik = "0000320193", FirstSeen = new DateOnly(2020, 1, 2) },
+            new() { Symbol = "GONE", Name = "Gone Corp", Exchange = "XNYS", Type = "CS", FirstSeen = new DateOnly(2021, 6, 1) },
+        ];
+        await Store.UpsertTickersAsync(listed.ToAsyncEnumerable(), Ct);
+
+        // An enrichment that only knows the market cap and shares, and a later first sighting.
+        Ticker[] enriched = [new() { Symbol = "AAPL", MarketCap = 3.5e12, SharesOutstanding = 15_000_000_000, FloatShares = 14_900_000_000, Sector = "Technology", FirstSeen = new DateOnly(2024, 1, 2) }];
+        await Store.UpsertTickersAsync(enriched.ToAsyncEnumerable(), Ct);
+        var delisted = await Store.MarkTickersInactiveAsync(["GONE", "NEVER-SEEN"], Ct);
+        var again = await Store.MarkTickersInactiveAsync(["GONE"], Ct);
+
+        var all = await Loads.ToListAsync(Store.ReadTickersAsync(activeOnly: false, Ct));
+        var active = await Loads.ToListAsync(Store.ReadTickersAsync(activeOnly: true, Ct));
+        Assert.Equal(1, delisted);
+        Assert.Equal(0, again);
+        Assert.Equal(["AAPL", "GONE"], all.Select(t => t.Symbol));
+        var apple = Assert.Single(active);
+        Assert.Equal(
+            listed[0] with { MarketCap = 3.5e12, SharesOutstanding = 15_000_000_000, FloatShares = 14_900_000_000, Sector = "Technology", UpdatedAt = apple.UpdatedAt },
+            apple);
+        Assert.NotEqual(default, apple.UpdatedAt);
+        Assert.False(all[1].Active);
+        Assert.Equal("Gone Corp", all[1].Name);
+    }
+
+    [Fact]
+    public async Task A_ticker_without_a_first_seen_date_gets_today()
+    {
+        await Store.UpsertTickersAsync(new Ticker[] { new() { Symbol = "NEWCO" } }.ToAsyncEnumerable(), Ct);
+
+        var stored = Assert.Single(await Loads.ToListAsync(Store.ReadTickersAsync(activeOnly: true, Ct)));
+
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, TradingCalendar.NewYork).DateTime);
+        Assert.InRange(stored.FirstSeen!.Value, today.AddDays(-1), today);
+        Assert.True(stored.Active);
+    }
+
+    [Fact]
+    public async Task Windows_that_end_before_they_start_are_refused()
+    {
+        await Assert.ThrowsAsync<ArgumentException>(() => Store.DaysWithDailyBarsAsync(Day, PreviousDay, Ct));
+        await Assert.ThrowsAsync<ArgumentException>(() => Store.CountVolumeSlotsAsync(Day, PreviousDay, Ct));
+    }
+}

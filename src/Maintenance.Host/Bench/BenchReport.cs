@@ -1,0 +1,230 @@
+using System.Globalization;
+using System.Text.Json;
+using Maintenance.Contracts;
+using Spectre.Console;
+
+namespace Maintenance.Host.Bench;
+
+public sealed record BenchShape(int Tickers, int Days, int MinuteDays, int Seed, DateOnly TargetDate, int Workers, int Cores);
+
+public sealed record SampleReport(string Folder, int DaysWritten, double Seconds, long MinuteFileBytes);
+
+/// <param name="Skipped">The task found its work already done (from its own completion event); null when unknown.</param>
+/// <param name="WallSeconds">From the saga sending the command to its recording the answer.</param>
+/// <param name="WorkSeconds">The consumer's own duration, as its completion event reports it.</param>
+/// <param name="Ratio">Wall time over floor time; only for work actually done.</param>
+public sealed record StepReport(
+    string Step,
+    string Status,
+    bool? Skipped,
+    double? WallSeconds,
+    double? WorkSeconds,
+    double? Units,
+    string Unit,
+    double? PerSecond,
+    double? FloorSeconds,
+    string? FloorBasis,
+    double? Ratio,
+    string? Note,
+    IReadOnlyDictionary<string, double>? Metrics);
+
+/// <param name="EndToEndSeconds">From publishing StartMaintenance to receiving the run's final event.</param>
+/// <param name="SagaSeconds">The saga's own StartedAt to CompletedAt.</param>
+public sealed record RunReport(string Name, bool Succeeded, string? Reason, int Attempt, double EndToEndSeconds, double SagaSeconds, IReadOnlyList<StepReport> Steps);
+
+/// <param name="PeakBytes">VmHWM: the most resident memory the process ever had.</param>
+public sealed record ProcessPeak(string Process, int Pid, long? PeakBytes);
+
+public sealed record TargetCheck(string Target, string Limit, string Actual, bool Met);
+
+/// <summary>Everything one bench found; printed as tables and written as JSON with <c>--json</c>.</summary>
+public sealed record BenchReport(
+    DateTimeOffset At,
+    BenchShape Shape,
+    SampleReport Sample,
+    IReadOnlyDictionary<string, string> ServiceSettings,
+    IReadOnlyList<RunReport> Runs,
+    IReadOnlyList<FloorMeasure> Floors,
+    IReadOnlyList<ProcessPeak> Memory,
+    IReadOnlyList<TargetCheck> Targets)
+{
+    public const double FirstRunTargetSeconds = 60;
+    public const double ReRunTargetSeconds = 15;
+    public const double FloorRatioTarget = 2;
+    public const long MemoryTargetBytes = 1L << 30;
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        WriteIndented = true,
+    };
+
+    public static RunReport Run(string name, MeasuredRun run, Floors floors)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(floors);
+        var outcome = run.Outcome;
+        var steps = outcome.Steps.Select(s => Step(s, run.Completions.GetValueOrDefault(s.Step), floors)).ToList();
+        return new RunReport(name, outcome.Succeeded, outcome.Reason, outcome.Attempt, run.EndToEnd.TotalSeconds, (outcome.EndedAt - outcome.StartedAt).TotalSeconds, steps);
+    }
+
+    /// <summary>The issue's targets: the first run within 60 s, the re-run within 15 s, every step with a floor within 2x of it, each process under 1 GB.</summary>
+    public static List<TargetCheck> Check(IReadOnlyList<RunReport> runs, IReadOnlyList<ProcessPeak> memory)
+    {
+        ArgumentNullException.ThrowIfNull(runs);
+        ArgumentNullException.ThrowIfNull(memory);
+        var checks = new List<TargetCheck>();
+        if (runs.Count > 0)
+        {
+            checks.Add(Seconds("first run, end to end", FirstRunTargetSeconds, runs[0]));
+            foreach (var step in runs[0].Steps.Where(s => s.Ratio is not null))
+            {
+                checks.Add(new TargetCheck($"{step.Step} vs its floor", $"<= {FloorRatioTarget:0.#}x", Invariant($"{step.Ratio:F2}x"), step.Ratio <= FloorRatioTarget));
+            }
+        }
+
+        if (runs.Count > 1)
+        {
+            checks.Add(Seconds("re-run, end to end", ReRunTargetSeconds, runs[1]));
+        }
+
+        foreach (var process in memory)
+        {
+            checks.Add(new TargetCheck($"peak memory of {process.Process}", "< 1 GB", process.PeakBytes is { } b ? Megabytes(b) : "unknown", process.PeakBytes < MemoryTargetBytes));
+        }
+
+        return checks;
+    }
+
+    public void Print()
+    {
+        AnsiConsole.WriteLine();
+        AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"[bold]bench[/] {Shape.Tickers:N0} tickers, {Shape.Days} days of daily bars, {Shape.MinuteDays} days of minute bars, target {Shape.TargetDate:yyyy-MM-dd}, {Shape.Workers} worker process(es), {Shape.Cores} cores");
+        AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"sample data {Sample.Folder} ({Sample.DaysWritten} days written in {Sample.Seconds:F1}s; minute file of the target day {Megabytes(Sample.MinuteFileBytes)})");
+        AnsiConsole.MarkupLineInterpolated($"service settings: {string.Join(", ", ServiceSettings.Select(s => $"{s.Key}={s.Value}"))}");
+        foreach (var run in Runs)
+        {
+            AnsiConsole.Write(RunTable(run));
+        }
+
+        AnsiConsole.Write(FloorTable());
+        AnsiConsole.Write(MemoryTable());
+        AnsiConsole.Write(TargetTable());
+    }
+
+    public async Task WriteJsonAsync(string path, CancellationToken ct)
+    {
+        var folder = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (!string.IsNullOrEmpty(folder))
+        {
+            Directory.CreateDirectory(folder);
+        }
+
+        await using var file = File.Create(path);
+        await JsonSerializer.SerializeAsync(file, this, Json, ct);
+    }
+
+    private static StepReport Step(StepOutcome outcome, StepCompletion? completion, Floors floors)
+    {
+        double? wall = outcome.StartedAt is { } s && outcome.CompletedAt is { } c ? (c - s).TotalSeconds : null;
+        var units = StepWork.Units(outcome.Step, outcome.Metrics);
+        double? perSecond = units is { } u && wall is > 0 ? u / wall : null;
+        var floor = floors.For(outcome.Step);
+        var didWork = outcome.Status == StepStatus.Success && completion is { Skipped: false };
+        double? floorSeconds = floor is not null && units is { } n && didWork ? n * floor.SecondsPerUnit : null;
+        double? ratio = floorSeconds is > 0 && wall is { } w ? w / floorSeconds : null;
+        var note = outcome.Error ?? (completion is { Skipped: true } ? "already done: " + completion.Verdict : completion?.Verdict);
+        return new StepReport(
+            outcome.Step.QueueName(),
+            outcome.Status.ToString().ToLowerInvariant(),
+            completion?.Skipped,
+            wall,
+            completion?.DurationSeconds,
+            units,
+            StepWork.Unit(outcome.Step),
+            perSecond,
+            floorSeconds,
+            floorSeconds is null ? null : floor?.Basis,
+            ratio,
+            note,
+            outcome.Metrics);
+    }
+
+    private static TargetCheck Seconds(string name, double limit, RunReport run) =>
+        new(name, Invariant($"<= {limit:0} s"), Invariant($"{run.EndToEndSeconds:F1} s{(run.Succeeded ? "" : " (run not successful)")}"), run.Succeeded && run.EndToEndSeconds <= limit);
+
+    private static Table RunTable(RunReport run)
+    {
+        var table = new Table().Border(TableBorder.Rounded)
+            .Title(Invariant($"{run.Name} (attempt {run.Attempt}): {(run.Succeeded ? "succeeded" : "FAILED " + run.Reason)}, end to end {run.EndToEndSeconds:F2} s (saga {run.SagaSeconds:F2} s)"))
+            .AddColumn("step").AddColumn("status")
+            .AddColumn(new TableColumn("wall s").RightAligned()).AddColumn(new TableColumn("work s").RightAligned())
+            .AddColumn(new TableColumn("rows/keys").RightAligned()).AddColumn(new TableColumn("per s").RightAligned())
+            .AddColumn(new TableColumn("floor s").RightAligned()).AddColumn(new TableColumn("ratio").RightAligned())
+            .AddColumn("floor basis");
+        foreach (var step in run.Steps)
+        {
+            var status = step.Skipped == true ? "already done" : step.Status;
+            table.AddRow(
+                new Text(step.Step),
+                new Text(status),
+                new Text(Number(step.WallSeconds, "F2")),
+                new Text(Number(step.WorkSeconds, "F2")),
+                new Text(step.Units is { } u ? Invariant($"{u:N0} {step.Unit}") : ""),
+                new Text(Number(step.PerSecond, "N0")),
+                new Text(Number(step.FloorSeconds, "F2")),
+                Ratio(step.Ratio),
+                new Text(step.FloorBasis ?? ""));
+        }
+
+        return table;
+    }
+
+    private Table FloorTable()
+    {
+        var table = new Table().Border(TableBorder.Rounded).Title("floors, measured on the same data with the services stopped")
+            .AddColumn("floor").AddColumn(new TableColumn("count").RightAligned()).AddColumn(new TableColumn("seconds").RightAligned())
+            .AddColumn(new TableColumn("per s").RightAligned()).AddColumn("what");
+        foreach (var floor in Floors)
+        {
+            table.AddRow(floor.Name, Invariant($"{floor.Count:N0} {floor.Unit}"), Invariant($"{floor.Seconds:F3}"), Invariant($"{floor.PerSecond:N0}"), floor.What);
+        }
+
+        return table;
+    }
+
+    private Table MemoryTable()
+    {
+        var table = new Table().Border(TableBorder.Rounded).Title("peak memory (VmHWM)").AddColumn("process").AddColumn("pid").AddColumn(new TableColumn("peak").RightAligned());
+        foreach (var process in Memory)
+        {
+            table.AddRow(process.Process, process.Pid.ToString(CultureInfo.InvariantCulture), process.PeakBytes is { } b ? Megabytes(b) : "unknown");
+        }
+
+        return table;
+    }
+
+    private Table TargetTable()
+    {
+        var table = new Table().Border(TableBorder.Rounded).Title("targets").AddColumn("target").AddColumn("limit").AddColumn("actual").AddColumn("met");
+        foreach (var check in Targets)
+        {
+            table.AddRow(new Text(check.Target), new Text(check.Limit), new Text(check.Actual), check.Met ? new Markup("[green]yes[/]") : new Markup("[red]no[/]"));
+        }
+
+        return table;
+    }
+
+    private static Markup Ratio(double? ratio) => ratio switch
+    {
+        null => new Markup(""),
+        <= FloorRatioTarget => new Markup(Invariant($"[green]{ratio:F2}x[/]")),
+        _ => new Markup(Invariant($"[red]{ratio:F2}x[/]")),
+    };
+
+    private static string Number(double? value, string format) => value?.ToString(format, CultureInfo.InvariantCulture) ?? "";
+
+    private static string Megabytes(long bytes) => Invariant($"{bytes / (1024.0 * 1024.0):N0} MB");
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}

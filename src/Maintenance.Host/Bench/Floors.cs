@@ -1,0 +1,383 @@
+using System.Diagnostics;
+using System.IO.Compression;
+using System.Text.Json;
+using Maintenance.Core;
+using Maintenance.Data;
+using Maintenance.Data.MarketData;
+using Maintenance.Data.Redis;
+using Maintenance.Tasks.CalculateRvol;
+using Npgsql;
+using NpgsqlTypes;
+using StackExchange.Redis;
+
+namespace Maintenance.Host.Bench;
+
+/// <summary>One floor: the least this machine needs for a piece of a step's work, measured on the bench's own data.</summary>
+/// <param name="Count">How many units were handled (<paramref name="Unit"/>: bars, rows, fields, bytes, ...).</param>
+public sealed record FloorMeasure(string Name, string What, long Count, string Unit, double Seconds)
+{
+    public double PerSecond => Seconds > 0 ? Count / Seconds : 0;
+}
+
+/// <summary>What a step would take at the floor: <see cref="SecondsPerUnit"/> times the step's rows or keys.</summary>
+/// <param name="Basis">The floor measures it adds up, e.g. <c>parse_daily_files + copy_daily_bars</c>.</param>
+public sealed record StepFloor(string Basis, double SecondsPerUnit);
+
+/// <summary>
+/// The floors of the bench's work, measured with nothing else of the bench running: reading and parsing the flat
+/// files (the FlatFiles reader, and gunzip alone), a raw Npgsql binary COPY of the same rows into tables without any
+/// index, reading them back by binary COPY, and pipelined Redis writes of the same hash fields and keys.
+/// </summary>
+public sealed class Floors
+{
+    private const int FieldsPerCommand = 1024;
+    private const string KeyPrefix = "bench:floor:";
+
+    private readonly Dictionary<string, FloorMeasure> _byName;
+
+    private Floors(List<FloorMeasure> measures)
+    {
+        Measures = measures;
+        _byName = measures.ToDictionary(m => m.Name, StringComparer.Ordinal);
+    }
+
+    public IReadOnlyList<FloorMeasure> Measures { get; }
+
+    /// <summary>The floor of a step's work per unit of its rows or keys (see <see cref="StepWork"/>); null for steps without one.</summary>
+    public StepFloor? For(Contracts.MaintenanceStep step)
+    {
+        switch (step)
+        {
+            case Contracts.MaintenanceStep.LoadOhlc:
+                return PerUnit(["parse_daily_files", "copy_daily_bars"], _byName["copy_daily_bars"].Count);
+            case Contracts.MaintenanceStep.LoadVolumeSlots:
+                return PerUnit(["parse_minute_file", "aggregate_slots", "copy_volume_slots"], _byName["copy_volume_slots"].Count);
+            case Contracts.MaintenanceStep.CalculateAtr:
+                return PerUnit(["read_daily_bars", "redis_atr_hash"], _byName["redis_atr_hash"].Count);
+            case Contracts.MaintenanceStep.CalculateRvol:
+                // RVOL reads its lookback of slot days; the floor read one day.
+                var lookback = RvolOptions.DefaultLookbacks.Max();
+                var read = _byName["read_volume_slots"];
+                var write = _byName["redis_rvol_hashes"];
+                var keys = _byName["redis_rvol_keys"].Count;
+                return keys == 0 ? null : new StepFloor($"read_volume_slots x {lookback} days + redis_rvol_hashes", ((read.Seconds * lookback) + write.Seconds) / keys);
+            case Contracts.MaintenanceStep.SyncRedis:
+                return PerUnit(["redis_metadata_keys"], _byName["redis_metadata_keys"].Count);
+            default:
+                return null;
+        }
+    }
+
+    public static async Task<Floors> MeasureAsync(BenchSampleData data, string postgres, string redis, Action<string> progress, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(progress);
+        var measures = new List<FloorMeasure>();
+        var target = data.TargetDay;
+        var source = new FlatFilesSource(data.Layout, TradingCalendar.Nyse);
+
+        progress("reading the files");
+        var minuteFile = data.Layout.FindMinuteAggregates(target) ?? throw new InvalidOperationException($"No minute file for {target:yyyy-MM-dd}.");
+        measures.Add(Gunzip("gunzip_minute_file", $"gunzip alone of {Path.GetFileName(minuteFile)} (minute bars)", [minuteFile]));
+        var (minuteMeasures, slots) = await ParseMinutesAsync(source, target, ct);
+        measures.AddRange(minuteMeasures);
+        var dayFiles = data.Window.Select(d => data.Layout.FindDayAggregates(d) ?? throw new InvalidOperationException($"No day file for {d:yyyy-MM-dd}.")).ToList();
+        measures.Add(Gunzip("gunzip_daily_files", $"gunzip alone of the {dayFiles.Count} day files", dayFiles));
+        var (parseDaily, bars) = await ParseDailyAsync(source, data.Window, ct);
+        measures.Add(parseDaily);
+
+        progress("COPY into PostgreSQL");
+        await using (var connection = new NpgsqlConnection(postgres))
+        {
+            await connection.OpenAsync(ct);
+            measures.Add(await Task.Run(() => CopyDailyBars(connection, bars), ct));
+            measures.Add(await Task.Run(() => CopyVolumeSlots(connection, target, slots), ct));
+            measures.Add(await Task.Run(() => ReadBack(connection, "read_daily_bars", "binary COPY out of the window's daily bars", "floor_daily_bars", ReadDailyRow), ct));
+            measures.Add(await Task.Run(() => ReadBack(connection, "read_volume_slots", "binary COPY out of the day's volume slots", "floor_volume_slots", ReadSlotRow), ct));
+            await using var drop = new NpgsqlCommand("DROP TABLE floor_daily_bars; DROP TABLE floor_volume_slots", connection);
+            await drop.ExecuteNonQueryAsync(ct);
+        }
+
+        progress("pipelined Redis writes");
+        await using (var multiplexer = await ConnectionMultiplexer.ConnectAsync(redis))
+        {
+            var db = multiplexer.GetDatabase();
+            var targetBars = bars.Where(b => b.Date == target).ToList();
+            measures.Add(await WriteAtrHashAsync(db, targetBars));
+            measures.AddRange(await WriteRvolHashesAsync(db, slots));
+            measures.Add(await WriteMetadataAsync(db, targetBars, target));
+            await DeleteFloorKeysAsync(multiplexer, db, ct);
+        }
+
+        return new Floors(measures);
+    }
+
+    private StepFloor? PerUnit(string[] names, long units) =>
+        units == 0 ? null : new StepFloor(string.Join(" + ", names), names.Sum(n => _byName[n].Seconds) / units);
+
+    private static FloorMeasure Gunzip(string name, string what, List<string> files)
+    {
+        var buffer = new byte[1 << 20];
+        long bytes = 0;
+        var started = Stopwatch.GetTimestamp();
+        foreach (var file in files)
+        {
+            using var stream = new GZipStream(File.OpenRead(file), CompressionMode.Decompress);
+            int read;
+            while ((read = stream.Read(buffer)) > 0)
+            {
+                bytes += read;
+            }
+        }
+
+        return new FloorMeasure(name, what, bytes, "bytes", Stopwatch.GetElapsedTime(started).TotalSeconds);
+    }
+
+    /// <summary>The FlatFiles reader over the day's minute file, and apart from it the slot aggregation of each ticker.</summary>
+    private static async Task<(List<FloorMeasure> Measures, List<TickerVolumeSlots> Slots)> ParseMinutesAsync(FlatFilesSource source, DateOnly day, CancellationToken ct)
+    {
+        var slots = new List<TickerVolumeSlots>(16_384);
+        long bars = 0;
+        long slotRows = 0;
+        var aggregating = TimeSpan.Zero;
+        var started = Stopwatch.GetTimestamp();
+        await foreach (var ticker in source.ReadMinuteBarsAsync(day, new SkippedRows(), ct))
+        {
+            bars += ticker.Bars.Length;
+            var aggregateStarted = Stopwatch.GetTimestamp();
+            var rows = VolumeSlots.Aggregate(ticker);
+            aggregating += Stopwatch.GetElapsedTime(aggregateStarted);
+            if (rows.Length > 0)
+            {
+                slots.Add(new TickerVolumeSlots(ticker.Symbol, ticker.Date, rows));
+                slotRows += rows.Length;
+            }
+        }
+
+        var total = Stopwatch.GetElapsedTime(started);
+        return (
+            [
+                new FloorMeasure("parse_minute_file", "FlatFiles reader over the day's minute file", bars, "bars", (total - aggregating).TotalSeconds),
+                new FloorMeasure("aggregate_slots", "minute bars to five-minute slots (Core VolumeSlots)", slotRows, "rows", aggregating.TotalSeconds),
+            ],
+            slots);
+    }
+
+    private static async Task<(FloorMeasure Measure, List<DailyBar> Bars)> ParseDailyAsync(FlatFilesSource source, IReadOnlyList<DateOnly> window, CancellationToken ct)
+    {
+        var bars = new List<DailyBar>();
+        var started = Stopwatch.GetTimestamp();
+        foreach (var day in window)
+        {
+            bars.AddRange((await source.GetDailyBarsAsync(day, ct)).Bars);
+        }
+
+        return (new FloorMeasure("parse_daily_files", $"FlatFiles reader over the {window.Count} day files", bars.Count, "bars", Stopwatch.GetElapsedTime(started).TotalSeconds), bars);
+    }
+
+    private static FloorMeasure CopyDailyBars(NpgsqlConnection connection, List<DailyBar> bars)
+    {
+        Execute(connection, """
+            DROP TABLE IF EXISTS floor_daily_bars;
+            CREATE TABLE floor_daily_bars (symbol text NOT NULL, trading_date date NOT NULL,
+                open double precision NOT NULL, high double precision NOT NULL, low double precision NOT NULL, close double precision NOT NULL,
+                volume bigint NOT NULL, vwap double precision, trades integer NOT NULL)
+            """);
+        var started = Stopwatch.GetTimestamp();
+        using (var importer = connection.BeginBinaryImport("COPY floor_daily_bars (symbol, trading_date, open, high, low, close, volume, vwap, trades) FROM STDIN (FORMAT BINARY)"))
+        {
+            foreach (var bar in bars)
+            {
+                importer.StartRow();
+                importer.Write(bar.Symbol, NpgsqlDbType.Text);
+                importer.Write(bar.Date, NpgsqlDbType.Date);
+                importer.Write(bar.Open, NpgsqlDbType.Double);
+                importer.Write(bar.High, NpgsqlDbType.Double);
+                importer.Write(bar.Low, NpgsqlDbType.Double);
+                importer.Write(bar.Close, NpgsqlDbType.Double);
+                importer.Write(bar.Volume, NpgsqlDbType.Bigint);
+                if (bar.Vwap is { } vwap)
+                {
+                    importer.Write(vwap, NpgsqlDbType.Double);
+                }
+                else
+                {
+                    importer.WriteNull();
+                }
+
+                importer.Write(bar.Trades, NpgsqlDbType.Integer);
+            }
+
+            importer.Complete();
+        }
+
+        return new FloorMeasure("copy_daily_bars", "binary COPY of the window's daily bars into a table without index", bars.Count, "rows", Stopwatch.GetElapsedTime(started).TotalSeconds);
+    }
+
+    private static FloorMeasure CopyVolumeSlots(NpgsqlConnection connection, DateOnly day, List<TickerVolumeSlots> tickers)
+    {
+        Execute(connection, """
+            DROP TABLE IF EXISTS floor_volume_slots;
+            CREATE TABLE floor_volume_slots (trading_date date NOT NULL, symbol text NOT NULL, slot smallint NOT NULL,
+                volume bigint NOT NULL, accumulated_volume bigint NOT NULL, trades integer NOT NULL)
+            """);
+        long rows = 0;
+        var started = Stopwatch.GetTimestamp();
+        using (var importer = connection.BeginBinaryImport("COPY floor_volume_slots (trading_date, symbol, slot, volume, accumulated_volume, trades) FROM STDIN (FORMAT BINARY)"))
+        {
+            foreach (var ticker in tickers)
+            {
+                foreach (var slot in ticker.Slots)
+                {
+                    importer.StartRow();
+                    importer.Write(day, NpgsqlDbType.Date);
+                    importer.Write(ticker.Symbol, NpgsqlDbType.Text);
+                    importer.Write((short)slot.Slot, NpgsqlDbType.Smallint);
+                    importer.Write(slot.Volume, NpgsqlDbType.Bigint);
+                    importer.Write(slot.AccumulatedVolume, NpgsqlDbType.Bigint);
+                    importer.Write(slot.Trades, NpgsqlDbType.Integer);
+                    rows++;
+                }
+            }
+
+            importer.Complete();
+        }
+
+        return new FloorMeasure("copy_volume_slots", "binary COPY of the day's volume slots into a table without index", rows, "rows", Stopwatch.GetElapsedTime(started).TotalSeconds);
+    }
+
+    private static FloorMeasure ReadBack(NpgsqlConnection connection, string name, string what, string table, Action<NpgsqlBinaryExporter> readRow)
+    {
+        long rows = 0;
+        var started = Stopwatch.GetTimestamp();
+        using (var exporter = connection.BeginBinaryExport($"COPY {table} TO STDOUT (FORMAT BINARY)"))
+        {
+            while (exporter.StartRow() != -1)
+            {
+                readRow(exporter);
+                rows++;
+            }
+        }
+
+        return new FloorMeasure(name, what, rows, "rows", Stopwatch.GetElapsedTime(started).TotalSeconds);
+    }
+
+    private static void ReadDailyRow(NpgsqlBinaryExporter row)
+    {
+        _ = row.Read<string>(NpgsqlDbType.Text);
+        _ = row.Read<DateOnly>(NpgsqlDbType.Date);
+        for (var i = 0; i < 4; i++)
+        {
+            _ = row.Read<double>(NpgsqlDbType.Double);
+        }
+
+        _ = row.Read<long>(NpgsqlDbType.Bigint);
+        if (row.IsNull)
+        {
+            row.Skip();
+        }
+        else
+        {
+            _ = row.Read<double>(NpgsqlDbType.Double);
+        }
+
+        _ = row.Read<int>(NpgsqlDbType.Integer);
+    }
+
+    private static void ReadSlotRow(NpgsqlBinaryExporter row)
+    {
+        _ = row.Read<DateOnly>(NpgsqlDbType.Date);
+        _ = row.Read<string>(NpgsqlDbType.Text);
+        _ = row.Read<short>(NpgsqlDbType.Smallint);
+        _ = row.Read<long>(NpgsqlDbType.Bigint);
+        _ = row.Read<long>(NpgsqlDbType.Bigint);
+        _ = row.Read<int>(NpgsqlDbType.Integer);
+    }
+
+    /// <summary>The <c>atr:daily</c> shape: one field per symbol holding <c>{"atr", "atr_percent", "updated"}</c>.</summary>
+    private static async Task<FloorMeasure> WriteAtrHashAsync(IDatabase db, List<DailyBar> bars)
+    {
+        var updated = DateTimeOffset.UtcNow;
+        var fields = bars
+            .Select(b => new HashEntry(b.Symbol, JsonSerializer.SerializeToUtf8Bytes(new AtrFloorValue(b.High - b.Low, b.Close > 0 ? (b.High - b.Low) / b.Close * 100 : 0, updated), RedisStore.Json)))
+            .ToArray();
+        var started = Stopwatch.GetTimestamp();
+        await Task.WhenAll(fields.Chunk(FieldsPerCommand).Select(chunk => db.HashSetAsync(KeyPrefix + "atr", chunk)));
+        return new FloorMeasure("redis_atr_hash", "pipelined HSET of the atr:daily fields (one per symbol)", fields.Length, "fields", Stopwatch.GetElapsedTime(started).TotalSeconds);
+    }
+
+    /// <summary>The <c>rvol:hist:avg:{SYMBOL}:{days}</c> shape: per symbol, slot → accumulated volume (forward-filled), fields above zero.</summary>
+    private static async Task<List<FloorMeasure>> WriteRvolHashesAsync(IDatabase db, List<TickerVolumeSlots> tickers)
+    {
+        var hashes = new List<(RedisKey Key, HashEntry[] Fields)>(tickers.Count);
+        Span<long> accumulated = stackalloc long[VolumeSlots.Count];
+        foreach (var ticker in tickers)
+        {
+            VolumeSlots.FillAccumulated(ticker.Slots, accumulated);
+            var fields = new List<HashEntry>(VolumeSlots.Count);
+            for (var slot = 0; slot < VolumeSlots.Count; slot++)
+            {
+                if (accumulated[slot] > 0)
+                {
+                    fields.Add(new HashEntry(slot, accumulated[slot]));
+                }
+            }
+
+            hashes.Add((KeyPrefix + "rvol:" + ticker.Symbol, [.. fields]));
+        }
+
+        var fieldCount = hashes.Sum(h => (long)h.Fields.Length);
+        var started = Stopwatch.GetTimestamp();
+        await Task.WhenAll(hashes.Select(h => db.HashSetAsync(h.Key, h.Fields)));
+        var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        return
+        [
+            new FloorMeasure("redis_rvol_hashes", "pipelined HSET of the RVOL hashes, all their fields", fieldCount, "fields", seconds),
+            new FloorMeasure("redis_rvol_keys", "the same writes counted in keys", hashes.Count, "keys", seconds),
+        ];
+    }
+
+    /// <summary>The <c>metadata:ticker:{SYMBOL}</c> JSON strings and the <c>ticker:universe</c> set.</summary>
+    private static async Task<FloorMeasure> WriteMetadataAsync(IDatabase db, List<DailyBar> bars, DateOnly day)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var values = bars
+            .Select(b => (Key: (RedisKey)(KeyPrefix + "metadata:" + b.Symbol), Json: JsonSerializer.SerializeToUtf8Bytes(new Ticker { Symbol = b.Symbol, Active = true, FirstSeen = day, UpdatedAt = now }, RedisStore.Json)))
+            .ToList();
+        var started = Stopwatch.GetTimestamp();
+        var writes = values.Select(v => (Task)db.StringSetAsync(v.Key, v.Json)).ToList();
+        writes.AddRange(bars.Select(b => (RedisValue)b.Symbol).Chunk(FieldsPerCommand).Select(chunk => db.SetAddAsync(KeyPrefix + "universe", chunk)));
+        await Task.WhenAll(writes);
+        return new FloorMeasure("redis_metadata_keys", "pipelined SET of the metadata:ticker JSON keys and SADD of the universe", values.Count, "keys", Stopwatch.GetElapsedTime(started).TotalSeconds);
+    }
+
+    private static async Task DeleteFloorKeysAsync(ConnectionMultiplexer multiplexer, IDatabase db, CancellationToken ct)
+    {
+        foreach (var server in multiplexer.GetServers().Where(s => !s.IsReplica))
+        {
+            var page = new List<object>(1000);
+            await foreach (var key in server.KeysAsync(database: -1, pattern: KeyPrefix + "*", pageSize: 1000).WithCancellation(ct))
+            {
+                page.Add(key);
+                if (page.Count == 1000)
+                {
+                    await db.ExecuteAsync("UNLINK", [.. page]);
+                    page.Clear();
+                }
+            }
+
+            if (page.Count > 0)
+            {
+                await db.ExecuteAsync("UNLINK", [.. page]);
+            }
+        }
+    }
+
+    private static void Execute(NpgsqlConnection connection, string sql)
+    {
+        using var command = new NpgsqlCommand(sql, connection);
+        command.ExecuteNonQuery();
+    }
+
+    private sealed record AtrFloorValue(double Atr, double AtrPercent, DateTimeOffset Updated);
+}

@@ -1,0 +1,346 @@
+using System.Diagnostics;
+using Maintenance.Core;
+using Maintenance.Data.MarketData;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Maintenance.Data.Tests.MarketData;
+
+/// <summary>The REST source through <c>AddMarketData</c> (its real resilience handler) against a local HTTP server.</summary>
+public sealed class PolygonRestSourceTests : IAsyncDisposable
+{
+    private const string ApiKey = "test-key-9f8e7d";
+    private static readonly DateOnly Day = new(2025, 11, 3);
+
+    // 2025-11-03 New York (EST): 16:00 = 21:00 UTC, the next midnight = 05:00 UTC on the 4th.
+    private const long CloseMs = 1762203600000;
+    private const long NextMidnightMs = 1762232400000;
+    private const long At0930Ms = 1762180200000;
+
+    private readonly CapturedLogs _logs = new();
+    private PolygonTestServer? _server;
+    private ServiceProvider? _services;
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_services is not null)
+        {
+            await _services.DisposeAsync();
+        }
+
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
+
+        Assert.DoesNotContain(_logs.Lines, line => line.Contains(ApiKey, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Grouped_daily_gives_the_days_bars_with_the_key_in_the_header_and_skips_bad_results()
+    {
+        var source = await StartAsync(context => PolygonTestServer.Json(context, $$"""
+            {"queryCount":6,"resultsCount":6,"adjusted":true,"status":"OK","request_id":"r1","results":[
+             {"T":"AAPL","v":52164523,"vw":268.9,"o":270.42,"c":269.05,"h":270.85,"l":266.25,"t":{{CloseMs}},"n":712345},
+             {"T":"NVDA","v":1.5e6,"o":206.5,"c":207.1,"h":208,"l":205,"t":{{NextMidnightMs}}},
+             {"T":"MSFT","v":100,"o":519.81,"h":524.04,"l":515.11,"t":{{CloseMs}},"n":5},
+             {"T":"LATE","v":100,"o":1,"c":1,"h":1,"l":1,"t":{{NextMidnightMs + 3_600_000}},"n":5},
+             {"T":"AAPL","v":1,"o":1,"c":1,"h":1,"l":1,"t":{{CloseMs}},"n":1},
+             {"v":1,"o":1,"c":1,"h":1,"l":1,"t":{{CloseMs}},"n":1}
+            ]}
+            """));
+
+        var result = await source.GetDailyBarsAsync(Day, TestContext.Current.CancellationToken);
+
+        Assert.Equal(
+            [
+                new DailyBar("AAPL", Day, 270.42, 270.85, 266.25, 269.05, 52164523, 268.9, 712345),
+                new DailyBar("NVDA", Day, 206.5, 208, 205, 207.1, 1_500_000, null, 0),
+            ],
+            result.Bars);
+        Assert.Equal(
+            [
+                "price: o, h, l and c are required (result 2)",
+                $"t: {NextMidnightMs + 3_600_000} ms is not within 2025-11-03 (America/New_York) (result 3)",
+                "duplicate: AAPL appears twice (result 4)",
+                "T: missing (result 5)",
+            ],
+            result.Skipped.Details.Select(d => d.Reason));
+        var request = Assert.Single(_server!.Requests);
+        Assert.Equal(new ReceivedRequest("/v2/aggs/grouped/locale/us/market/stocks/2025-11-03?adjusted=true", $"Bearer {ApiKey}"), request);
+    }
+
+    [Fact]
+    public async Task A_day_without_results_is_missing_data()
+    {
+        var source = await StartAsync(context => PolygonTestServer.Json(context, """{"queryCount":0,"resultsCount":0,"adjusted":true,"status":"OK"}"""));
+
+        var error = await Assert.ThrowsAsync<MarketDataMissingException>(() => source.GetDailyBarsAsync(Day, TestContext.Current.CancellationToken));
+
+        Assert.Contains("/v2/aggs/grouped/locale/us/market/stocks/2025-11-03", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_429_is_retried_after_the_servers_Retry_After()
+    {
+        var calls = 0;
+        var source = await StartAsync(context =>
+        {
+            if (Interlocked.Increment(ref calls) == 1)
+            {
+                context.Response.Headers.RetryAfter = "1";
+                return PolygonTestServer.Json(context, """{"status":"ERROR","error":"You've exceeded the maximum requests per minute"}""", 429);
+            }
+
+            return PolygonTestServer.Json(context, GroupedOf("AAPL"));
+        });
+        var clock = Stopwatch.StartNew();
+
+        var result = await source.GetDailyBarsAsync(Day, TestContext.Current.CancellationToken);
+
+        Assert.Single(result.Bars);
+        Assert.Equal(2, _server!.Requests.Count);
+        Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(0.9), $"retried after {clock.Elapsed.TotalSeconds:F2} s, Retry-After said 1 s");
+    }
+
+    [Fact]
+    public async Task Server_errors_are_retried_until_an_answer_comes()
+    {
+        var calls = 0;
+        var source = await StartAsync(context => Interlocked.Increment(ref calls) switch
+        {
+            1 => PolygonTestServer.Json(context, "oops", 500),
+            2 => PolygonTestServer.Json(context, "down", 503),
+            _ => PolygonTestServer.Json(context, GroupedOf("AAPL", "MSFT")),
+        });
+
+        var result = await source.GetDailyBarsAsync(Day, TestContext.Current.CancellationToken);
+
+        Assert.Equal(2, result.Bars.Count);
+        Assert.Equal(3, _server!.Requests.Count);
+    }
+
+    [Fact]
+    public async Task Persistent_server_errors_end_in_an_error_naming_the_path_status_and_body()
+    {
+        var source = await StartAsync(context => PolygonTestServer.Json(context, """{"status":"ERROR","request_id":"x","error":"internal boom"}""", 500));
+
+        var error = await Assert.ThrowsAsync<MarketDataException>(() => source.GetDailyBarsAsync(Day, TestContext.Current.CancellationToken));
+
+        Assert.Equal(
+            """GET /v2/aggs/grouped/locale/us/market/stocks/2025-11-03?adjusted=true failed after 3 retries: 500 Internal Server Error: {"status":"ERROR","request_id":"x","error":"internal boom"}""",
+            error.Message);
+        Assert.True(error.Transient);
+        Assert.Equal(4, _server!.Requests.Count);
+    }
+
+    [Fact]
+    public async Task A_client_error_is_not_retried()
+    {
+        var source = await StartAsync(context => PolygonTestServer.Json(context, """{"status":"NOT_AUTHORIZED","message":"You are not entitled to this data."}""", 403));
+
+        var error = await Assert.ThrowsAsync<MarketDataException>(() => source.GetTickerDetailsAsync("AAPL", TestContext.Current.CancellationToken));
+
+        Assert.Equal("""GET /v3/reference/tickers/AAPL failed: 403 Forbidden: {"status":"NOT_AUTHORIZED","message":"You are not entitled to this data."}""", error.Message);
+        Assert.False(error.Transient);
+        Assert.Single(_server!.Requests);
+    }
+
+    [Fact]
+    public async Task Truncated_json_is_a_clear_error()
+    {
+        var source = await StartAsync(context => PolygonTestServer.Json(context, """{"status":"OK","results":[{"T":"AAPL","v":100,"o":1"""));
+
+        var error = await Assert.ThrowsAsync<MarketDataException>(() => source.GetDailyBarsAsync(Day, TestContext.Current.CancellationToken));
+
+        Assert.StartsWith("GET /v2/aggs/grouped/locale/us/market/stocks/2025-11-03?adjusted=true: the answer is not complete JSON", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_slow_server_times_out_after_the_retries()
+    {
+        var source = await StartAsync(async context =>
+        {
+            await Task.Delay(TimeSpan.FromSeconds(10), context.RequestAborted);
+            await PolygonTestServer.Json(context, GroupedOf("AAPL"));
+        });
+        var clock = Stopwatch.StartNew();
+
+        var error = await Assert.ThrowsAsync<MarketDataException>(() => source.GetDailyBarsAsync(Day, TestContext.Current.CancellationToken));
+
+        Assert.StartsWith("GET /v2/aggs/grouped/locale/us/market/stocks/2025-11-03?adjusted=true timed out", error.Message, StringComparison.Ordinal);
+        Assert.True(error.Transient);
+        Assert.Equal(4, _server!.Requests.Count);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(8), $"gave up after {clock.Elapsed.TotalSeconds:F1} s");
+    }
+
+    [Fact]
+    public async Task Minute_bars_follow_next_url_on_the_configured_host_without_any_key_in_the_url()
+    {
+        var source = await StartAsync(context =>
+        {
+            if (!context.Request.Query.ContainsKey("cursor"))
+            {
+                return PolygonTestServer.Json(context, $$"""
+                    {"ticker":"AAPL","status":"OK","resultsCount":2,"results":[
+                      {"v":5000,"vw":270.3,"o":270.2,"c":270.5,"h":270.6,"l":270.2,"t":{{At0930Ms}},"n":40},
+                      {"v":4000,"o":270.5,"c":270.4,"h":270.7,"l":270.3,"t":{{At0930Ms + 60_000}},"n":35}],
+                     "next_url":"https://api.polygon.io{{context.Request.Path}}?cursor=page2&apiKey=LEAKED"}
+                    """);
+            }
+
+            return PolygonTestServer.Json(context, $$"""
+                {"ticker":"AAPL","status":"OK","resultsCount":2,"results":[
+                  {"v":3000,"o":270.4,"c":270.1,"h":270.4,"l":270.0,"t":{{At0930Ms + 120_000}},"n":30},
+                  {"v":1,"o":270.4,"c":270.1,"h":270.4,"l":270.0,"t":{{At0930Ms + 120_000}},"n":1}]}
+                """);
+        });
+        var client = _services!.GetRequiredService<PolygonRestClient>();
+        var skipped = new SkippedRows();
+
+        var bars = await client.GetMinuteBarsAsync("AAPL", Day, skipped, TestContext.Current.CancellationToken);
+
+        var start = new DateTime(2025, 11, 3, 14, 30, 0, DateTimeKind.Utc);
+        Assert.Equal(
+            [
+                new MinuteBar(start, 270.2, 270.6, 270.2, 270.5, 5000, 40),
+                new MinuteBar(start.AddMinutes(1), 270.5, 270.7, 270.3, 270.4, 4000, 35),
+                new MinuteBar(start.AddMinutes(2), 270.4, 270.4, 270.0, 270.1, 3000, 30),
+            ],
+            bars.Bars);
+        Assert.Equal("order: t 1762180320000 is not after the previous bar (AAPL, result 1)", Assert.Single(skipped.Details).Reason);
+        Assert.Equal(
+            [
+                "/v2/aggs/ticker/AAPL/range/1/minute/1762146000000/1762232399999?adjusted=true&sort=asc&limit=50000",
+                "/v2/aggs/ticker/AAPL/range/1/minute/1762146000000/1762232399999?cursor=page2",
+            ],
+            _server!.Requests.Select(r => r.PathAndQuery));
+        Assert.All(_server.Requests, r => Assert.Equal($"Bearer {ApiKey}", r.Authorization));
+        Assert.DoesNotContain(_logs.Lines, line => line.Contains("LEAKED", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_days_minute_bars_come_ticker_by_ticker_in_symbol_order_with_bounded_concurrency()
+    {
+        string[] symbols = ["MMM", "AAPL", "ZZZ", "IBM", "KO", "PEP", "T", "F", "GE", "GM", "XOM", "CVX"];
+        var source = await StartAsync(async context =>
+        {
+            if (context.Request.Path.StartsWithSegments("/v2/aggs/grouped"))
+            {
+                await PolygonTestServer.Json(context, GroupedOf(symbols));
+                return;
+            }
+
+            await Task.Delay(100, context.RequestAborted);
+            var symbol = context.Request.Path.Value!.Split('/')[4];
+            var bars = symbol == "ZZZ" ? "" : $$"""{"v":1,"o":1,"c":1,"h":1,"l":1,"t":{{At0930Ms}},"n":1}""";
+            await PolygonTestServer.Json(context, $$"""{"ticker":"{{symbol}}","status":"OK","results":[{{bars}}]}""");
+        });
+        var read = new List<string>();
+
+        await foreach (var bars in source.ReadMinuteBarsAsync(Day, new SkippedRows(), TestContext.Current.CancellationToken))
+        {
+            read.Add(bars.Symbol);
+        }
+
+        Assert.Equal(symbols.Where(s => s != "ZZZ").Order(StringComparer.Ordinal), read);
+        Assert.InRange(_server!.MaxInFlight, 2, 3);
+    }
+
+    [Fact]
+    public async Task Ticker_details_map_polygons_fields_and_an_unknown_ticker_is_null()
+    {
+        var source = await StartAsync(context => context.Request.Path == "/v3/reference/tickers/AAPL"
+            ? PolygonTestServer.Json(context, """
+                {"request_id":"r","status":"OK","results":{"ticker":"AAPL","name":"Apple Inc.","market":"stocks","locale":"us",
+                 "primary_exchange":"XNAS","type":"CS","active":true,"currency_name":"usd","cik":"0000320193",
+                 "market_cap":3981234567890.12,"sic_code":"3571","sic_description":"ELECTRONIC COMPUTERS",
+                 "share_class_shares_outstanding":14776353000,"weighted_shares_outstanding":14840390000,"round_lot":100}}
+                """)
+            : PolygonTestServer.Json(context, """{"status":"NOT_FOUND","request_id":"r","message":"Ticker not found."}""", 404));
+
+        var details = await source.GetTickerDetailsAsync("AAPL", TestContext.Current.CancellationToken);
+        var unknown = await source.GetTickerDetailsAsync("NOPE", TestContext.Current.CancellationToken);
+
+        Assert.Equal(
+            new TickerDetails("AAPL", "Apple Inc.", "XNAS", "CS", true, 3981234567890.12, 14776353000, 14840390000, null, "3571", "Manufacturing", "ELECTRONIC COMPUTERS", "0000320193"),
+            details);
+        Assert.Null(unknown);
+    }
+
+    [Fact]
+    public async Task The_tickers_list_is_read_page_after_page()
+    {
+        var source = await StartAsync(context => context.Request.Query.ContainsKey("cursor")
+            ? PolygonTestServer.Json(context, """{"status":"OK","results":[{"ticker":"MSFT","name":"Microsoft Corp","primary_exchange":"XNAS","type":"CS","active":true,"cik":"0000789019"}]}""")
+            : PolygonTestServer.Json(context, $$"""
+                {"status":"OK","count":2,"results":[
+                  {"ticker":"A","name":"Agilent Technologies Inc.","primary_exchange":"XNYS","type":"CS","active":true,"cik":"0001090872"},
+                  {"ticker":"AAPL","name":"Apple Inc.","primary_exchange":"XNAS","type":"CS","active":true}],
+                 "next_url":"{{_server!.BaseUrl}}v3/reference/tickers?cursor=YWN0aXZl"}
+                """));
+        var tickers = new List<TickerInfo>();
+
+        await foreach (var info in source.ListTickersAsync(Day, TestContext.Current.CancellationToken))
+        {
+            tickers.Add(info);
+        }
+
+        Assert.Equal(
+            [
+                new TickerInfo("A", "Agilent Technologies Inc.", "XNYS", "CS", true, "0001090872"),
+                new TickerInfo("AAPL", "Apple Inc.", "XNAS", "CS", true, null),
+                new TickerInfo("MSFT", "Microsoft Corp", "XNAS", "CS", true, "0000789019"),
+            ],
+            tickers);
+        Assert.Equal(
+            ["/v3/reference/tickers?market=stocks&active=true&limit=1000&date=2025-11-03", "/v3/reference/tickers?cursor=YWN0aXZl"],
+            _server!.Requests.Select(r => r.PathAndQuery));
+    }
+
+    [Fact]
+    public async Task The_combined_source_reads_the_flat_file_when_it_is_there_and_REST_otherwise()
+    {
+        using var folder = new TempFolder();
+        folder.WriteDayFile(Day, "ticker,volume,open,close,high,low,window_start,transactions\nFILE,1,1,1,1,1,1762146000000000000,1\n");
+        var source = await StartAsync(context => PolygonTestServer.Json(context, GroupedOf(CloseMs + 86_400_000, "REST")), folder.Path);
+        var nextDay = Day.AddDays(1);
+
+        var fromFile = await source.GetDailyBarsAsync(Day, TestContext.Current.CancellationToken);
+        var fromRest = await source.GetDailyBarsAsync(nextDay, TestContext.Current.CancellationToken);
+
+        Assert.IsType<FlatFilesThenRestSource>(source);
+        Assert.Equal("FILE", Assert.Single(fromFile.Bars).Symbol);
+        Assert.Equal("REST", Assert.Single(fromRest.Bars).Symbol);
+        Assert.Equal("/v2/aggs/grouped/locale/us/market/stocks/2025-11-04?adjusted=true", Assert.Single(_server!.Requests).PathAndQuery);
+    }
+
+    private static string GroupedOf(params string[] symbols) => GroupedOf(CloseMs, symbols);
+
+    private static string GroupedOf(long closeMs, params string[] symbols) =>
+        $$"""{"status":"OK","resultsCount":{{symbols.Length}},"results":[{{string.Join(',', symbols.Select(s => $$"""{"T":"{{s}}","v":100,"o":10,"c":11,"h":12,"l":9,"t":{{closeMs}},"n":3}"""))}}]}""";
+
+    private async Task<IMarketDataSource> StartAsync(Func<HttpContext, Task> handler, string? flatFilesPath = null)
+    {
+        _server = await PolygonTestServer.StartAsync(handler);
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["MarketData:Source"] = "PolygonRest",
+            ["MarketData:FlatFilesPath"] = flatFilesPath,
+            ["MarketData:PolygonApiKey"] = ApiKey,
+            ["MarketData:PolygonBaseUrl"] = _server.BaseUrl.ToString(),
+            ["MarketData:PolygonMaxConcurrency"] = "3",
+            ["MarketData:PolygonMaxRetries"] = "3",
+            ["MarketData:PolygonRetryDelay"] = "00:00:00.05",
+            ["MarketData:PolygonAttemptTimeout"] = "00:00:00.5",
+            ["MarketData:PolygonTotalTimeout"] = "00:00:06",
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddLogging(logging => logging.AddProvider(_logs).SetMinimumLevel(LogLevel.Trace));
+        services.AddMarketData(configuration);
+        _services = services.BuildServiceProvider();
+        return _services.GetRequiredService<IMarketDataSource>();
+    }
+}

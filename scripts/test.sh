@@ -95,12 +95,13 @@ APT_UPDATED=false
 apt_install() { # package...
   if [[ $APT_UPDATED == false ]]; then
     log "apt-get update"
-    apt-get -o DPkg::Lock::Timeout=300 update -qq >/dev/null
+    apt-get -o DPkg::Lock::Timeout=300 update -qq >/dev/null || die "apt-get update failed"
     APT_UPDATED=true
   fi
   log "apt-get install $*"
   local started=$SECONDS
-  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends "$@" >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends "$@" >/dev/null \
+    || die "apt-get install $* failed"
   log "installed $* in $((SECONDS - started)) s"
 }
 

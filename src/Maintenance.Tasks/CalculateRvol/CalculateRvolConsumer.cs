@@ -56,7 +56,7 @@ public sealed class CalculateRvolConsumer(
                 return StepResult.AlreadyDone($"RVOL averages of {target:yyyy-MM-dd} for lookbacks [{string.Join(", ", lookbacks)}] already in Redis: {present} hashes of {marker.Tickers} tickers", metrics);
             }
 
-            logger.LogWarning("The RVOL marker says {Expected} hashes for {Day} but {Present} exist; computing again", marker.Keys, target, present);
+            logger.LogWarning("The RVOL marker says {Expected} hashes for {Day} but {Present} exist; computing again", marker.Keys, target.Iso(), present);
         }
 
         var active = new HashSet<string>(StringComparer.Ordinal);

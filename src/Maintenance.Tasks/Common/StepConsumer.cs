@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using MassTransit;
 using Microsoft.Extensions.Logging;
 using Maintenance.Contracts;
@@ -37,11 +36,11 @@ public abstract class StepConsumer<TCommand> : IConsumer<TCommand>
         {
             ["Step"] = StepKind.QueueName(),
             ["RunId"] = command.RunId,
-            ["TargetDate"] = command.TargetDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            ["TargetDate"] = command.TargetDate.Iso(),
             ["Attempt"] = command.Attempt,
         });
         var retryAttempt = context.GetRetryAttempt();
-        _logger.LogInformation("{Step} started for {TargetDate} (run attempt {Attempt}, try {Try}, force {Force})", StepKind.QueueName(), command.TargetDate, command.Attempt, retryAttempt + 1, command.Force);
+        _logger.LogInformation("{Step} started for {TargetDate} (run attempt {Attempt}, try {Try}, force {Force})", StepKind.QueueName(), command.TargetDate.Iso(), command.Attempt, retryAttempt + 1, command.Force);
         var clock = Stopwatch.StartNew();
         try
         {

@@ -1,6 +1,7 @@
 using Maintenance.Core;
 using Maintenance.Data;
 using Maintenance.Data.MarketData;
+using Maintenance.Tasks.Common;
 using Microsoft.Extensions.Logging;
 
 namespace Maintenance.Tasks.LoadOhlc;
@@ -46,7 +47,7 @@ public sealed class DailyBarsLoader(IMarketDataSource source, IMarketStore store
         {
             logger.LogWarning(
                 "Daily bars of {Day}: {Stored} stored, {Skipped} unreadable rows {@SkippedRows}, {Rejected} rejected {@Rejected}; first unreadable: {FirstSkipped}",
-                day,
+                day.Iso(),
                 stored,
                 result.Skipped.Count,
                 skippedRows,

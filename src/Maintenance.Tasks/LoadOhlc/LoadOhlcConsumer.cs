@@ -52,7 +52,7 @@ public sealed class LoadOhlcConsumer(
                 return StepResult.AlreadyDone($"{target:yyyy-MM-dd} already loaded: {stored.Describe(settings.MinCoverage)}; all {window.Count} window days present", metrics);
             }
 
-            logger.LogWarning("{Day} is stored but its coverage is too low ({Coverage}); loading it again", target, stored.Describe(settings.MinCoverage));
+            logger.LogWarning("{Day} is stored but its coverage is too low ({Coverage}); loading it again", target.Iso(), stored.Describe(settings.MinCoverage));
         }
 
         var targetDay = await loader.LoadDayAsync(target, cancellationToken);
@@ -107,7 +107,7 @@ public sealed class LoadOhlcConsumer(
             }
             catch (MarketDataMissingException e)
             {
-                logger.LogWarning("History day {Day} is not available from the source: {Reason}", day, e.Message);
+                logger.LogWarning("History day {Day} is not available from the source: {Reason}", day.Iso(), e.Message);
                 unavailable.Add(e.Message);
             }
 

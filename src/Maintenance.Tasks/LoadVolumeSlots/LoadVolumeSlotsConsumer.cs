@@ -52,7 +52,7 @@ public sealed class LoadVolumeSlotsConsumer(
                 return StepResult.AlreadyDone($"{target:yyyy-MM-dd} already loaded: {stored.Describe(settings)}; all {window.Count} lookback days present", metrics);
             }
 
-            logger.LogWarning("{Day} has volume slots but they fail the check ({Problem}); loading it again", target, stored.Problem(settings));
+            logger.LogWarning("{Day} has volume slots but they fail the check ({Problem}); loading it again", target.Iso(), stored.Problem(settings));
         }
 
         var targetDay = await loader.LoadDayAsync(target, cancellationToken);
@@ -84,7 +84,7 @@ public sealed class LoadVolumeSlotsConsumer(
             }
             catch (MarketDataMissingException e)
             {
-                logger.LogWarning("History day {Day} is not available from the source: {Reason}", missingHistory[i], e.Message);
+                logger.LogWarning("History day {Day} is not available from the source: {Reason}", missingHistory[i].Iso(), e.Message);
                 unavailable.Add(e.Message);
             }
 

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using Maintenance.Core;
 using Maintenance.Data;
 using Maintenance.Data.MarketData;
+using Maintenance.Tasks.Common;
 using Microsoft.Extensions.Logging;
 
 namespace Maintenance.Tasks.LoadVolumeSlots;
@@ -44,7 +45,7 @@ public sealed class VolumeSlotsLoader(IMarketDataSource source, IMarketStore sto
         var rows = await store.ReplaceVolumeSlotsAsync(day, Prepend(tickers.Current, tickers, ct), ct);
         if (skipped.Count > 0)
         {
-            logger.LogWarning("Minute bars of {Day}: {Skipped} unreadable rows {@SkippedRows}; first: {FirstSkipped}", day, skipped.Count, skipped.CountByKind(), skipped.Details[0].ToString());
+            logger.LogWarning("Minute bars of {Day}: {Skipped} unreadable rows {@SkippedRows}; first: {FirstSkipped}", day.Iso(), skipped.Count, skipped.CountByKind(), skipped.Details[0].ToString());
         }
 
         return new VolumeSlotsDay(day, rows, counts.Tickers, counts.MinuteBars, counts.OutsideSession, skipped.CountByKind(), counts.RejectedNonZero, null);

@@ -173,7 +173,7 @@ public sealed class RecoverMissingTickersConsumer(
             }
             catch (MarketDataMissingException e)
             {
-                logger.LogWarning("History day {Day} is not available from the source: {Reason}", missing[i], e.Message);
+                logger.LogWarning("History day {Day} is not available from the source: {Reason}", missing[i].Iso(), e.Message);
                 metrics.Increment("history_days_unavailable", 1);
             }
 

@@ -1,0 +1,7 @@
+using Maintenance.Tasks.Tests.Support;
+using Maintenance.Testing;
+
+[assembly: AssemblyFixture(typeof(PostgresServer))]
+[assembly: AssemblyFixture(typeof(RedisServer))]
+[assembly: AssemblyFixture(typeof(RabbitMqServer))]
+[assembly: AssemblyFixture(typeof(SampleFiles))]

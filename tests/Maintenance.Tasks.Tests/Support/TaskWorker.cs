@@ -1,0 +1,202 @@
+using System.Threading.Channels;
+using MassTransit;
+using Maintenance.Contracts;
+using Maintenance.Data;
+using Maintenance.Data.MarketData;
+using Maintenance.Data.Schema;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Maintenance.Tasks.Tests.Support;
+
+/// <summary>
+/// A worker process as the host builds it, for one test: the data layer, the market-data source and the task consumers
+/// on a RabbitMQ virtual host, plus (when it has an inbox) an endpoint that collects the tasks' events.
+/// </summary>
+public sealed class TaskWorker : IAsyncDisposable
+{
+    private readonly IHost _host;
+
+    private TaskWorker(IHost host, EventInbox? inbox)
+    {
+        _host = host;
+        Inbox = inbox;
+    }
+
+    public EventInbox? Inbox { get; }
+
+    public IServiceProvider Services => _host.Services;
+
+    public IBus Bus => _host.Services.GetRequiredService<IBus>();
+
+    public static async Task<TaskWorker> StartAsync(
+        Uri rabbitMq,
+        IReadOnlyDictionary<string, string?> settings,
+        IEnumerable<MaintenanceStep> steps,
+        bool collectEvents = true)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection(settings);
+        var output = TestContext.Current.TestOutputHelper;
+        builder.Logging.SetMinimumLevel(LogLevel.Information);
+        builder.Logging.AddFilter("MassTransit", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        // Applying the schema to a fresh database logs the probe of the missing history table as an error.
+        builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Critical);
+        if (output is not null)
+        {
+            builder.Logging.AddProvider(new TestOutputLogger(output));
+        }
+
+        builder.Services.AddMaintenanceData(builder.Configuration);
+        // TODO: AddMarketData once the market-data registration lands.
+        var flatFiles = builder.Configuration["MarketData:FlatFilesPath"]!;
+        builder.Services.AddSingleton<IMarketDataSource>(new FlatFilesSource(new FlatFileLayout(flatFiles), Maintenance.Core.TradingCalendar.Nyse));
+        builder.Services.AddMaintenanceTasks(builder.Configuration);
+        var inbox = collectEvents ? new EventInbox() : null;
+        builder.Services.AddMassTransit(x =>
+        {
+            x.DisableUsageTelemetry();
+            x.AddMaintenanceTasks(steps);
+            x.UsingRabbitMq((context, bus) =>
+            {
+                var user = rabbitMq.UserInfo.Split(':', 2);
+                bus.Host(rabbitMq.Host, (ushort)rabbitMq.Port, Uri.UnescapeDataString(rabbitMq.AbsolutePath.TrimStart('/')), h =>
+                {
+                    h.Username(Uri.UnescapeDataString(user[0]));
+                    h.Password(Uri.UnescapeDataString(user[1]));
+                });
+                if (inbox is not null)
+                {
+                    bus.ReceiveEndpoint("test-events-" + Guid.NewGuid().ToString("N")[..8], e => inbox.Configure(e));
+                }
+
+                bus.ConfigureEndpoints(context);
+            });
+        });
+
+        // Start returns once every endpoint is bound, so no event is published before the inbox listens.
+        builder.Services.Configure<MassTransitHostOptions>(o => o.WaitUntilStarted = true);
+        var host = builder.Build();
+        await DatabaseSchema.EnsureAsync(host.Services, TestContext.Current.CancellationToken);
+        await host.StartAsync(TestContext.Current.CancellationToken);
+        return new TaskWorker(host, inbox);
+    }
+
+    /// <summary>Sends a task's command to its queue, as the saga does.</summary>
+    public async Task SendAsync(MaintenanceStep step, IStepCommand command)
+    {
+        var endpoint = await Bus.GetSendEndpoint(new Uri("queue:" + step.QueueName()));
+        await endpoint.Send(command, command.GetType(), TestContext.Current.CancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _host.StopAsync(CancellationToken.None);
+        _host.Dispose();
+    }
+}
+
+/// <summary>The events the tasks published, in arrival order.</summary>
+public sealed class EventInbox
+{
+    private readonly Channel<object> _events = Channel.CreateUnbounded<object>();
+    private readonly List<object> _seen = [];
+
+    public void Configure(IReceiveEndpointConfigurator e)
+    {
+        Add<CachesCleared>(e);
+        Add<OhlcLoaded>(e);
+        Add<MissingTickersRecovered>(e);
+        Add<VolumeSlotsLoaded>(e);
+        Add<AtrCalculated>(e);
+        Add<RvolCalculated>(e);
+        Add<MetadataEnriched>(e);
+        Add<RedisSynced>(e);
+        Add<MaintenanceStepFailed>(e);
+    }
+
+    private void Add<T>(IReceiveEndpointConfigurator e)
+        where T : class =>
+        e.Handler<T>(context => _events.Writer.WriteAsync(context.Message).AsTask());
+
+    /// <summary>The next answer about <paramref name="runId"/>: the completion event, or the failure (returned as such).</summary>
+    public async Task<object> NextAsync(Guid runId, TimeSpan? timeout = null)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        cts.CancelAfter(timeout ?? TimeSpan.FromSeconds(60));
+        while (true)
+        {
+            object next;
+            try
+            {
+                next = await _events.Reader.ReadAsync(cts.Token);
+            }
+            catch (OperationCanceledException) when (!TestContext.Current.CancellationToken.IsCancellationRequested)
+            {
+                throw new TimeoutException($"No event for run {runId} within {(timeout ?? TimeSpan.FromSeconds(60)).TotalSeconds} s; seen: {string.Join(", ", _seen)}");
+            }
+
+            _seen.Add(next);
+            var id = next switch
+            {
+                IStepCompleted done => done.RunId,
+                MaintenanceStepFailed failed => failed.RunId,
+                _ => Guid.Empty,
+            };
+            if (id == runId)
+            {
+                return next;
+            }
+        }
+    }
+
+    /// <summary>The completion event of <paramref name="runId"/>; a failure event fails the test with its reason.</summary>
+    public async Task<T> CompletedAsync<T>(Guid runId, TimeSpan? timeout = null)
+        where T : IStepCompleted
+    {
+        var next = await NextAsync(runId, timeout);
+        return next switch
+        {
+            T done => done,
+            MaintenanceStepFailed failed => throw new Xunit.Sdk.XunitException($"{failed.Step} failed (retryable {failed.Retryable}): {failed.Reason}"),
+            _ => throw new Xunit.Sdk.XunitException($"Expected {typeof(T).Name}, got {next}"),
+        };
+    }
+
+    /// <summary>The failure event of <paramref name="runId"/>; a completion fails the test.</summary>
+    public async Task<MaintenanceStepFailed> FailedAsync(Guid runId, TimeSpan? timeout = null)
+    {
+        var next = await NextAsync(runId, timeout);
+        return next as MaintenanceStepFailed ?? throw new Xunit.Sdk.XunitException($"Expected MaintenanceStepFailed, got {next}");
+    }
+}
+
+/// <summary>Logs into the test's output, so a failing test shows what the task said.</summary>
+public sealed class TestOutputLogger(ITestOutputHelper output) : ILoggerProvider, ILogger
+{
+    public ILogger CreateLogger(string categoryName) => this;
+
+    public IDisposable? BeginScope<TState>(TState state)
+        where TState : notnull => null;
+
+    public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Information;
+
+    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+    {
+        try
+        {
+            output.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} {logLevel}: {formatter(state, exception)}{(exception is null ? "" : " " + exception.GetType().Name + ": " + exception.Message)}");
+        }
+        catch (InvalidOperationException)
+        {
+            // The test has finished; its output is closed.
+        }
+    }
+
+    public void Dispose()
+    {
+    }
+}

@@ -14,7 +14,7 @@ internal sealed class MinuteFileGrouping(DateOnly day, string path, SkippedRows 
     private readonly byte[] _currentTicker = new byte[64];
     private readonly Dictionary<string, TickerBarsBuilder> _held = new(StringComparer.Ordinal);
     private readonly Queue<TickerMinuteBars> _completed = new();
-    private int _currentTickerLength = -1;
+    private int _currentTickerLength;
     private TickerBarsBuilder? _current;
 
     public int TickerCount { get; private set; }
@@ -26,7 +26,7 @@ internal sealed class MinuteFileGrouping(DateOnly day, string path, SkippedRows 
     {
         while (reader.TryReadRow(out var row))
         {
-            if (!row.Ticker.SequenceEqual(_currentTicker.AsSpan(0, Math.Max(_currentTickerLength, 0))) || _current is null)
+            if (_current is null || !row.Ticker.SequenceEqual(_currentTicker.AsSpan(0, _currentTickerLength)))
             {
                 SwitchTo(row.Ticker);
             }

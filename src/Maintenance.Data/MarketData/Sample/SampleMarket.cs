@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Globalization;
 using System.IO.Compression;
 using System.Text;
@@ -57,12 +58,12 @@ public static class SampleMarket
                 continue;
             }
 
-            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            var started = Stopwatch.GetTimestamp();
             var (dayCount, minuteCount) = await WriteDayAsync(layout, universe, calendar.Session(day), cancellationToken);
             written++;
             dailyBars += dayCount;
             minuteBars += minuteCount;
-            progress?.Report(new SampleDayWritten(day, dayCount, minuteCount, System.Diagnostics.Stopwatch.GetElapsedTime(started)));
+            progress?.Report(new SampleDayWritten(day, dayCount, minuteCount, Stopwatch.GetElapsedTime(started)));
         }
 
         return new SampleWriteResult(written, kept, dailyBars, minuteBars);
@@ -141,13 +142,13 @@ public static class SampleMarket
             row[at++] = (byte)',';
             at += Format(bar.Volume, row[at..]);
             row[at++] = (byte)',';
-            at += Format(bar.Open, row[at..]);
+            at += FormatPrice(bar.Open, row[at..]);
             row[at++] = (byte)',';
-            at += Format(bar.Close, row[at..]);
+            at += FormatPrice(bar.Close, row[at..]);
             row[at++] = (byte)',';
-            at += Format(bar.High, row[at..]);
+            at += FormatPrice(bar.High, row[at..]);
             row[at++] = (byte)',';
-            at += Format(bar.Low, row[at..]);
+            at += FormatPrice(bar.Low, row[at..]);
             row[at++] = (byte)',';
             at += Format(AggregatesCsvReader.NanosecondsSinceEpoch(new DateTimeOffset(bar.StartUtc)), row[at..]);
             row[at++] = (byte)',';
@@ -157,6 +158,38 @@ public static class SampleMarket
         }
 
         return (buffer, length);
+    }
+
+    /// <summary>
+    /// A sample price (rounded to at most 4 decimals) as its decimal digits without trailing zeros: the
+    /// same text as the shortest round-trip form, several times faster than the general double formatter.
+    /// </summary>
+    private static int FormatPrice(double price, Span<byte> destination)
+    {
+        const int Scale = 10_000;
+        var scaled = (long)Math.Round(price * Scale);
+        var at = Format(scaled / Scale, destination);
+        var fraction = (int)(scaled % Scale);
+        if (fraction == 0)
+        {
+            return at;
+        }
+
+        var digits = 4;
+        while (fraction % 10 == 0)
+        {
+            fraction /= 10;
+            digits--;
+        }
+
+        destination[at++] = (byte)'.';
+        for (var i = digits - 1; i >= 0; i--)
+        {
+            destination[at + i] = (byte)('0' + (fraction % 10));
+            fraction /= 10;
+        }
+
+        return at + digits;
     }
 
     private static int Format<T>(T value, Span<byte> destination)

@@ -11,6 +11,13 @@ namespace Maintenance.Data.MarketData;
 /// <see cref="GetTickerDetailsAsync"/> answers null and <see cref="ListTickersAsync"/> lists the tickers of
 /// the latest day file.
 /// </summary>
+/// <remarks>
+/// Minute files: Polygon sorts them by ticker, then time, so a ticker is complete when the next one starts
+/// and the day streams with one ticker in memory. That order is checked, not trusted: a quick pass over
+/// the tickers (gunzip and compare, about a third of the read) comes first, and a file in which a ticker
+/// reappears after others is held whole and handed out grouped, each ticker once, in symbol order. Within
+/// a ticker, rows out of time order are sorted and a second row for the same minute is skipped.
+/// </remarks>
 public sealed class FlatFilesSource(FlatFileLayout layout, TradingCalendar calendar, ILogger<FlatFilesSource>? logger = null)
     : IMarketDataSource
 {

@@ -102,6 +102,12 @@ public sealed class BenchCommand : AsyncCommand<BenchCommand.Settings>
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(settings);
+        if (Console.IsOutputRedirected)
+        {
+            // A log file or CI output has no width of its own: keep each table row on one line.
+            AnsiConsole.Profile.Width = 220;
+        }
+
         var configuration = new ConfigurationBuilder()
             .SetBasePath(AppContext.BaseDirectory)
             .AddJsonFile("appsettings.json", optional: true)

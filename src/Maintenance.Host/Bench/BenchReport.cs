@@ -128,9 +128,10 @@ public sealed record BenchReport(
     {
         double? wall = outcome.StartedAt is { } s && outcome.CompletedAt is { } c ? (c - s).TotalSeconds : null;
         var units = StepWork.Units(outcome.Step, outcome.Metrics);
-        double? perSecond = units is { } u && wall is > 0 ? u / wall : null;
         var floor = floors.For(outcome.Step);
         var didWork = outcome.Status == StepStatus.Success && completion is { Skipped: false };
+        // A step that found its work done only checked it: its count is not a rate of work.
+        double? perSecond = didWork && units is { } u && wall is > 0 ? u / wall : null;
         double? floorSeconds = floor is not null && units is { } n && didWork ? n * floor.SecondsPerUnit : null;
         double? ratio = floorSeconds is > 0 && wall is { } w ? w / floorSeconds : null;
         var note = outcome.Error ?? (completion is { Skipped: true } ? "already done: " + completion.Verdict : completion?.Verdict);

@@ -33,7 +33,7 @@ public static class ProcessMemory
                 continue;
             }
 
-            var parts = line["VmHWM:".Length..].Split(' ', '\t', StringSplitOptions.RemoveEmptyEntries);
+            var parts = line["VmHWM:".Length..].Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
             if (parts.Length == 2 && parts[1] == "kB" && long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var kilobytes))
             {
                 return kilobytes * 1024;

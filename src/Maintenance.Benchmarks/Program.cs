@@ -5,6 +5,7 @@ switch (name)
 {
     // "core" => ..., "data" => ... : each area adds its own line.
     case "core": return Maintenance.Benchmarks.CoreBenchmarks.Run(rest);
+    case "data": return await Maintenance.Benchmarks.DataBenchmark.RunAsync(rest);
     case "parse": return await Maintenance.Benchmarks.ParseBenchmark.RunAsync(rest);
     default:
         Console.Error.WriteLine("usage: Maintenance.Benchmarks core|data [options]");

@@ -113,14 +113,34 @@ public sealed partial class PostgresMarketStore(NpgsqlDataSource dataSource, Tim
     public Task<long> ReplaceTickerVolumeSlotsAsync(DateOnly day, IAsyncEnumerable<TickerVolumeSlots> tickers, CancellationToken ct = default) =>
         ReplaceVolumeSlotsAsync(day, tickers, onlyTickersInLoad: true, ct);
 
+    /// <remarks>
+    /// A day that has no rows yet (the daily run, a backfill) is copied straight into <c>volume_slots</c>: every row is
+    /// new, the advisory lock keeps other loads of the day out, and this skips the staging pass and the per-row
+    /// conflict checks, which cost about as much again as the copy itself. A day that has rows goes through the
+    /// staging table and one INSERT ... ON CONFLICT DO UPDATE that rewrites only rows whose values changed, so a
+    /// replay of the same day writes nothing.
+    /// </remarks>
     private async Task<long> ReplaceVolumeSlotsAsync(DateOnly day, IAsyncEnumerable<TickerVolumeSlots> tickers, bool onlyTickersInLoad, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(tickers);
         var scope = onlyTickersInLoad ? "AND v.symbol IN (SELECT symbol FROM volume_slots_load)" : "";
         return await InLoadTransactionAsync("volume_slots", day, async connection =>
         {
+            if (!onlyTickersInLoad && !await DayHasRowsAsync(connection, "volume_slots", day, ct))
+            {
+                try
+                {
+                    return await CopyVolumeSlotsAsync(connection, tickers, day, intoTable: true, ct);
+                }
+                catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+                {
+                    throw new InvalidDataException(
+                        $"The volume_slots load for {day:yyyy-MM-dd} has the same key more than once ({e.Detail}); nothing was written.", e);
+                }
+            }
+
             await ExecuteAsync(connection, VolumeSlotsStaging, ct);
-            var rows = await CopyVolumeSlotsAsync(connection, tickers, day, ct);
+            var rows = await CopyVolumeSlotsAsync(connection, tickers, day, intoTable: false, ct);
             await ExecuteAsync(connection, "ANALYZE volume_slots_load", ct);
             await ExecuteAsync(connection, $"""
                 DELETE FROM volume_slots v WHERE v.trading_date = @day {scope}
@@ -129,6 +149,13 @@ public sealed partial class PostgresMarketStore(NpgsqlDataSource dataSource, Tim
             await MergeAsync(connection, VolumeSlotsMerge, "volume_slots", $"day {day:yyyy-MM-dd}", ct, ("day", day));
             return rows;
         }, ct);
+    }
+
+    private static async Task<bool> DayHasRowsAsync(NpgsqlConnection connection, string table, DateOnly day, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand($"SELECT EXISTS (SELECT 1 FROM {table} WHERE trading_date = @day)", connection);
+        command.Parameters.AddWithValue("day", day);
+        return (bool)(await command.ExecuteScalarAsync(ct))!;
     }
 
     public async Task<long> ReplaceAtrValuesAsync(DateOnly day, int period, string method, IAsyncEnumerable<AtrValue> values, CancellationToken ct = default)
@@ -142,6 +169,7 @@ public sealed partial class PostgresMarketStore(NpgsqlDataSource dataSource, Tim
             long rows = 0;
             await using (var importer = await connection.BeginBinaryImportAsync("COPY atr_values_load (symbol, atr, atr_percent) FROM STDIN (FORMAT BINARY)", ct))
             {
+                importer.Timeout = TimeSpan.Zero;
                 await foreach (var value in values.WithCancellation(ct))
                 {
                     rows++;
@@ -182,6 +210,7 @@ public sealed partial class PostgresMarketStore(NpgsqlDataSource dataSource, Tim
             await using (var importer = await connection.BeginBinaryImportAsync(
                 "COPY tickers_load (symbol, name, exchange, type, active, market_cap, float_shares, shares_outstanding, sector, industry, cik, first_seen) FROM STDIN (FORMAT BINARY)", ct))
             {
+                importer.Timeout = TimeSpan.Zero;
                 await foreach (var ticker in tickers.WithCancellation(ct))
                 {
                     rows++;
@@ -226,6 +255,7 @@ public sealed partial class PostgresMarketStore(NpgsqlDataSource dataSource, Tim
         long rows = 0;
         await using var importer = await connection.BeginBinaryImportAsync(
             "COPY daily_bars_load (symbol, trading_date, open, high, low, close, volume, vwap, trades) FROM STDIN (FORMAT BINARY)", ct);
+        importer.Timeout = TimeSpan.Zero;
         await foreach (var bar in bars.WithCancellation(ct))
         {
             rows++;
@@ -251,12 +281,15 @@ public sealed partial class PostgresMarketStore(NpgsqlDataSource dataSource, Tim
         return rows;
     }
 
-    private static async Task<long> CopyVolumeSlotsAsync(NpgsqlConnection connection, IAsyncEnumerable<TickerVolumeSlots> tickers, DateOnly day, CancellationToken ct)
+    /// <param name="intoTable">Straight into <c>volume_slots</c> (with the day column), else into the staging table.</param>
+    private static async Task<long> CopyVolumeSlotsAsync(NpgsqlConnection connection, IAsyncEnumerable<TickerVolumeSlots> tickers, DateOnly day, bool intoTable, CancellationToken ct)
     {
         long rows = 0;
         long tickerCount = 0;
-        await using var importer = await connection.BeginBinaryImportAsync(
-            "COPY volume_slots_load (symbol, slot, volume, accumulated_volume, trades) FROM STDIN (FORMAT BINARY)", ct);
+        await using var importer = await connection.BeginBinaryImportAsync(intoTable
+            ? "COPY volume_slots (trading_date, symbol, slot, volume, accumulated_volume, trades) FROM STDIN (FORMAT BINARY)"
+            : "COPY volume_slots_load (symbol, slot, volume, accumulated_volume, trades) FROM STDIN (FORMAT BINARY)", ct);
+        importer.Timeout = TimeSpan.Zero;
         await foreach (var ticker in tickers.WithCancellation(ct))
         {
             tickerCount++;
@@ -266,8 +299,13 @@ public sealed partial class PostgresMarketStore(NpgsqlDataSource dataSource, Tim
             foreach (var slot in ticker.Slots)
             {
                 var number = LoadChecks.Slot(slot.Slot, symbol, day);
-                // The row is in the importer's buffer: these calls complete synchronously except when it flushes.
+                // The row goes into the importer's buffer: these calls complete synchronously except when it flushes.
                 await importer.StartRowAsync(ct);
+                if (intoTable)
+                {
+                    await importer.WriteAsync(day, NpgsqlDbType.Date, ct);
+                }
+
                 await importer.WriteAsync(symbol, NpgsqlDbType.Text, ct);
                 await importer.WriteAsync(number, NpgsqlDbType.Smallint, ct);
                 await importer.WriteAsync(slot.Volume, NpgsqlDbType.Bigint, ct);
@@ -323,7 +361,8 @@ public sealed partial class PostgresMarketStore(NpgsqlDataSource dataSource, Tim
 
     private static async Task<int> ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken ct, params (string Name, object Value)[] parameters)
     {
-        await using var command = new NpgsqlCommand(sql, connection);
+        // A load's statements take as long as the load is big; the caller's token is the limit.
+        await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 };
         foreach (var (name, value) in parameters)
         {
             command.Parameters.AddWithValue(name, value);

@@ -138,6 +138,18 @@ public abstract class MarketStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_first_load_of_a_day_with_a_ticker_twice_is_refused_and_leaves_the_day_empty()
+    {
+        var duplicate = Loads.VolumeSlots(Day, 6, 4);
+        duplicate.Add(duplicate[3]);
+
+        var error = await Assert.ThrowsAsync<InvalidDataException>(() => Store.ReplaceVolumeSlotsAsync(Day, duplicate.ToAsyncEnumerable(), Ct));
+
+        Assert.Contains("more than once", error.Message, StringComparison.Ordinal);
+        Assert.Empty(await StoredSlotsAsync(Day));
+    }
+
+    [Fact]
     public async Task Volume_slot_history_comes_one_symbol_at_a_time_with_its_days_in_order()
     {
         var before = Loads.VolumeSlots(PreviousDay, 4, 3, seed: 1);

@@ -154,11 +154,49 @@ public sealed class FlatFilesSourceTests : IDisposable
     [Fact]
     public async Task An_empty_file_is_an_error()
     {
-        _folder.WriteDayFile(Day, "");
+        _folder.WriteDayFile(Day, "", gzip: false);
 
         var error = await Assert.ThrowsAsync<MarketDataException>(() => _source.GetDailyBarsAsync(Day, TestContext.Current.CancellationToken));
 
         Assert.Contains("the file is empty", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_cut_off_gzip_file_is_an_error_not_half_a_day()
+    {
+        var path = _folder.WriteMinuteFile(Day, ManyMinuteRows(5000));
+        var whole = await File.ReadAllBytesAsync(path, TestContext.Current.CancellationToken);
+        await File.WriteAllBytesAsync(path, whole[..(whole.Length / 2)], TestContext.Current.CancellationToken);
+
+        var error = await Assert.ThrowsAsync<MarketDataException>(async () =>
+        {
+            await foreach (var _ in _source.ReadMinuteBarsAsync(Day, new SkippedRows(), TestContext.Current.CancellationToken))
+            {
+                Assert.Fail("nothing of a cut-off file is handed out");
+            }
+        });
+
+        Assert.StartsWith($"{path}: the gzip file is truncated or corrupt: it decompressed to ", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_corrupt_or_tiny_gzip_file_is_an_error_naming_it()
+    {
+        var path = _folder.WriteDayFile(Day, ManyMinuteRows(5000).Replace($"{At0400}", $"{Midnight}", StringComparison.Ordinal));
+        var bytes = await File.ReadAllBytesAsync(path, TestContext.Current.CancellationToken);
+        for (var i = bytes.Length / 3; i < bytes.Length / 3 + 64; i++)
+        {
+            bytes[i] ^= 0x5A;
+        }
+
+        await File.WriteAllBytesAsync(path, bytes, TestContext.Current.CancellationToken);
+        var corrupt = await Assert.ThrowsAsync<MarketDataException>(() => _source.GetDailyBarsAsync(Day, TestContext.Current.CancellationToken));
+
+        await File.WriteAllBytesAsync(path, bytes[..10], TestContext.Current.CancellationToken);
+        var tiny = await Assert.ThrowsAsync<MarketDataException>(() => _source.GetDailyBarsAsync(Day, TestContext.Current.CancellationToken));
+
+        Assert.StartsWith($"{path}: the gzip", corrupt.Message, StringComparison.Ordinal);
+        Assert.Equal($"{path}: 10 bytes is too short for a gzip file; it is truncated or not gzip.", tiny.Message);
     }
 
     [Fact]
@@ -262,6 +300,10 @@ public sealed class FlatFilesSourceTests : IDisposable
             Assert.Fail("no day file exists on or before 2025-11-02");
         }
     }
+
+    private static string ManyMinuteRows(int count) =>
+        "ticker,volume,open,close,high,low,window_start,transactions\n" +
+        string.Concat(Enumerable.Range(0, count).Select(i => $"T{i:D5},{i + 1},{10 + (i % 7)}.25,{11 + (i % 5)}.5,20,5,{At0400},{i % 13 + 1}\n"));
 
     private async Task<List<TickerMinuteBars>> ReadAllAsync(SkippedRows skipped)
     {

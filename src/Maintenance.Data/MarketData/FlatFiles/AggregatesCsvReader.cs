@@ -57,11 +57,14 @@ internal sealed class AggregatesCsvReader : IAsyncDisposable
     private bool _discardingLongLine;
     private long _lineNumber;
     private Column[]? _fields;
+    private readonly uint? _gzipTrailerSize;
+    private long _decompressedBytes;
     private int _tickerField;
 
-    private AggregatesCsvReader(string path, DateOnly day, SkippedRows skipped, Stream stream)
+    private AggregatesCsvReader(string path, DateOnly day, SkippedRows skipped, Stream stream, uint? gzipTrailerSize)
     {
         Path = path;
+        _gzipTrailerSize = gzipTrailerSize;
         Day = day;
         Skipped = skipped;
         _stream = stream;
@@ -92,6 +95,7 @@ internal sealed class AggregatesCsvReader : IAsyncDisposable
 
     /// <summary>Opens <paramref name="path"/>; a name ending in <c>.gz</c> is decompressed.</summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="MarketDataException">A .gz file is too short to be gzip.</exception>
     public static AggregatesCsvReader Open(string path, DateOnly day, SkippedRows skipped)
     {
         var file = new FileStream(path, new FileStreamOptions
@@ -102,10 +106,39 @@ internal sealed class AggregatesCsvReader : IAsyncDisposable
             BufferSize = FileBufferSize,
             Options = FileOptions.SequentialScan,
         });
-        Stream stream = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase)
-            ? new GZipStream(file, CompressionMode.Decompress, leaveOpen: false)
-            : file;
-        return new AggregatesCsvReader(path, day, skipped, stream);
+        if (!path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase))
+        {
+            return new AggregatesCsvReader(path, day, skipped, file, null);
+        }
+
+        try
+        {
+            return new AggregatesCsvReader(path, day, skipped, new GZipStream(file, CompressionMode.Decompress), ReadGzipTrailerSize(file, path));
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The uncompressed size (mod 2^32) a gzip file records in its last four bytes. .NET's GZipStream ends
+    /// quietly at the end of a cut-off file, so this is how a half-downloaded file is told from a whole one.
+    /// </summary>
+    private static uint ReadGzipTrailerSize(FileStream file, string path)
+    {
+        const int SmallestGzip = 18;
+        if (file.Length < SmallestGzip)
+        {
+            throw new MarketDataException($"{path}: {file.Length} bytes is too short for a gzip file; it is truncated or not gzip.");
+        }
+
+        Span<byte> trailer = stackalloc byte[4];
+        file.Seek(-4, SeekOrigin.End);
+        file.ReadExactly(trailer);
+        file.Seek(0, SeekOrigin.Begin);
+        return System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(trailer);
     }
 
     public static long NanosecondsSinceEpoch(DateTimeOffset instant) =>
@@ -136,14 +169,25 @@ internal sealed class AggregatesCsvReader : IAsyncDisposable
 
         while (!_endOfFile && _end < _buffer.Length)
         {
-            var read = await _stream.ReadAsync(_buffer.AsMemory(_end), cancellationToken);
+            int read;
+            try
+            {
+                read = await _stream.ReadAsync(_buffer.AsMemory(_end), cancellationToken);
+            }
+            catch (InvalidDataException ex)
+            {
+                throw new MarketDataException($"{Path}: the gzip data is corrupt after {_decompressedBytes} bytes ({ex.Message}); download the file again.", ex);
+            }
+
             if (read == 0)
             {
                 _endOfFile = true;
+                CheckWhole();
             }
             else
             {
                 _end += read;
+                _decompressedBytes += read;
             }
         }
 
@@ -272,6 +316,16 @@ internal sealed class AggregatesCsvReader : IAsyncDisposable
         var buffer = _buffer;
         _buffer = [];
         ArrayPool<byte>.Shared.Return(buffer);
+    }
+
+    private void CheckWhole()
+    {
+        if (_gzipTrailerSize is { } recorded && (uint)_decompressedBytes != recorded)
+        {
+            throw new MarketDataException(
+                $"{Path}: the gzip file is truncated or corrupt: it decompressed to {_decompressedBytes} bytes, " +
+                $"but its trailer records {recorded} (mod 2^32); download the file again.");
+        }
     }
 
     private static string ExpectedHeader() => string.Join(',', KnownColumns.Select(c => c.Name));

@@ -1,0 +1,91 @@
+using Maintenance.Contracts;
+using Maintenance.Orchestrator.Persistence;
+using Maintenance.Orchestrator.Status;
+
+namespace Maintenance.Orchestrator.Api;
+
+/// <summary>Every 4xx answer: one sentence that says what is wrong.</summary>
+public sealed record ApiError(string Error);
+
+/// <summary>One run as the operator API shows it (snake_case on the wire).</summary>
+public sealed record RunView(
+    Guid RunId,
+    DateOnly Date,
+    int Attempt,
+    string State,
+    string RequestedBy,
+    bool Force,
+    DateTimeOffset? StartedAt,
+    DateTimeOffset? CompletedAt,
+    double? DurationSeconds,
+    bool AllSuccess,
+    string? CurrentStep,
+    string? Outcome,
+    IReadOnlyDictionary<string, string> Tasks,
+    IReadOnlyList<StepView> Steps)
+{
+    public static RunView Of(MaintenanceRun run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        var status = RunStatusDocument.Of(run);
+        return new RunView(
+            run.CorrelationId,
+            run.TargetDate,
+            run.Attempt,
+            run.CurrentState,
+            run.RequestedBy,
+            run.Force,
+            run.StartedAt,
+            run.CompletedAt,
+            status.DurationSeconds,
+            status.AllSuccess,
+            run.CurrentStep?.QueueName(),
+            run.Outcome,
+            status.Tasks,
+            run.CurrentSteps.Select(StepView.Of).ToList());
+    }
+}
+
+public sealed record StepView(
+    string Step,
+    string Status,
+    bool Requested,
+    DateTimeOffset? StartedAt,
+    DateTimeOffset? CompletedAt,
+    double? DurationSeconds,
+    bool WorkSkipped,
+    string? Verdict,
+    string? Error,
+    IReadOnlyDictionary<string, double>? Metrics)
+{
+    public static StepView Of(StepRun step)
+    {
+        ArgumentNullException.ThrowIfNull(step);
+        return new StepView(
+            step.Step.QueueName(),
+            SagaDbContext.StatusName(step.Status),
+            step.Requested,
+            step.StartedAt,
+            step.CompletedAt,
+            step.DurationSeconds,
+            step.WorkSkipped,
+            step.Verdict,
+            step.Error,
+            step.Metrics);
+    }
+}
+
+public sealed record RunList(IReadOnlyList<RunView> Runs);
+
+/// <param name="NextRun">The next fire time in New York time, with its offset.</param>
+/// <param name="TargetDate">The trading day that fire maintains.</param>
+public sealed record NextRunView(DateTimeOffset NextRun, DateTimeOffset NextRunUtc, DateOnly TargetDate, string TimeZone, bool ScheduleEnabled);
+
+/// <summary>The body of <c>POST /trigger</c>; every field is optional.</summary>
+/// <param name="TargetDate"><c>yyyy-MM-dd</c>; the previous trading day when absent.</param>
+/// <param name="Steps">Queue names (<c>load-ohlc</c>, ...) to run; all when absent.</param>
+public sealed record TriggerRequest(string? TargetDate, bool? Force, string[]? Steps);
+
+public sealed record TriggerAccepted(Guid RunId, DateOnly TargetDate, bool Force, IReadOnlyList<string>? Steps, string StatusUrl, string Note);
+
+public sealed record ClearCachesAccepted(Guid RunId, DateOnly TargetDate, string Note);

@@ -1,0 +1,107 @@
+using Maintenance.Core;
+using Maintenance.Orchestrator.Persistence;
+using Maintenance.Orchestrator.Schedule;
+using Maintenance.Orchestrator.Status;
+using Maintenance.Orchestrator.Timeouts;
+using MassTransit;
+using MassTransit.Configuration;
+using MassTransit.Saga;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Quartz;
+using StackExchange.Redis;
+
+namespace Maintenance.Orchestrator;
+
+/// <summary>What a host calls to run the orchestrator: services, the saga on the bus, and the saga tables.</summary>
+public static class OrchestratorRegistration
+{
+    public const string SagaEndpointName = "maintenance-saga";
+
+    /// <summary>
+    /// The saga store (PostgreSQL when <c>ConnectionStrings:Postgres</c> is set, else SQLite at
+    /// <c>Storage:SqlitePath</c>), the Quartz scheduler (daily cron, step deadlines), the Redis status board, the
+    /// start-up catch-up and deadline restore. Uses the host's <see cref="IConnectionMultiplexer"/> if it registered one,
+    /// else connects to <c>ConnectionStrings:Redis</c>; uses a registered <see cref="TradingCalendar"/> and
+    /// <see cref="TimeProvider"/>, else NYSE and the system clock.
+    /// </summary>
+    public static IServiceCollection AddMaintenanceOrchestrator(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var schedule = ScheduleSettings.From(configuration);
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(TradingCalendar.Nyse);
+        services.AddSingleton(StepTimeouts.FromConfiguration(configuration));
+        services.AddSingleton(schedule);
+        services.AddDbContext<SagaDbContext>(o => SagaDatabase.Configure(o, configuration));
+        services.AddSingleton<StepDeadlines>();
+        services.AddSingleton<RunStatusBoard>();
+        services.AddScoped<ScheduledMaintenance>();
+
+        var redis = configuration.GetConnectionString("Redis");
+        if (!string.IsNullOrWhiteSpace(redis))
+        {
+            services.TryAddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(RedisOptions(redis)));
+        }
+
+        services.AddQuartz(q =>
+        {
+            q.ConfigureScheduler(s => s.InstanceName = "maintenance-orchestrator");
+            q.UseInMemoryStore();
+        });
+        services.AddQuartzHostedService(o => o.WaitForJobsToComplete = false);
+        services.AddHostedService<StepDeadlineRestorer>();
+        if (schedule.Enabled)
+        {
+            services.AddHostedService<DailySchedule>();
+            if (schedule.CatchUp)
+            {
+                services.AddHostedService<MissedRunCatchUp>();
+            }
+        }
+
+        return services;
+    }
+
+    /// <summary>The maintenance saga on its own endpoint <c>maintenance-saga</c>, persisted by our EF Core repository.</summary>
+    public static IBusRegistrationConfigurator AddMaintenanceSaga(this IBusRegistrationConfigurator x)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        x.AddSagaStateMachine<MaintenanceStateMachine, MaintenanceRun, MaintenanceSagaDefinition>()
+            .Repository(r => r.RegisterSagaRepository<MaintenanceRun, SagaDbContext, SagaConsumeContextFactory<SagaDbContext, MaintenanceRun>, MaintenanceRunSagaRepository>());
+        return x;
+    }
+
+    /// <summary>Creates or migrates the saga tables; call once before the host starts.</summary>
+    public static async Task EnsureSagaSchemaAsync(this IServiceProvider services, CancellationToken ct = default)
+    {
+        await using var scope = services.CreateAsyncScope();
+        await SagaDatabase.EnsureSchemaAsync(scope.ServiceProvider.GetRequiredService<SagaDbContext>(), ct);
+    }
+
+    private static ConfigurationOptions RedisOptions(string configuration)
+    {
+        var options = ConfigurationOptions.Parse(configuration);
+        options.AbortOnConnectFail = false;
+        return options;
+    }
+}
+
+/// <summary>
+/// The saga endpoint: conflicts on one run (a concurrent writer, a duplicate first start) are retried on fresh state,
+/// and the commands and events of a message leave only after its transaction committed.
+/// </summary>
+public sealed class MaintenanceSagaDefinition : SagaDefinition<MaintenanceRun>
+{
+    public MaintenanceSagaDefinition()
+    {
+        EndpointName = OrchestratorRegistration.SagaEndpointName;
+    }
+
+    protected override void ConfigureSaga(IReceiveEndpointConfigurator endpointConfigurator, ISagaConfigurator<MaintenanceRun> sagaConfigurator, IRegistrationContext context)
+    {
+        ArgumentNullException.ThrowIfNull(endpointConfigurator);
+        endpointConfigurator.UseMessageRetry(r => r.Exponential(10, TimeSpan.FromMilliseconds(20), TimeSpan.FromSeconds(2), TimeSpan.FromMilliseconds(50)));
+        endpointConfigurator.UseInMemoryOutbox(context);
+    }
+}

@@ -1,0 +1,92 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Design;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace Maintenance.Orchestrator.Persistence;
+
+/// <summary>
+/// Where the saga store lives: PostgreSQL when <c>ConnectionStrings:Postgres</c> is set (with its own migrations),
+/// else the SQLite file <c>Storage:SqlitePath</c> (default <c>.maintenance/maintenance.db</c>, shared with the data tables).
+/// </summary>
+public static class SagaDatabase
+{
+    public const string DefaultSqlitePath = ".maintenance/maintenance.db";
+
+    public static void Configure(DbContextOptionsBuilder options, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var postgres = configuration.GetConnectionString("Postgres");
+        if (!string.IsNullOrWhiteSpace(postgres))
+        {
+            UsePostgres(options, postgres);
+        }
+        else
+        {
+            UseSqlite(options, SqlitePath(configuration));
+        }
+    }
+
+    public static DbContextOptionsBuilder UsePostgres(DbContextOptionsBuilder options, string connectionString) =>
+        options.UseNpgsql(connectionString, n => n.MigrationsHistoryTable(SagaDbContext.MigrationsHistoryTable));
+
+    public static DbContextOptionsBuilder UseSqlite(DbContextOptionsBuilder options, string path) =>
+        options.UseSqlite(new SqliteConnectionStringBuilder
+        {
+            DataSource = Path.GetFullPath(path),
+            Pooling = true,
+            // How long a writer waits for the file's write lock, held by the data tasks' bulk writes at times.
+            DefaultTimeout = 60,
+        }.ConnectionString);
+
+    public static string SqlitePath(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var path = configuration["Storage:SqlitePath"];
+        return string.IsNullOrWhiteSpace(path) ? DefaultSqlitePath : path;
+    }
+
+    /// <summary>
+    /// PostgreSQL: applies this context's migrations. SQLite: creates the two tables from the model when they are
+    /// missing (not EnsureCreated: the data tables of the same file belong to another context).
+    /// </summary>
+    public static async Task EnsureSchemaAsync(SagaDbContext db, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        if (db.Database.IsNpgsql())
+        {
+            await db.Database.MigrateAsync(ct);
+            return;
+        }
+
+        var path = new SqliteConnectionStringBuilder(db.Database.GetConnectionString()).DataSource;
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (!string.IsNullOrEmpty(directory))
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        var tables = await db.Database
+            .SqlQuery<string>($"SELECT name AS \"Value\" FROM sqlite_master WHERE type = 'table' AND name = {SagaDbContext.RunsTable}")
+            .ToListAsync(ct);
+        if (tables.Count == 0)
+        {
+            await db.GetService<IRelationalDatabaseCreator>().CreateTablesAsync(ct);
+        }
+    }
+}
+
+/// <summary>For <c>dotnet ef migrations add</c>: the PostgreSQL model (no server is contacted).</summary>
+public sealed class SagaDbContextDesignFactory : IDesignTimeDbContextFactory<SagaDbContext>
+{
+    public SagaDbContext CreateDbContext(string[] args)
+    {
+        var options = new DbContextOptionsBuilder<SagaDbContext>();
+        UsePostgres(options);
+        return new SagaDbContext(options.Options);
+    }
+
+    private static void UsePostgres(DbContextOptionsBuilder options) =>
+        SagaDatabase.UsePostgres(options, "Host=localhost;Database=maintenance;Username=maintenance");
+}

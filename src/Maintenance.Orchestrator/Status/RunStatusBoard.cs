@@ -1,0 +1,110 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Maintenance.Contracts;
+using Maintenance.Core;
+using Maintenance.Orchestrator.Persistence;
+using StackExchange.Redis;
+
+namespace Maintenance.Orchestrator.Status;
+
+/// <summary>
+/// Writes the scanners' view of a run to Redis on every transition: <c>maintenance:status:{date}</c> (7 days) and, on
+/// full success, <c>maintenance:last_run</c> and <c>maintenance:executed:{date}</c>. Redis is a projection: when it
+/// is down the transition still commits (the database keeps the history) and the failure is logged.
+/// </summary>
+public sealed class RunStatusBoard(IServiceProvider services, ILogger<RunStatusBoard> log)
+{
+    public static readonly TimeSpan StatusLifetime = TimeSpan.FromDays(7);
+
+    /// <summary>A transition waits this long for Redis at most.</summary>
+    private static readonly TimeSpan WriteTimeout = TimeSpan.FromSeconds(3);
+
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+    };
+
+    public static string StatusKey(DateOnly date) => "maintenance:status:" + Iso(date);
+
+    public static string ExecutedKey(DateOnly date) => "maintenance:executed:" + Iso(date);
+
+    public const string LastRunKey = "maintenance:last_run";
+
+    public async Task WriteAsync(MaintenanceRun run, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        try
+        {
+            var redis = services.GetService<IConnectionMultiplexer>();
+            if (redis is null)
+            {
+                log.LogWarning("No Redis connection is registered; the status of run {RunId} is kept in the database only", run.CorrelationId);
+                return;
+            }
+
+            await WriteToAsync(redis.GetDatabase(), run).WaitAsync(WriteTimeout, ct);
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException or ObjectDisposedException)
+        {
+            log.LogWarning(e, "Could not write the Redis status of run {RunId} for {TargetDate}; the database has it", run.CorrelationId, run.TargetDate);
+        }
+    }
+
+    private static async Task WriteToAsync(IDatabase redis, MaintenanceRun run)
+    {
+        var document = RunStatusDocument.Of(run);
+        await redis.StringSetAsync(StatusKey(run.TargetDate), JsonSerializer.Serialize(document, Json), StatusLifetime);
+        if (document.AllSuccess)
+        {
+            await redis.StringSetAsync(ExecutedKey(run.TargetDate), document.CompletedAt!, StatusLifetime);
+
+            // A backfill of an older date must not move the scanners' "latest maintained day" backwards.
+            var latest = await redis.StringGetAsync(LastRunKey);
+            if (latest.IsNullOrEmpty || string.CompareOrdinal(latest.ToString(), document.Date) <= 0)
+            {
+                await redis.StringSetAsync(LastRunKey, document.Date);
+            }
+        }
+    }
+
+    private static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+}
+
+/// <summary>The JSON of <c>maintenance:status:{date}</c> (DESIGN.md): times in New York time with their offset.</summary>
+public sealed record RunStatusDocument(
+    string Date,
+    string? StartedAt,
+    string? CompletedAt,
+    double? DurationSeconds,
+    bool AllSuccess,
+    IReadOnlyDictionary<string, string> Tasks)
+{
+    public static RunStatusDocument Of(MaintenanceRun run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        var steps = run.CurrentSteps.ToList();
+        var requested = steps.Where(s => s.Requested).ToList();
+        var allSuccess = run.CompletedAt is not null && requested.Count > 0 && requested.All(s => s.Status == StepStatus.Success);
+        var tasks = new Dictionary<string, string>();
+        foreach (var step in MaintenanceSteps.InOrder)
+        {
+            var row = steps.FirstOrDefault(s => s.Step == step);
+            tasks[step.StatusKey()] = SagaDbContext.StatusName(row?.Status ?? StepStatus.Pending);
+        }
+
+        return new RunStatusDocument(
+            run.TargetDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            NewYorkTime(run.StartedAt),
+            NewYorkTime(run.CompletedAt),
+            run.StartedAt is { } started && run.CompletedAt is { } completed ? Math.Round((completed - started).TotalSeconds, 3) : null,
+            allSuccess,
+            tasks);
+    }
+
+    /// <summary>ISO 8601 with the New York offset: <c>2025-12-02T03:00:04.512-05:00</c>.</summary>
+    public static string? NewYorkTime(DateTimeOffset? instant) => instant is { } value
+        ? TimeZoneInfo.ConvertTime(value, TradingCalendar.NewYork).ToString("yyyy-MM-dd'T'HH:mm:ss.fffzzz", CultureInfo.InvariantCulture)
+        : null;
+}

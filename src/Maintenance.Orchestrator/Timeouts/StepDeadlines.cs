@@ -1,0 +1,72 @@
+using System.Globalization;
+using Maintenance.Contracts;
+using MassTransit;
+using Quartz;
+
+namespace Maintenance.Orchestrator.Timeouts;
+
+/// <summary>
+/// A one-shot Quartz job per dispatched step (keyed by run, step and attempt) that publishes <see cref="StepTimedOut"/>
+/// when the step's deadline passes. Quartz, not the bus's scheduler: the broker here has no delayed-exchange plugin,
+/// and this works the same on the in-memory transport. Jobs live in memory: after a restart
+/// <see cref="StepDeadlineRestorer"/> arms them again from the runs in the database.
+/// </summary>
+public sealed class StepDeadlines(ISchedulerFactory schedulers, StepTimeouts timeouts, ILogger<StepDeadlines> log)
+{
+    public const string Group = "step-timeouts";
+
+    /// <summary>Arms the deadline of a step that started at <paramref name="startedAt"/>; replaces an earlier one for the same key.</summary>
+    public async Task ArmAsync(Guid runId, MaintenanceStep step, int attempt, DateTimeOffset startedAt, CancellationToken ct = default)
+    {
+        var timeout = timeouts.For(step);
+        var key = KeyOf(runId, step, attempt);
+        var job = JobBuilder.Create<StepTimeoutJob>()
+            .WithIdentity(key, Group)
+            .UsingJobData(StepTimeoutJob.RunIdKey, runId.ToString())
+            .UsingJobData(StepTimeoutJob.StepKey, step.ToString())
+            .UsingJobData(StepTimeoutJob.AttemptKey, attempt)
+            .UsingJobData(StepTimeoutJob.TimeoutKey, timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture))
+            .Build();
+        var trigger = TriggerBuilder.Create()
+            .WithIdentity(key, Group)
+            .StartAt(startedAt + timeout)
+            .WithSimpleSchedule(s => s.WithMisfireInstruction(SimpleTriggerMisfireInstruction.FireNow))
+            .Build();
+
+        var scheduler = await schedulers.GetScheduler(ct);
+        await scheduler.ScheduleJob(job, [trigger], ScheduleJobOptions.Replacing, ct);
+        log.LogDebug("Deadline of {Step} for run {RunId} attempt {Attempt} armed for {DueAt}", step.QueueName(), runId, attempt, startedAt + timeout);
+    }
+
+    /// <summary>Removes a step's deadline once it has answered. A missing job is fine: it fired or was never armed.</summary>
+    public async Task DisarmAsync(Guid runId, MaintenanceStep step, int attempt, CancellationToken ct = default)
+    {
+        var scheduler = await schedulers.GetScheduler(ct);
+        await scheduler.DeleteJob(new JobKey(KeyOf(runId, step, attempt), Group), ct);
+    }
+
+    private static string KeyOf(Guid runId, MaintenanceStep step, int attempt) =>
+        string.Create(CultureInfo.InvariantCulture, $"{runId:N}:{step.QueueName()}:{attempt}");
+}
+
+/// <summary>Publishes the <see cref="StepTimedOut"/> a deadline stands for.</summary>
+public sealed class StepTimeoutJob(IBus bus, ILogger<StepTimeoutJob> log) : IJob
+{
+    public const string RunIdKey = "runId";
+    public const string StepKey = "step";
+    public const string AttemptKey = "attempt";
+    public const string TimeoutKey = "timeoutSeconds";
+
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var data = context.MergedJobDataMap;
+        var timedOut = new StepTimedOut(
+            Guid.Parse(data.GetString(RunIdKey)!),
+            Enum.Parse<MaintenanceStep>(data.GetString(StepKey)!),
+            data.GetInt(AttemptKey),
+            double.Parse(data.GetString(TimeoutKey)!, CultureInfo.InvariantCulture));
+        log.LogWarning("Step {Step} of run {RunId} attempt {Attempt} has not answered within {TimeoutSeconds} s", timedOut.Step.QueueName(), timedOut.RunId, timedOut.Attempt, timedOut.TimeoutSeconds);
+        await bus.Publish(timedOut, cancellationToken);
+    }
+}

@@ -71,7 +71,7 @@ public sealed class RecoverMissingTickersConsumer(
 
         if (toAdd.Count > 0)
         {
-            var listed = await ListedAsync(toAdd, cancellationToken);
+            var listed = await ListedAsync(toAdd, target, cancellationToken);
             metrics["added_with_reference_data"] = listed.Count;
             await store.UpsertTickersAsync(toAdd.Select(symbol => NewTicker(symbol, target, listed.GetValueOrDefault(symbol))).ToAsyncEnumerable(), cancellationToken);
             await LoadHistoryAsync(target, metrics, cancellationToken);
@@ -129,12 +129,12 @@ public sealed class RecoverMissingTickersConsumer(
         ? $"inactivity judged over the last {days} trading days"
         : $"inactivity not judged: the last {days} trading days are not all stored yet";
 
-    /// <summary>The provider's reference data of the symbols it lists (one paged call, not one per symbol).</summary>
-    private async Task<Dictionary<string, TickerInfo>> ListedAsync(List<string> symbols, CancellationToken ct)
+    /// <summary>The provider's reference data of the symbols it lists as of the target date (one paged call, not one per symbol).</summary>
+    private async Task<Dictionary<string, TickerInfo>> ListedAsync(List<string> symbols, DateOnly target, CancellationToken ct)
     {
         var wanted = symbols.ToHashSet(StringComparer.Ordinal);
         var listed = new Dictionary<string, TickerInfo>(StringComparer.Ordinal);
-        await foreach (var info in source.ListTickersAsync(null, ct))
+        await foreach (var info in source.ListTickersAsync(target, ct))
         {
             if (wanted.Contains(info.Symbol))
             {

@@ -53,13 +53,19 @@ public abstract class TaskTestBase(PostgresServer postgres, RedisServer redis, R
         GC.SuppressFinalize(this);
     }
 
-    /// <summary>The worker's configuration: this test's servers, the flat files of <paramref name="folder"/> (default: the shared sample).</summary>
+    /// <summary>
+    /// The worker's configuration: this test's servers and the shared sample market (the sample source over its
+    /// folder), or, given a <paramref name="folder"/>, plain flat files from there (which are not generated on demand).
+    /// </summary>
     protected Dictionary<string, string?> Settings(string? folder = null) => new()
     {
         ["ConnectionStrings:Postgres"] = Database,
         ["ConnectionStrings:Redis"] = RedisConnection,
-        ["MarketData:Source"] = "FlatFiles",
-        ["MarketData:FlatFilesPath"] = folder ?? Sample.Root,
+        ["MarketData:Source"] = folder is null ? "Sample" : "FlatFiles",
+        ["MarketData:FlatFilesPath"] = folder,
+        ["MarketData:SamplePath"] = Sample.Root,
+        ["MarketData:SampleTickers"] = SampleFiles.Tickers.ToString(CultureInfo.InvariantCulture),
+        ["MarketData:SampleSeed"] = SampleFiles.Seed.ToString(CultureInfo.InvariantCulture),
         ["Tasks:Atr:LookbackDays"] = SampleFiles.AtrLookbackDays.ToString(CultureInfo.InvariantCulture),
         ["Tasks:Retry:Intervals:0"] = "00:00:00.200",
         ["Tasks:Retry:Intervals:1"] = "00:00:00.500",

@@ -51,9 +51,7 @@ public sealed class TaskWorker : IAsyncDisposable
         }
 
         builder.Services.AddMaintenanceData(builder.Configuration);
-        // TODO: AddMarketData once the market-data registration lands.
-        var flatFiles = builder.Configuration["MarketData:FlatFilesPath"]!;
-        builder.Services.AddSingleton<IMarketDataSource>(new FlatFilesSource(new FlatFileLayout(flatFiles), Maintenance.Core.TradingCalendar.Nyse));
+        builder.Services.AddMarketData(builder.Configuration);
         builder.Services.AddMaintenanceTasks(builder.Configuration);
         var inbox = collectEvents ? new EventInbox() : null;
         builder.Services.AddMassTransit(x =>

@@ -25,7 +25,7 @@ public sealed class LoadOhlcTests(PostgresServer postgres, RedisServer redis, Ra
         var expected = new List<string>();
         foreach (var day in window)
         {
-            foreach (var row in FlatFileRows.Read(FlatFileRows.DayPath(Sample.Root, day)).Where(Expected.IsValidDailyBar))
+            foreach (var row in FlatFileRows.Read(FlatFileRows.DayPath(Sample.Files, day)).Where(Expected.IsValidDailyBar))
             {
                 expected.Add(string.Join("|", row.Ticker, day.ToString("yyyy-MM-dd"), Text(row.Open), Text(row.High), Text(row.Low), Text(row.Close), row.Volume, "null", row.Transactions));
             }
@@ -35,7 +35,7 @@ public sealed class LoadOhlcTests(PostgresServer postgres, RedisServer redis, Ra
         Assert.Equal(expected.Order(StringComparer.Ordinal), stored.Order(StringComparer.Ordinal));
         Assert.False(loaded.Skipped);
         Assert.True(loaded.Validation.Passed, loaded.Validation.Verdict);
-        var targetRows = FlatFileRows.Read(FlatFileRows.DayPath(Sample.Root, Target)).Count(Expected.IsValidDailyBar);
+        var targetRows = FlatFileRows.Read(FlatFileRows.DayPath(Sample.Files, Target)).Count(Expected.IsValidDailyBar);
         Assert.Equal(targetRows, loaded.Metrics["rows"]);
         Assert.Equal(SampleFiles.AtrLookbackDays - 1, loaded.Metrics["history_days_loaded"]);
         Assert.Equal(0, loaded.Metrics["history_days_unavailable"]);
@@ -128,7 +128,7 @@ public sealed class LoadOhlcTests(PostgresServer postgres, RedisServer redis, Ra
     {
         var worker = await StartWorkerAsync(MaintenanceStep.LoadOhlc);
         // The day's symbols plus ten active tickers the market does not trade: below the default 90 %.
-        var traded = FlatFileRows.Read(FlatFileRows.DayPath(Sample.Root, Target)).Select(r => r.Ticker).ToList();
+        var traded = FlatFileRows.Read(FlatFileRows.DayPath(Sample.Files, Target)).Select(r => r.Ticker).ToList();
         await ExecuteAsync(string.Join(";", traded.Concat(Enumerable.Range(0, 10).Select(i => $"GONE{i}")).Select(symbol =>
             $"INSERT INTO tickers (symbol, active, first_seen, updated_at) VALUES ('{symbol}', true, '2025-01-02', now())")));
 

@@ -28,7 +28,7 @@ public sealed class LoadVolumeSlotsTests(PostgresServer postgres, RedisServer re
         var expected = new List<string>();
         foreach (var day in LookbackDays)
         {
-            foreach (var (symbol, rows) in Expected.Slots(FlatFileRows.Read(FlatFileRows.MinutePath(Sample.Root, day)), day))
+            foreach (var (symbol, rows) in Expected.Slots(FlatFileRows.Read(FlatFileRows.MinutePath(Sample.Files, day)), day))
             {
                 expected.AddRange(rows.Select(r => string.Join("|", day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), symbol, r.Slot, r.Volume, r.AccumulatedVolume, r.Trades)));
             }

@@ -24,7 +24,7 @@ public sealed class RecoverMissingTickersTests(PostgresServer postgres, RedisSer
         var again = await RunAsync<MissingTickersRecovered>(worker, MaintenanceStep.RecoverMissingTickers, id => new RecoverMissingTickers(id, Target, 1, false));
 
         var universe = SampleUniverse.Create(SampleFiles.Tickers, SampleFiles.Seed);
-        var traded = FlatFileRows.Read(FlatFileRows.DayPath(Sample.Root, Target)).Select(r => r.Ticker).Order(StringComparer.Ordinal).ToList();
+        var traded = FlatFileRows.Read(FlatFileRows.DayPath(Sample.Files, Target)).Select(r => r.Ticker).Order(StringComparer.Ordinal).ToList();
         var expected = traded.Select(symbol => universe.Find(symbol)!).Select(t => $"{t.Symbol}|{t.Name}|{t.Exchange}|{t.Type}|True|{t.Cik}|2025-03-11");
         var stored = await DumpAsync("SELECT symbol, name, exchange, type, active, cik, to_char(first_seen, 'YYYY-MM-DD') FROM tickers ORDER BY symbol");
         Assert.Equal(expected, stored);
@@ -42,7 +42,7 @@ public sealed class RecoverMissingTickersTests(PostgresServer postgres, RedisSer
         settings["Tasks:RecoverMissingTickers:InactiveAfterDays"] = "3";
         var worker = await StartWorkerAsync(settings, true, MaintenanceStep.LoadOhlc, MaintenanceStep.RecoverMissingTickers);
         await RunAsync<OhlcLoaded>(worker, MaintenanceStep.LoadOhlc, id => new LoadOhlc(id, Target, 1, false));
-        var traded = FlatFileRows.Read(FlatFileRows.DayPath(Sample.Root, Target)).Select(r => r.Ticker).Order(StringComparer.Ordinal).ToList();
+        var traded = FlatFileRows.Read(FlatFileRows.DayPath(Sample.Files, Target)).Select(r => r.Ticker).Order(StringComparer.Ordinal).ToList();
         var comeback = traded[0];
         // Absent from the files on every one of the last three trading days.
         await ExecuteAsync($"""
@@ -53,7 +53,7 @@ public sealed class RecoverMissingTickersTests(PostgresServer postgres, RedisSer
         var recovered = await RunAsync<MissingTickersRecovered>(worker, MaintenanceStep.RecoverMissingTickers, id => new RecoverMissingTickers(id, Target, 1, false));
 
         var lastThreeDays = new[] { new DateOnly(2025, 3, 7), new DateOnly(2025, 3, 10), Target };
-        var seenRecently = lastThreeDays.SelectMany(day => FlatFileRows.Read(FlatFileRows.DayPath(Sample.Root, day)).Select(r => r.Ticker)).ToHashSet();
+        var seenRecently = lastThreeDays.SelectMany(day => FlatFileRows.Read(FlatFileRows.DayPath(Sample.Files, day)).Select(r => r.Ticker)).ToHashSet();
         var inactive = await DumpAsync("SELECT symbol FROM tickers WHERE NOT active ORDER BY symbol");
         Assert.Equal(["GONE"], inactive);
         Assert.Contains(comeback, seenRecently);
@@ -70,7 +70,7 @@ public sealed class RecoverMissingTickersTests(PostgresServer postgres, RedisSer
         settings["Tasks:RecoverMissingTickers:MaxPerRun"] = "25";
         var worker = await StartWorkerAsync(settings, true, MaintenanceStep.LoadOhlc, MaintenanceStep.RecoverMissingTickers);
         await RunAsync<OhlcLoaded>(worker, MaintenanceStep.LoadOhlc, id => new LoadOhlc(id, Target, 1, false));
-        var traded = FlatFileRows.Read(FlatFileRows.DayPath(Sample.Root, Target)).Select(r => r.Ticker).Order(StringComparer.Ordinal).ToList();
+        var traded = FlatFileRows.Read(FlatFileRows.DayPath(Sample.Files, Target)).Select(r => r.Ticker).Order(StringComparer.Ordinal).ToList();
 
         var first = await RunAsync<MissingTickersRecovered>(worker, MaintenanceStep.RecoverMissingTickers, id => new RecoverMissingTickers(id, Target, 1, false));
         var afterFirst = await DumpAsync("SELECT symbol FROM tickers ORDER BY symbol");

@@ -23,20 +23,24 @@ public sealed class SampleFiles : IAsyncLifetime
     /// <summary>The ATR lookback the tests configure (shorter than production's 60 days, to keep them quick).</summary>
     public const int AtrLookbackDays = 30;
 
+    /// <summary>The sample source's folder (<c>MarketData:SamplePath</c>).</summary>
     public string Root { get; } = Path.Combine(Path.GetTempPath(), "maintenance-tasks-tests-" + Guid.NewGuid().ToString("N")[..8]);
+
+    /// <summary>Where the flat files are: the sample source keeps each universe in a folder of its own under <see cref="Root"/>.</summary>
+    public string Files => Path.Combine(Root, $"seed-{Seed}-tickers-{Tickers}");
 
     public async ValueTask InitializeAsync()
     {
-        await SampleMarket.WriteAsync(Root, First, Last, Tickers, Seed);
+        await SampleMarket.WriteAsync(Files, First, Last, Tickers, Seed);
     }
 
     /// <summary>A private copy of the files for a test that breaks some of them.</summary>
     public string CopyForTest()
     {
         var copy = Root + "-copy-" + Guid.NewGuid().ToString("N")[..8];
-        foreach (var file in Directory.EnumerateFiles(Root, "*", SearchOption.AllDirectories))
+        foreach (var file in Directory.EnumerateFiles(Files, "*", SearchOption.AllDirectories))
         {
-            var destination = Path.Combine(copy, Path.GetRelativePath(Root, file));
+            var destination = Path.Combine(copy, Path.GetRelativePath(Files, file));
             Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
             File.Copy(file, destination);
         }

@@ -1,0 +1,134 @@
+using System.Globalization;
+using System.Text.Json;
+using Maintenance.Core;
+using Maintenance.Tasks.Tests.Support;
+using Maintenance.Testing;
+
+namespace Maintenance.Tasks.Tests;
+
+using Maintenance.Contracts;
+
+public sealed class CalculateAtrTests(PostgresServer postgres, RedisServer redis, RabbitMqServer rabbitMq, SampleFiles sample)
+    : TaskTestBase(postgres, redis, rabbitMq, sample)
+{
+    private const string AtrTable = "SELECT to_char(trading_date, 'YYYY-MM-DD'), symbol, period, method, atr, atr_percent FROM atr_values ORDER BY symbol";
+
+    private static readonly DateOnly Target = SampleFiles.Target;
+
+    [Fact]
+    public async Task Stores_wilder_atr_of_every_active_ticker_in_the_table_and_in_atr_daily_as_computed_from_the_files()
+    {
+        var worker = await PrepareAsync(Settings());
+
+        var calculated = await RunAsync<AtrCalculated>(worker, MaintenanceStep.CalculateAtr, id => new CalculateAtr(id, Target, 1, false));
+
+        var expected = ExpectedAtr();
+        var stored = await ReadTableAsync();
+        Assert.Equal(expected.Keys.Order(StringComparer.Ordinal), stored.Keys.Order(StringComparer.Ordinal));
+        foreach (var (symbol, (atr, percent)) in expected)
+        {
+            Assert.Equal(atr, stored[symbol].Atr, 1e-12);
+            Assert.Equal(percent, stored[symbol].Percent, 1e-10);
+        }
+
+        var hash = await Redis.HashGetAllAsync("atr:daily");
+        Assert.Equal(expected.Count, hash.Length);
+        foreach (var field in hash)
+        {
+            using var json = JsonDocument.Parse(field.Value.ToString());
+            var (atr, percent) = expected[field.Name.ToString()];
+            Assert.Equal(atr, json.RootElement.GetProperty("atr").GetDouble(), 1e-12);
+            Assert.Equal(percent, json.RootElement.GetProperty("atr_percent").GetDouble(), 1e-10);
+            Assert.True(json.RootElement.TryGetProperty("updated", out _));
+        }
+
+        Assert.True(calculated.Validation.Passed, calculated.Validation.Verdict);
+        Assert.Equal(expected.Count, calculated.Metrics["computed"]);
+        Assert.Equal(0, calculated.Metrics["failed"]);
+        Assert.All(await DumpAsync("SELECT DISTINCT period, method FROM atr_values"), row => Assert.Equal("14|wilder", row));
+    }
+
+    [Fact]
+    public async Task A_second_run_skips_leaving_the_same_rows_and_hash()
+    {
+        var worker = await PrepareAsync(Settings());
+        var first = await RunAsync<AtrCalculated>(worker, MaintenanceStep.CalculateAtr, id => new CalculateAtr(id, Target, 1, false));
+        var rows = await DumpAsync(AtrTable);
+        var keys = await RedisDumpAsync("atr:*");
+
+        var second = await RunAsync<AtrCalculated>(worker, MaintenanceStep.CalculateAtr, id => new CalculateAtr(id, Target, 1, false));
+
+        Assert.False(first.Skipped);
+        Assert.True(second.Skipped, second.Validation.Verdict);
+        Assert.Equal(rows, await DumpAsync(AtrTable));
+        Assert.Equal(keys, await RedisDumpAsync("atr:*"));
+    }
+
+    [Fact]
+    public async Task The_sma_method_averages_the_last_true_ranges_and_is_stored_under_its_name()
+    {
+        var settings = Settings();
+        settings["Tasks:Atr:Method"] = "Sma";
+        settings["Tasks:Atr:Period"] = "10";
+        var worker = await PrepareAsync(settings);
+
+        var calculated = await RunAsync<AtrCalculated>(worker, MaintenanceStep.CalculateAtr, id => new CalculateAtr(id, Target, 1, false));
+
+        var stored = await ReadTableAsync();
+        foreach (var (symbol, bars) in WindowBars())
+        {
+            var trueRanges = bars.Skip(1).Select((bar, i) => Math.Max(bar.High - bar.Low, Math.Max(Math.Abs(bar.High - bars[i].Close), Math.Abs(bar.Low - bars[i].Close)))).ToList();
+            Assert.Equal(trueRanges.TakeLast(10).Average(), stored[symbol].Atr, 1e-12);
+        }
+
+        Assert.True(calculated.Validation.Passed, calculated.Validation.Verdict);
+        Assert.All(await DumpAsync("SELECT DISTINCT period, method FROM atr_values"), row => Assert.Equal("10|sma", row));
+    }
+
+    /// <summary>Loads the window and registers the tickers, as the steps before ATR do.</summary>
+    private async Task<TaskWorker> PrepareAsync(Dictionary<string, string?> settings)
+    {
+        var worker = await StartWorkerAsync(settings, true, MaintenanceStep.LoadOhlc, MaintenanceStep.RecoverMissingTickers, MaintenanceStep.CalculateAtr);
+        await RunAsync<OhlcLoaded>(worker, MaintenanceStep.LoadOhlc, id => new LoadOhlc(id, Target, 1, false));
+        await RunAsync<MissingTickersRecovered>(worker, MaintenanceStep.RecoverMissingTickers, id => new RecoverMissingTickers(id, Target, 1, false));
+        return worker;
+    }
+
+    /// <summary>Each symbol traded on the target date with its bars of the 30-day window, oldest first.</summary>
+    private Dictionary<string, List<AggregateRow>> WindowBars()
+    {
+        var window = TradingCalendar.Nyse.TradingDays(Target.AddDays(-60), Target).TakeLast(SampleFiles.AtrLookbackDays);
+        var bars = new Dictionary<string, List<AggregateRow>>(StringComparer.Ordinal);
+        foreach (var day in window)
+        {
+            foreach (var row in FlatFileRows.Read(FlatFileRows.DayPath(Sample.Files, day)).Where(Expected.IsValidDailyBar))
+            {
+                if (!bars.TryGetValue(row.Ticker, out var list))
+                {
+                    bars[row.Ticker] = list = [];
+                }
+
+                list.Add(row);
+            }
+        }
+
+        var tradedOnTarget = FlatFileRows.Read(FlatFileRows.DayPath(Sample.Files, Target)).Select(r => r.Ticker).ToHashSet();
+        return bars.Where(b => tradedOnTarget.Contains(b.Key) && b.Value.Count >= 15).ToDictionary(b => b.Key, b => b.Value, StringComparer.Ordinal);
+    }
+
+    private Dictionary<string, (double Atr, double Percent)> ExpectedAtr() =>
+        WindowBars().ToDictionary(
+            b => b.Key,
+            b =>
+            {
+                var atr = Expected.WilderAtr(b.Value, 14)!.Value;
+                return (atr, atr / b.Value[^1].Close * 100);
+            },
+            StringComparer.Ordinal);
+
+    private async Task<Dictionary<string, (double Atr, double Percent)>> ReadTableAsync() =>
+        (await DumpAsync("SELECT symbol, atr, atr_percent FROM atr_values")).Select(r => r.Split('|')).ToDictionary(
+            f => f[0],
+            f => (double.Parse(f[1], CultureInfo.InvariantCulture), double.Parse(f[2], CultureInfo.InvariantCulture)),
+            StringComparer.Ordinal);
+}

@@ -83,28 +83,24 @@ public static class SampleMarket
         await WriteAtomicallyAsync(minutePath, async gzip =>
         {
             await gzip.WriteAsync(Encoding.ASCII.GetBytes(Header), cancellationToken);
-            var rows = new byte[TickersPerBatch][];
-            var lengths = new int[TickersPerBatch];
-            var dayBars = new DailyBar?[TickersPerBatch];
-            var counts = new int[TickersPerBatch];
+
+            // Compressing one batch while the next is generated keeps both cores busy.
+            var next = Task.Run(() => GenerateBatch(universe, session, 0, cancellationToken), cancellationToken);
             for (var first = 0; first < universe.Tickers.Count; first += TickersPerBatch)
             {
-                var count = Math.Min(TickersPerBatch, universe.Tickers.Count - first);
-                Parallel.For(0, count, new ParallelOptions { CancellationToken = cancellationToken }, i =>
+                var batch = await next;
+                if (first + TickersPerBatch < universe.Tickers.Count)
                 {
-                    var ticker = universe.Tickers[first + i];
-                    var bars = SampleTickerDay.MinuteBars(ticker, universe.Seed, session);
-                    dayBars[i] = SampleTickerDay.DayBar(ticker.Symbol, day, bars);
-                    counts[i] = bars.Length;
-                    (rows[i], lengths[i]) = FormatMinuteRows(ticker.Symbol, bars);
-                });
+                    var nextFirst = first + TickersPerBatch;
+                    next = Task.Run(() => GenerateBatch(universe, session, nextFirst, cancellationToken), cancellationToken);
+                }
 
-                for (var i = 0; i < count; i++)
+                foreach (var ticker in batch)
                 {
-                    await gzip.WriteAsync(rows[i].AsMemory(0, lengths[i]), cancellationToken);
-                    ArrayPool<byte>.Shared.Return(rows[i]);
-                    minuteBars += counts[i];
-                    if (dayBars[i] is { } dayBar)
+                    await gzip.WriteAsync(ticker.Rows.AsMemory(0, ticker.Length), cancellationToken);
+                    ArrayPool<byte>.Shared.Return(ticker.Rows);
+                    minuteBars += ticker.MinuteBars;
+                    if (ticker.DayBar is { } dayBar)
                     {
                         dailyBars.Add(dayBar);
                     }
@@ -125,6 +121,20 @@ public static class SampleMarket
         });
 
         return (dailyBars.Count, minuteBars);
+    }
+
+    /// <summary>Up to <see cref="TickersPerBatch"/> tickers from <paramref name="first"/> on, generated in parallel, in symbol order.</summary>
+    private static GeneratedTicker[] GenerateBatch(SampleUniverse universe, TradingSession session, int first, CancellationToken cancellationToken)
+    {
+        var batch = new GeneratedTicker[Math.Min(TickersPerBatch, universe.Tickers.Count - first)];
+        Parallel.For(0, batch.Length, new ParallelOptions { CancellationToken = cancellationToken }, i =>
+        {
+            var ticker = universe.Tickers[first + i];
+            var bars = SampleTickerDay.MinuteBars(ticker, universe.Seed, session);
+            var (rows, length) = FormatMinuteRows(ticker.Symbol, bars);
+            batch[i] = new GeneratedTicker(rows, length, bars.Length, SampleTickerDay.DayBar(ticker.Symbol, session.Date, bars));
+        });
+        return batch;
     }
 
     private static (byte[] Rows, int Length) FormatMinuteRows(string symbol, MinuteBar[] bars)
@@ -202,6 +212,9 @@ public static class SampleMarket
 
         return written;
     }
+
+    /// <summary>One ticker's minute rows (a pooled buffer) and its day bar.</summary>
+    private readonly record struct GeneratedTicker(byte[] Rows, int Length, int MinuteBars, DailyBar? DayBar);
 
     /// <summary>Writes a gzip file under a temporary name and renames it, so a reader never sees half a file.</summary>
     private static async Task WriteAtomicallyAsync(string path, Func<Stream, Task> write)

@@ -35,7 +35,7 @@ public sealed class BenchCommand : AsyncCommand<BenchCommand.Settings>
         public int Seed { get; init; } = SampleMarket.DefaultSeed;
 
         [CommandOption("--date <DATE>")]
-        [Description("Target trading day, yyyy-MM-dd (default: the previous trading day in New York).")]
+        [Description("Target trading day, yyyy-MM-dd (default: the last trading day before today in New York with a full session).")]
         public string? Date { get; init; }
 
         [CommandOption("--data <DIR>")]
@@ -91,7 +91,14 @@ public sealed class BenchCommand : AsyncCommand<BenchCommand.Settings>
             var calendar = TradingCalendar.Nyse;
             if (Date is null)
             {
-                return calendar.PreviousTradingDay(RunCommand.TodayInNewYork());
+                // A full session, so the minute file has a whole day's bars (the day after Thanksgiving closes at 13:00).
+                var day = calendar.PreviousTradingDay(RunCommand.TodayInNewYork());
+                while (calendar.Session(day).IsEarlyClose)
+                {
+                    day = calendar.PreviousTradingDay(day);
+                }
+
+                return day;
             }
 
             var date = DateArgument.Parse(Date, "--date");
@@ -132,19 +139,22 @@ public sealed class BenchCommand : AsyncCommand<BenchCommand.Settings>
 
         var logs = Path.Combine(root, "logs", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
         var serviceSettings = ServiceSettings(settings);
-        var runs = new List<MeasuredRun>();
+        var runs = new List<(MeasuredRun Run, double? LoadBefore, double? LoadAfter)>();
         var memory = new List<ProcessPeak>();
         Floors floors;
+        double? floorsLoadBefore, floorsLoadAfter;
         await using (var infrastructure = await BenchInfrastructure.CreateAsync(servers, settings.Database, settings.RedisDatabase, cancellationToken))
         {
             Say($"empty database {settings.Database}, Redis database {settings.RedisDatabase} flushed, RabbitMQ {Redact(infrastructure.RabbitMq)}");
             await RunServicesAsync(settings, data, infrastructure, serviceSettings, logs, runs, memory, cancellationToken);
             Say("measuring the floors");
+            floorsLoadBefore = MachineLoad.OneMinute();
             floors = await Floors.MeasureAsync(data, infrastructure.Postgres, infrastructure.Redis, step => Say("  " + step), cancellationToken);
+            floorsLoadAfter = MachineLoad.OneMinute();
         }
 
         memory.Add(new ProcessPeak("bench (this process)", Environment.ProcessId, ProcessMemory.PeakResidentBytes(Environment.ProcessId)));
-        var runReports = runs.Select((run, i) => BenchReport.Run(i == 0 ? "first run, empty database" : "re-run", run, floors)).ToList();
+        var runReports = runs.Select((r, i) => BenchReport.Run(i == 0 ? "first run, empty database" : "re-run", r.Run, r.LoadBefore, r.LoadAfter, floors)).ToList();
         var minuteFile = data.Layout.FindMinuteAggregates(target);
         var report = new BenchReport(
             DateTimeOffset.UtcNow,
@@ -154,6 +164,8 @@ public sealed class BenchCommand : AsyncCommand<BenchCommand.Settings>
                 .ToDictionary(s => s.Key.Replace("__", ":", StringComparison.Ordinal), s => s.Value, StringComparer.Ordinal),
             runReports,
             floors.Measures,
+            floorsLoadBefore,
+            floorsLoadAfter,
             memory,
             BenchReport.Check(runReports, memory));
         report.Print();
@@ -174,7 +186,7 @@ public sealed class BenchCommand : AsyncCommand<BenchCommand.Settings>
         BenchInfrastructure infrastructure,
         Dictionary<string, string> serviceSettings,
         string logs,
-        List<MeasuredRun> runs,
+        List<(MeasuredRun Run, double? LoadBefore, double? LoadAfter)> runs,
         List<ProcessPeak> memory,
         CancellationToken ct)
     {
@@ -210,8 +222,9 @@ public sealed class BenchCommand : AsyncCommand<BenchCommand.Settings>
             foreach (var name in new[] { "first run (empty database)", "re-run" })
             {
                 Say($"{name}: StartMaintenance {data.TargetDay:yyyy-MM-dd}");
+                var loadBefore = MachineLoad.OneMinute();
                 var run = await bus.RunAsync(data.TargetDay, timeout, ct);
-                runs.Add(run);
+                runs.Add((run, loadBefore, MachineLoad.OneMinute()));
                 Say($"{name}: {(run.Outcome.Succeeded ? "succeeded" : "FAILED: " + run.Outcome.Reason)} in {run.EndToEnd.TotalSeconds:F2}s");
             }
         }

@@ -30,7 +30,8 @@ public sealed record StepReport(
 
 /// <param name="EndToEndSeconds">From publishing StartMaintenance to receiving the run's final event.</param>
 /// <param name="SagaSeconds">The saga's own StartedAt to CompletedAt.</param>
-public sealed record RunReport(string Name, bool Succeeded, string? Reason, int Attempt, double EndToEndSeconds, double SagaSeconds, IReadOnlyList<StepReport> Steps);
+/// <param name="LoadBefore">The machine's one-minute load average as the run started (see <see cref="MachineLoad"/>).</param>
+public sealed record RunReport(string Name, bool Succeeded, string? Reason, int Attempt, double EndToEndSeconds, double SagaSeconds, double? LoadBefore, double? LoadAfter, IReadOnlyList<StepReport> Steps);
 
 /// <param name="PeakBytes">VmHWM: the most resident memory the process ever had.</param>
 public sealed record ProcessPeak(string Process, int Pid, long? PeakBytes);
@@ -45,6 +46,8 @@ public sealed record BenchReport(
     IReadOnlyDictionary<string, string> ServiceSettings,
     IReadOnlyList<RunReport> Runs,
     IReadOnlyList<FloorMeasure> Floors,
+    double? FloorsLoadBefore,
+    double? FloorsLoadAfter,
     IReadOnlyList<ProcessPeak> Memory,
     IReadOnlyList<TargetCheck> Targets)
 {
@@ -59,13 +62,13 @@ public sealed record BenchReport(
         WriteIndented = true,
     };
 
-    public static RunReport Run(string name, MeasuredRun run, Floors floors)
+    public static RunReport Run(string name, MeasuredRun run, double? loadBefore, double? loadAfter, Floors floors)
     {
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(floors);
         var outcome = run.Outcome;
         var steps = outcome.Steps.Select(s => Step(s, run.Completions.GetValueOrDefault(s.Step), floors)).ToList();
-        return new RunReport(name, outcome.Succeeded, outcome.Reason, outcome.Attempt, run.EndToEnd.TotalSeconds, (outcome.EndedAt - outcome.StartedAt).TotalSeconds, steps);
+        return new RunReport(name, outcome.Succeeded, outcome.Reason, outcome.Attempt, run.EndToEnd.TotalSeconds, (outcome.EndedAt - outcome.StartedAt).TotalSeconds, loadBefore, loadAfter, steps);
     }
 
     /// <summary>The issue's targets: the first run within 60 s, the re-run within 15 s, every step with a floor within 2x of it, each process under 1 GB.</summary>
@@ -157,7 +160,7 @@ public sealed record BenchReport(
     private static Table RunTable(RunReport run)
     {
         var table = new Table().Border(TableBorder.Rounded)
-            .Title(Invariant($"{run.Name} (attempt {run.Attempt}): {(run.Succeeded ? "succeeded" : "FAILED " + run.Reason)}, end to end {run.EndToEndSeconds:F2} s (saga {run.SagaSeconds:F2} s)"))
+            .Title(Markup.Escape(Invariant($"{run.Name} (attempt {run.Attempt}): {(run.Succeeded ? "succeeded" : "FAILED " + run.Reason)}, end to end {run.EndToEndSeconds:F2} s (saga {run.SagaSeconds:F2} s); load average {Load(run.LoadBefore)} before, {Load(run.LoadAfter)} after")))
             .AddColumn("step").AddColumn("status")
             .AddColumn(new TableColumn("wall s").RightAligned()).AddColumn(new TableColumn("work s").RightAligned())
             .AddColumn(new TableColumn("rows/keys").RightAligned()).AddColumn(new TableColumn("per s").RightAligned())
@@ -183,7 +186,7 @@ public sealed record BenchReport(
 
     private Table FloorTable()
     {
-        var table = new Table().Border(TableBorder.Rounded).Title("floors, measured on the same data with the services stopped")
+        var table = new Table().Border(TableBorder.Rounded).Title($"floors, measured on the same data with the services stopped; load average {Load(FloorsLoadBefore)} before, {Load(FloorsLoadAfter)} after")
             .AddColumn("floor").AddColumn(new TableColumn("count").RightAligned()).AddColumn(new TableColumn("seconds").RightAligned())
             .AddColumn(new TableColumn("per s").RightAligned()).AddColumn("what");
         foreach (var floor in Floors)
@@ -222,6 +225,8 @@ public sealed record BenchReport(
         <= FloorRatioTarget => new Markup(Invariant($"[green]{ratio:F2}x[/]")),
         _ => new Markup(Invariant($"[red]{ratio:F2}x[/]")),
     };
+
+    private static string Load(double? load) => load?.ToString("F1", CultureInfo.InvariantCulture) ?? "unknown";
 
     private static string Number(double? value, string format) => value?.ToString(format, CultureInfo.InvariantCulture) ?? "";
 

@@ -44,30 +44,20 @@ public sealed class Floors
     public IReadOnlyList<FloorMeasure> Measures { get; }
 
     /// <summary>The floor of a step's work per unit of its rows or keys (see <see cref="StepWork"/>); null for steps without one.</summary>
-    public StepFloor? For(Contracts.MaintenanceStep step)
+    public StepFloor? For(Contracts.MaintenanceStep step) => step switch
     {
-        switch (step)
-        {
-            case Contracts.MaintenanceStep.LoadOhlc:
-                return PerUnit(["parse_daily_files", "copy_daily_bars"], _byName["copy_daily_bars"].Count);
-            case Contracts.MaintenanceStep.LoadVolumeSlots:
-                return PerUnit(["parse_minute_file", "aggregate_slots", "copy_volume_slots"], _byName["copy_volume_slots"].Count);
-            case Contracts.MaintenanceStep.CalculateAtr:
-                return PerUnit(["read_daily_bars", "redis_atr_hash"], _byName["redis_atr_hash"].Count);
-            case Contracts.MaintenanceStep.CalculateRvol:
-                // RVOL reads its lookback of slot days; the floor read one day.
-                var lookback = RvolOptions.DefaultLookbacks.Max();
-                var read = _byName["read_volume_slots"];
-                var write = _byName["redis_rvol_hashes"];
-                var keys = _byName["redis_rvol_keys"].Count;
-                return keys == 0 ? null : new StepFloor($"read_volume_slots x {lookback} days + redis_rvol_hashes", ((read.Seconds * lookback) + write.Seconds) / keys);
-            case Contracts.MaintenanceStep.SyncRedis:
-                return PerUnit(["redis_metadata_keys"], _byName["redis_metadata_keys"].Count);
-            default:
-                return null;
-        }
-    }
+        Contracts.MaintenanceStep.LoadOhlc => PerUnit(["parse_daily_files", "copy_daily_bars"], "copy_daily_bars"),
+        Contracts.MaintenanceStep.LoadVolumeSlots => PerUnit(["parse_minute_files", "aggregate_slots", "copy_volume_slots"], "copy_volume_slots"),
+        Contracts.MaintenanceStep.CalculateAtr => PerUnit(["read_daily_bars", "redis_atr_hash"], "redis_atr_hash"),
+        Contracts.MaintenanceStep.CalculateRvol => PerUnit(["read_volume_slots", "redis_rvol_hashes"], "redis_rvol_keys"),
+        Contracts.MaintenanceStep.SyncRedis => PerUnit(["redis_metadata_keys"], "redis_metadata_keys"),
+        _ => null,
+    };
 
+    /// <summary>
+    /// Measures the floors of a first run's work: the window's day files and the RVOL lookback's minute files (the
+    /// days LoadVolumeSlots loads) are read, copied and read back; the target day's values are written to Redis.
+    /// </summary>
     public static async Task<Floors> MeasureAsync(BenchSampleData data, string postgres, string redis, Action<string> progress, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(data);
@@ -75,25 +65,28 @@ public sealed class Floors
         var measures = new List<FloorMeasure>();
         var target = data.TargetDay;
         var source = new FlatFilesSource(data.Layout, TradingCalendar.Nyse);
-
-        progress("reading the files");
-        var minuteFile = data.Layout.FindMinuteAggregates(target) ?? throw new InvalidOperationException($"No minute file for {target:yyyy-MM-dd}.");
-        measures.Add(Gunzip("gunzip_minute_file", $"gunzip alone of {Path.GetFileName(minuteFile)} (minute bars)", [minuteFile]));
-        var (minuteMeasures, slots) = await ParseMinutesAsync(source, target, ct);
-        measures.AddRange(minuteMeasures);
-        var dayFiles = data.Window.Select(d => data.Layout.FindDayAggregates(d) ?? throw new InvalidOperationException($"No day file for {d:yyyy-MM-dd}.")).ToList();
-        measures.Add(Gunzip("gunzip_daily_files", $"gunzip alone of the {dayFiles.Count} day files", dayFiles));
-        var (parseDaily, bars) = await ParseDailyAsync(source, data.Window, ct);
-        measures.Add(parseDaily);
-
-        progress("COPY into PostgreSQL");
+        var slotDays = data.MinuteDays.TakeLast(RvolOptions.DefaultLookbacks.Max()).ToList();
+        List<TickerVolumeSlots> targetSlots;
+        List<DailyBar> bars;
         await using (var connection = new NpgsqlConnection(postgres))
         {
             await connection.OpenAsync(ct);
+            progress($"minute files of {slotDays.Count} days: gunzip, read, aggregate, COPY");
+            var minuteFiles = slotDays.Select(d => data.Layout.FindMinuteAggregates(d) ?? throw new InvalidOperationException($"No minute file for {d:yyyy-MM-dd}.")).ToList();
+            measures.Add(Gunzip("gunzip_minute_files", $"gunzip alone of the {minuteFiles.Count} minute files (bytes out)", minuteFiles));
+            (var minuteMeasures, targetSlots) = await SlotFloorsAsync(source, connection, slotDays, ct);
+            measures.AddRange(minuteMeasures);
+
+            progress($"day files of {data.Window.Count} days: gunzip, read, COPY");
+            var dayFiles = data.Window.Select(d => data.Layout.FindDayAggregates(d) ?? throw new InvalidOperationException($"No day file for {d:yyyy-MM-dd}.")).ToList();
+            measures.Add(Gunzip("gunzip_daily_files", $"gunzip alone of the {dayFiles.Count} day files (bytes out)", dayFiles));
+            (var parseDaily, bars) = await ParseDailyAsync(source, data.Window, ct);
+            measures.Add(parseDaily);
             measures.Add(await Task.Run(() => CopyDailyBars(connection, bars), ct));
-            measures.Add(await Task.Run(() => CopyVolumeSlots(connection, target, slots), ct));
+
+            progress("reading back by COPY");
             measures.Add(await Task.Run(() => ReadBack(connection, "read_daily_bars", "binary COPY out of the window's daily bars", "floor_daily_bars", ReadDailyRow), ct));
-            measures.Add(await Task.Run(() => ReadBack(connection, "read_volume_slots", "binary COPY out of the day's volume slots", "floor_volume_slots", ReadSlotRow), ct));
+            measures.Add(await Task.Run(() => ReadBack(connection, "read_volume_slots", $"binary COPY out of the {slotDays.Count} days' volume slots", "floor_volume_slots", ReadSlotRow), ct));
             await using var drop = new NpgsqlCommand("DROP TABLE floor_daily_bars; DROP TABLE floor_volume_slots", connection);
             await drop.ExecuteNonQueryAsync(ct);
         }
@@ -104,7 +97,7 @@ public sealed class Floors
             var db = multiplexer.GetDatabase();
             var targetBars = bars.Where(b => b.Date == target).ToList();
             measures.Add(await WriteAtrHashAsync(db, targetBars));
-            measures.AddRange(await WriteRvolHashesAsync(db, slots));
+            measures.AddRange(await WriteRvolHashesAsync(db, targetSlots));
             measures.Add(await WriteMetadataAsync(db, targetBars, target));
             await DeleteFloorKeysAsync(multiplexer, db, ct);
         }
@@ -112,8 +105,8 @@ public sealed class Floors
         return new Floors(measures);
     }
 
-    private StepFloor? PerUnit(string[] names, long units) =>
-        units == 0 ? null : new StepFloor(string.Join(" + ", names), names.Sum(n => _byName[n].Seconds) / units);
+    private StepFloor? PerUnit(string[] names, string countedBy) =>
+        _byName[countedBy].Count == 0 ? null : new StepFloor(string.Join(" + ", names), names.Sum(n => _byName[n].Seconds) / _byName[countedBy].Count);
 
     private static FloorMeasure Gunzip(string name, string what, List<string> files)
     {
@@ -133,32 +126,55 @@ public sealed class Floors
         return new FloorMeasure(name, what, bytes, "bytes", Stopwatch.GetElapsedTime(started).TotalSeconds);
     }
 
-    /// <summary>The FlatFiles reader over the day's minute file, and apart from it the slot aggregation of each ticker.</summary>
-    private static async Task<(List<FloorMeasure> Measures, List<TickerVolumeSlots> Slots)> ParseMinutesAsync(FlatFilesSource source, DateOnly day, CancellationToken ct)
+    /// <summary>
+    /// Day by day: the FlatFiles reader over the minute file, the slot aggregation of each ticker (timed apart), and a
+    /// binary COPY of the day's slot rows into a table without index. Only the last day's slots are kept.
+    /// </summary>
+    private static async Task<(List<FloorMeasure> Measures, List<TickerVolumeSlots> LastDay)> SlotFloorsAsync(
+        FlatFilesSource source, NpgsqlConnection connection, List<DateOnly> days, CancellationToken ct)
     {
-        var slots = new List<TickerVolumeSlots>(16_384);
+        Execute(connection, """
+            DROP TABLE IF EXISTS floor_volume_slots;
+            CREATE TABLE floor_volume_slots (trading_date date NOT NULL, symbol text NOT NULL, slot smallint NOT NULL,
+                volume bigint NOT NULL, accumulated_volume bigint NOT NULL, trades integer NOT NULL)
+            """);
         long bars = 0;
-        long slotRows = 0;
+        long rows = 0;
+        var reading = TimeSpan.Zero;
         var aggregating = TimeSpan.Zero;
-        var started = Stopwatch.GetTimestamp();
-        await foreach (var ticker in source.ReadMinuteBarsAsync(day, new SkippedRows(), ct))
+        var copying = TimeSpan.Zero;
+        var slots = new List<TickerVolumeSlots>();
+        foreach (var day in days)
         {
-            bars += ticker.Bars.Length;
-            var aggregateStarted = Stopwatch.GetTimestamp();
-            var rows = VolumeSlots.Aggregate(ticker);
-            aggregating += Stopwatch.GetElapsedTime(aggregateStarted);
-            if (rows.Length > 0)
+            slots = new List<TickerVolumeSlots>(16_384);
+            var started = Stopwatch.GetTimestamp();
+            var dayAggregating = TimeSpan.Zero;
+            await foreach (var ticker in source.ReadMinuteBarsAsync(day, new SkippedRows(), ct))
             {
-                slots.Add(new TickerVolumeSlots(ticker.Symbol, ticker.Date, rows));
-                slotRows += rows.Length;
+                bars += ticker.Bars.Length;
+                var aggregateStarted = Stopwatch.GetTimestamp();
+                var tickerSlots = VolumeSlots.Aggregate(ticker);
+                dayAggregating += Stopwatch.GetElapsedTime(aggregateStarted);
+                if (tickerSlots.Length > 0)
+                {
+                    slots.Add(new TickerVolumeSlots(ticker.Symbol, ticker.Date, tickerSlots));
+                }
             }
+
+            reading += Stopwatch.GetElapsedTime(started) - dayAggregating;
+            aggregating += dayAggregating;
+            var dayRows = slots.Sum(t => (long)t.Slots.Length);
+            var copyStarted = Stopwatch.GetTimestamp();
+            await Task.Run(() => CopyVolumeSlots(connection, day, slots), ct);
+            copying += Stopwatch.GetElapsedTime(copyStarted);
+            rows += dayRows;
         }
 
-        var total = Stopwatch.GetElapsedTime(started);
         return (
             [
-                new FloorMeasure("parse_minute_file", "FlatFiles reader over the day's minute file", bars, "bars", (total - aggregating).TotalSeconds),
-                new FloorMeasure("aggregate_slots", "minute bars to five-minute slots (Core VolumeSlots)", slotRows, "rows", aggregating.TotalSeconds),
+                new FloorMeasure("parse_minute_files", $"FlatFiles reader over the {days.Count} minute files", bars, "bars", reading.TotalSeconds),
+                new FloorMeasure("aggregate_slots", "minute bars to five-minute slots (Core VolumeSlots)", rows, "rows", aggregating.TotalSeconds),
+                new FloorMeasure("copy_volume_slots", "binary COPY of those slot rows into a table without index", rows, "rows", copying.TotalSeconds),
             ],
             slots);
     }
@@ -214,36 +230,24 @@ public sealed class Floors
         return new FloorMeasure("copy_daily_bars", "binary COPY of the window's daily bars into a table without index", bars.Count, "rows", Stopwatch.GetElapsedTime(started).TotalSeconds);
     }
 
-    private static FloorMeasure CopyVolumeSlots(NpgsqlConnection connection, DateOnly day, List<TickerVolumeSlots> tickers)
+    private static void CopyVolumeSlots(NpgsqlConnection connection, DateOnly day, List<TickerVolumeSlots> tickers)
     {
-        Execute(connection, """
-            DROP TABLE IF EXISTS floor_volume_slots;
-            CREATE TABLE floor_volume_slots (trading_date date NOT NULL, symbol text NOT NULL, slot smallint NOT NULL,
-                volume bigint NOT NULL, accumulated_volume bigint NOT NULL, trades integer NOT NULL)
-            """);
-        long rows = 0;
-        var started = Stopwatch.GetTimestamp();
-        using (var importer = connection.BeginBinaryImport("COPY floor_volume_slots (trading_date, symbol, slot, volume, accumulated_volume, trades) FROM STDIN (FORMAT BINARY)"))
+        using var importer = connection.BeginBinaryImport("COPY floor_volume_slots (trading_date, symbol, slot, volume, accumulated_volume, trades) FROM STDIN (FORMAT BINARY)");
+        foreach (var ticker in tickers)
         {
-            foreach (var ticker in tickers)
+            foreach (var slot in ticker.Slots)
             {
-                foreach (var slot in ticker.Slots)
-                {
-                    importer.StartRow();
-                    importer.Write(day, NpgsqlDbType.Date);
-                    importer.Write(ticker.Symbol, NpgsqlDbType.Text);
-                    importer.Write((short)slot.Slot, NpgsqlDbType.Smallint);
-                    importer.Write(slot.Volume, NpgsqlDbType.Bigint);
-                    importer.Write(slot.AccumulatedVolume, NpgsqlDbType.Bigint);
-                    importer.Write(slot.Trades, NpgsqlDbType.Integer);
-                    rows++;
-                }
+                importer.StartRow();
+                importer.Write(day, NpgsqlDbType.Date);
+                importer.Write(ticker.Symbol, NpgsqlDbType.Text);
+                importer.Write((short)slot.Slot, NpgsqlDbType.Smallint);
+                importer.Write(slot.Volume, NpgsqlDbType.Bigint);
+                importer.Write(slot.AccumulatedVolume, NpgsqlDbType.Bigint);
+                importer.Write(slot.Trades, NpgsqlDbType.Integer);
             }
-
-            importer.Complete();
         }
 
-        return new FloorMeasure("copy_volume_slots", "binary COPY of the day's volume slots into a table without index", rows, "rows", Stopwatch.GetElapsedTime(started).TotalSeconds);
+        importer.Complete();
     }
 
     private static FloorMeasure ReadBack(NpgsqlConnection connection, string name, string what, string table, Action<NpgsqlBinaryExporter> readRow)

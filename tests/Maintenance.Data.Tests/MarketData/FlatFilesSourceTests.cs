@@ -255,11 +255,30 @@ public sealed class FlatFilesSourceTests : IDisposable
 
         var tickers = await ReadAllAsync(skipped);
 
+        Assert.False(await FlatFilesSource.IsGroupedByTickerAsync(path, Day, TestContext.Current.CancellationToken));
         Assert.Equal(["AAPL", "MSFT"], tickers.Select(t => t.Symbol));
         Assert.Equal([201L, 200L], tickers[0].Bars.Select(b => b.Volume));
         Assert.Equal([100L, 101L], tickers[1].Bars.Select(b => b.Volume));
         var duplicate = Assert.Single(skipped.Details);
         Assert.Equal((path, 6L, "duplicate: AAPL already has a bar at 2025-11-03T14:30Z"), (duplicate.Source, duplicate.Line, duplicate.Reason));
+    }
+
+    [Fact]
+    public async Task A_bad_row_between_a_tickers_rows_does_not_make_the_file_look_unsorted()
+    {
+        var path = _folder.WriteMinuteFile(Day, $"""
+            ticker,volume,open,close,high,low,window_start,transactions
+            AAPL,300,270.1,270.2,270.3,270.0,{At0930},3
+            ,300,270.1,270.2,270.3,270.0,{At0930},3
+            AAPL,300,270.1,270.2,270.3,270.0,{At0931},3
+            MSFT,100,517.0,517.1,517.2,516.9,{At0930},2
+            """);
+
+        Assert.True(await FlatFilesSource.IsGroupedByTickerAsync(path, Day, TestContext.Current.CancellationToken));
+        var skipped = new SkippedRows();
+        var tickers = await ReadAllAsync(skipped);
+        Assert.Equal([("AAPL", 2), ("MSFT", 1)], tickers.Select(t => (t.Symbol, t.Bars.Length)));
+        Assert.Equal((3L, "ticker: empty"), (Assert.Single(skipped.Details).Line, skipped.Details[0].Reason));
     }
 
     [Fact]

@@ -135,9 +135,14 @@ public sealed class FlatFilesSource(FlatFileLayout layout, TradingCalendar calen
                 continue;
             }
 
-            if (ticker.Length > current.Length || !seen.Add(Encoding.UTF8.GetString(ticker)))
+            if (ticker.IsEmpty || ticker.Length > current.Length)
             {
-                return ticker.Length > current.Length;
+                continue; // not a ticker: the parser skips the row
+            }
+
+            if (!seen.Add(Encoding.UTF8.GetString(ticker)))
+            {
+                return false;
             }
 
             ticker.CopyTo(current);

@@ -149,6 +149,24 @@ public sealed class PolygonRestSourceTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task An_unreachable_server_is_retried_then_an_error_naming_the_path()
+    {
+        int port;
+        using (var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0))
+        {
+            probe.Start();
+            port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+        }
+
+        var source = Build(new Uri($"http://127.0.0.1:{port}"));
+
+        var error = await Assert.ThrowsAsync<MarketDataException>(() => source.GetTickerDetailsAsync("AAPL", TestContext.Current.CancellationToken));
+
+        Assert.StartsWith("GET /v3/reference/tickers/AAPL failed (retried up to 3 times): ", error.Message, StringComparison.Ordinal);
+        Assert.True(error.Transient);
+    }
+
+    [Fact]
     public async Task Truncated_json_is_a_clear_error()
     {
         var source = await StartAsync(context => PolygonTestServer.Json(context, """{"status":"OK","results":[{"T":"AAPL","v":100,"o":1"""));
@@ -325,12 +343,17 @@ public sealed class PolygonRestSourceTests : IAsyncDisposable
     private async Task<IMarketDataSource> StartAsync(Func<HttpContext, Task> handler, string? flatFilesPath = null)
     {
         _server = await PolygonTestServer.StartAsync(handler);
+        return Build(_server.BaseUrl, flatFilesPath);
+    }
+
+    private IMarketDataSource Build(Uri baseUrl, string? flatFilesPath = null)
+    {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["MarketData:Source"] = "PolygonRest",
             ["MarketData:FlatFilesPath"] = flatFilesPath,
             ["MarketData:PolygonApiKey"] = ApiKey,
-            ["MarketData:PolygonBaseUrl"] = _server.BaseUrl.ToString(),
+            ["MarketData:PolygonBaseUrl"] = baseUrl.ToString(),
             ["MarketData:PolygonMaxConcurrency"] = "3",
             ["MarketData:PolygonMaxRetries"] = "3",
             ["MarketData:PolygonRetryDelay"] = "00:00:00.05",

@@ -263,7 +263,9 @@ public sealed class PolygonRestClient
         HttpResponseMessage response;
         try
         {
-            response = await _httpClients.CreateClient(HttpClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            // The whole body is read here, under the client's overall timeout, so a server that stalls
+            // half-way through an answer cannot hang the caller.
+            response = await _httpClients.CreateClient(HttpClientName).SendAsync(request, cancellationToken);
         }
         catch (Exception ex) when (ex is TimeoutRejectedException || (ex is TaskCanceledException && !cancellationToken.IsCancellationRequested))
         {
@@ -282,7 +284,7 @@ public sealed class PolygonRestClient
         }
         catch (HttpRequestException ex)
         {
-            throw new MarketDataException($"GET {path} failed after {_options.MaxRetries} retries: {ex.Message}", ex) { Transient = true };
+            throw new MarketDataException($"GET {path} failed (retried up to {_options.MaxRetries} times): {ex.Message}", ex) { Transient = true };
         }
 
         using (response)

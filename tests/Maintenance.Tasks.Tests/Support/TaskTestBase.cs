@@ -71,9 +71,13 @@ public abstract class TaskTestBase(PostgresServer postgres, RedisServer redis, R
         ["Tasks:Retry:Intervals:1"] = "00:00:00.500",
     };
 
-    protected async Task<TaskWorker> StartWorkerAsync(Dictionary<string, string?> settings, bool collectEvents, params MaintenanceStep[] steps)
+    protected Task<TaskWorker> StartWorkerAsync(Dictionary<string, string?> settings, bool collectEvents, params MaintenanceStep[] steps) =>
+        StartWorkerAsync(settings, collectEvents, null, steps);
+
+    /// <param name="replace">Changes to the worker's services after the standard registration, e.g. a failing provider.</param>
+    protected async Task<TaskWorker> StartWorkerAsync(Dictionary<string, string?> settings, bool collectEvents, Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? replace, params MaintenanceStep[] steps)
     {
-        var worker = await TaskWorker.StartAsync(VirtualHost, settings, steps, collectEvents);
+        var worker = await TaskWorker.StartAsync(VirtualHost, settings, steps, collectEvents, replace);
         _owned.Add(worker);
         return worker;
     }

@@ -35,7 +35,8 @@ public sealed class TaskWorker : IAsyncDisposable
         Uri rabbitMq,
         IReadOnlyDictionary<string, string?> settings,
         IEnumerable<MaintenanceStep> steps,
-        bool collectEvents = true)
+        bool collectEvents = true,
+        Action<IServiceCollection>? replace = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(settings);
@@ -53,6 +54,7 @@ public sealed class TaskWorker : IAsyncDisposable
         builder.Services.AddMaintenanceData(builder.Configuration);
         builder.Services.AddMarketData(builder.Configuration);
         builder.Services.AddMaintenanceTasks(builder.Configuration);
+        replace?.Invoke(builder.Services);
         var inbox = collectEvents ? new EventInbox() : null;
         builder.Services.AddMassTransit(x =>
         {

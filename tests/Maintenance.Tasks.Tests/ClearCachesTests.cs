@@ -1,0 +1,98 @@
+using Maintenance.Tasks.Tests.Support;
+using Maintenance.Testing;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace Maintenance.Tasks.Tests;
+
+using Maintenance.Contracts;
+
+public sealed class ClearCachesTests(PostgresServer postgres, RedisServer redis, RabbitMqServer rabbitMq, SampleFiles sample)
+    : TaskTestBase(postgres, redis, rabbitMq, sample)
+{
+    private static readonly DateOnly Target = SampleFiles.Target;
+
+    /// <summary>The keys this service maintains and others it does not own: none may be touched.</summary>
+    private static readonly string[] Kept =
+    [
+        "atr:daily", "rvol:hist:avg:AAPL:5", "metadata:ticker:AAPL", "ticker:universe", "maintenance:status:2025-03-11",
+        "scanner:config", "scannerx:category:1", "realtimes", "snapshot:other:1",
+    ];
+
+    [Fact]
+    public async Task Deletes_the_real_time_keys_by_the_default_patterns_counting_each_and_keeps_everything_else()
+    {
+        var worker = await StartWorkerAsync(MaintenanceStep.ClearCaches);
+        // More than one SCAN page of one pattern.
+        await SeedAsync("scanner:category:", 2500);
+        await SeedAsync("scanner:sequence:", 3);
+        await SeedAsync("snapshot:polygon:", 7);
+        await SeedAsync("realtime:", 11);
+        await SeedAsync("", 0, Kept);
+
+        var cleared = await RunAsync<CachesCleared>(worker, MaintenanceStep.ClearCaches, id => new ClearCaches(id, Target, 1, false));
+
+        Assert.Equal(2500, cleared.Metrics["deleted.scanner:category:*"]);
+        Assert.Equal(3, cleared.Metrics["deleted.scanner:sequence:*"]);
+        Assert.Equal(0, cleared.Metrics["deleted.scanner:filtered_complete:*"]);
+        Assert.Equal(0, cleared.Metrics["deleted.snapshot:enriched:*"]);
+        Assert.Equal(7, cleared.Metrics["deleted.snapshot:polygon:*"]);
+        Assert.Equal(11, cleared.Metrics["deleted.realtime:*"]);
+        Assert.Equal(2521, cleared.Metrics["deleted"]);
+        Assert.Equal(0, cleared.Metrics["remaining"]);
+        Assert.True(cleared.Validation.Passed, cleared.Validation.Verdict);
+        Assert.Equal(Kept.Order(StringComparer.Ordinal), (await RedisDumpAsync("*")).Keys);
+    }
+
+    [Fact]
+    public async Task A_second_run_finds_nothing_and_reports_skipped()
+    {
+        var worker = await StartWorkerAsync(MaintenanceStep.ClearCaches);
+        await SeedAsync("realtime:", 5);
+        await SeedAsync("", 0, Kept);
+
+        var first = await RunAsync<CachesCleared>(worker, MaintenanceStep.ClearCaches, id => new ClearCaches(id, Target, 1, false));
+        var second = await RunAsync<CachesCleared>(worker, MaintenanceStep.ClearCaches, id => new ClearCaches(id, Target, 1, false));
+
+        Assert.False(first.Skipped);
+        Assert.True(second.Skipped, second.Validation.Verdict);
+        Assert.Equal(0, second.Metrics["deleted"]);
+        Assert.Equal(Kept.Order(StringComparer.Ordinal), (await RedisDumpAsync("*")).Keys);
+    }
+
+    [Fact]
+    public async Task Configured_patterns_replace_the_defaults()
+    {
+        var settings = Settings();
+        settings["Tasks:ClearCaches:Patterns:0"] = "session:*";
+        var worker = await StartWorkerAsync(settings, true, MaintenanceStep.ClearCaches);
+        await SeedAsync("session:", 4);
+        await SeedAsync("realtime:", 2);
+
+        var cleared = await RunAsync<CachesCleared>(worker, MaintenanceStep.ClearCaches, id => new ClearCaches(id, Target, 1, false));
+
+        Assert.Equal(4, cleared.Metrics["deleted"]);
+        Assert.Equal(["realtime:0", "realtime:1"], (await RedisDumpAsync("*")).Keys);
+    }
+
+    [Fact]
+    public async Task A_pattern_with_a_leading_wildcard_stops_the_worker_at_start()
+    {
+        var settings = Settings();
+        settings["Tasks:ClearCaches:Patterns:0"] = "*";
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => StartWorkerAsync(settings, true, MaintenanceStep.ClearCaches));
+
+        Assert.Contains("Tasks:ClearCaches:Patterns: '*' must start with a literal prefix", error.Message, StringComparison.Ordinal);
+    }
+
+    private async Task SeedAsync(string prefix, int count, string[]? keys = null)
+    {
+        var batch = Redis.CreateBatch();
+        var writes = (keys ?? Enumerable.Range(0, count).Select(i => prefix + i).ToArray())
+            .Select(key => batch.StringSetAsync(key, "x"))
+            .ToList();
+        batch.Execute();
+        await Task.WhenAll(writes);
+    }
+}

@@ -1,0 +1,108 @@
+using System.Runtime.CompilerServices;
+using Maintenance.Core;
+using Maintenance.Data.MarketData;
+using Maintenance.Tasks.Tests.Support;
+using Maintenance.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Maintenance.Tasks.Tests;
+
+using Maintenance.Contracts;
+
+public sealed class EnrichMetadataTests(PostgresServer postgres, RedisServer redis, RabbitMqServer rabbitMq, SampleFiles sample)
+    : TaskTestBase(postgres, redis, rabbitMq, sample)
+{
+    private const string TickersTable = "SELECT symbol, name, exchange, type, active, market_cap, float_shares, shares_outstanding, sector, industry, cik, first_seen, updated_at FROM tickers ORDER BY symbol";
+
+    private static readonly DateOnly Target = SampleFiles.Target;
+
+    [Fact]
+    public async Task Fills_the_providers_metadata_of_every_active_ticker_and_a_second_run_skips()
+    {
+        var worker = await PrepareAsync(Settings());
+
+        var enriched = await RunAsync<MetadataEnriched>(worker, MaintenanceStep.EnrichMetadata, id => new EnrichMetadata(id, Target, 1, false));
+        var afterFirst = await DumpAsync(TickersTable);
+        var again = await RunAsync<MetadataEnriched>(worker, MaintenanceStep.EnrichMetadata, id => new EnrichMetadata(id, Target, 1, false));
+
+        var universe = SampleUniverse.Create(SampleFiles.Tickers, SampleFiles.Seed);
+        var rows = await DumpAsync("SELECT symbol, shares_outstanding, float_shares, industry, cik, market_cap > 0, sector IS NOT NULL FROM tickers ORDER BY symbol");
+        var expected = rows.Select(r => r.Split('|')[0]).Select(symbol => universe.Find(symbol)!)
+            .Select(t => $"{t.Symbol}|{t.SharesOutstanding}|{t.FloatShares}|{t.SicDescription ?? "null"}|{t.Cik}|True|{t.SicCode is not null}");
+        Assert.Equal(expected, rows);
+        Assert.True(enriched.Validation.Passed, enriched.Validation.Verdict);
+        Assert.Equal(rows.Count, enriched.Metrics["enriched"]);
+        Assert.Equal(0, enriched.Metrics["failed"]);
+        Assert.True(again.Skipped, again.Validation.Verdict);
+        Assert.Equal(afterFirst, await DumpAsync(TickersTable));
+    }
+
+    [Fact]
+    public async Task Provider_failures_for_a_few_tickers_are_counted_and_the_rest_is_stored()
+    {
+        var traded = FlatFileRows.Read(FlatFileRows.DayPath(Sample.Files, Target)).Select(r => r.Ticker).Order(StringComparer.Ordinal).ToList();
+        var failing = traded.Take(3).ToHashSet();
+        var worker = await PrepareAsync(Settings(), failing);
+
+        var enriched = await RunAsync<MetadataEnriched>(worker, MaintenanceStep.EnrichMetadata, id => new EnrichMetadata(id, Target, 1, false));
+
+        Assert.True(enriched.Validation.Passed, enriched.Validation.Verdict);
+        Assert.Equal(3, enriched.Metrics["failed"]);
+        Assert.Equal(3, enriched.Metrics["failed.HttpRequestException"]);
+        Assert.Equal(traded.Count - 3, enriched.Metrics["enriched"]);
+        var withoutMetadata = await DumpAsync("SELECT symbol FROM tickers WHERE shares_outstanding IS NULL ORDER BY symbol");
+        Assert.Equal(failing.Order(StringComparer.Ordinal), withoutMetadata);
+    }
+
+    [Fact]
+    public async Task Too_many_provider_failures_fail_validation_with_the_counts()
+    {
+        var traded = FlatFileRows.Read(FlatFileRows.DayPath(Sample.Files, Target)).Select(r => r.Ticker).Order(StringComparer.Ordinal).ToList();
+        var worker = await PrepareAsync(Settings(), traded.Take(10).ToHashSet());
+
+        var failed = await RunToFailureAsync(worker, MaintenanceStep.EnrichMetadata, id => new EnrichMetadata(id, Target, 1, false));
+
+        Assert.False(failed.Retryable);
+        Assert.Contains($"{traded.Count - 10} enriched", failed.Reason, StringComparison.Ordinal);
+        Assert.Contains("10 failed", failed.Reason, StringComparison.Ordinal);
+        // What did answer is kept.
+        Assert.Equal(traded.Count - 10, (await DumpAsync("SELECT symbol FROM tickers WHERE shares_outstanding IS NOT NULL")).Count);
+    }
+
+    private async Task<TaskWorker> PrepareAsync(Dictionary<string, string?> settings, IReadOnlySet<string>? failFor = null)
+    {
+        settings["Tasks:EnrichMetadata:RateLimit"] = "1000";
+        Action<IServiceCollection>? replace = failFor is null
+            ? null
+            : services =>
+            {
+                var original = services.Last(d => d.ServiceType == typeof(IMarketDataSource));
+                services.AddSingleton<IMarketDataSource>(sp => new FailingDetails((IMarketDataSource)original.ImplementationFactory!(sp), failFor));
+            };
+        var worker = await StartWorkerAsync(settings, true, replace, MaintenanceStep.LoadOhlc, MaintenanceStep.RecoverMissingTickers, MaintenanceStep.EnrichMetadata);
+        await RunAsync<OhlcLoaded>(worker, MaintenanceStep.LoadOhlc, id => new LoadOhlc(id, Target, 1, false));
+        await RunAsync<MissingTickersRecovered>(worker, MaintenanceStep.RecoverMissingTickers, id => new RecoverMissingTickers(id, Target, 1, false));
+        return worker;
+    }
+
+    /// <summary>The sample provider, except that ticker details of some symbols fail as an overloaded HTTP API would.</summary>
+    private sealed class FailingDetails(IMarketDataSource inner, IReadOnlySet<string> failFor) : IMarketDataSource
+    {
+        public bool HasDailyBars(DateOnly day) => inner.HasDailyBars(day);
+
+        public bool HasMinuteBars(DateOnly day) => inner.HasMinuteBars(day);
+
+        public Task<DailyBarsResult> GetDailyBarsAsync(DateOnly day, CancellationToken cancellationToken = default) => inner.GetDailyBarsAsync(day, cancellationToken);
+
+        public IAsyncEnumerable<TickerMinuteBars> ReadMinuteBarsAsync(DateOnly day, SkippedRows skipped, CancellationToken cancellationToken = default) =>
+            inner.ReadMinuteBarsAsync(day, skipped, cancellationToken);
+
+        public Task<TickerDetails?> GetTickerDetailsAsync(string symbol, CancellationToken cancellationToken = default) =>
+            failFor.Contains(symbol)
+                ? throw new HttpRequestException($"503 Service Unavailable for {symbol}")
+                : inner.GetTickerDetailsAsync(symbol, cancellationToken);
+
+        public IAsyncEnumerable<TickerInfo> ListTickersAsync(DateOnly? asOf = null, CancellationToken cancellationToken = default) =>
+            inner.ListTickersAsync(asOf, cancellationToken);
+    }
+}

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Maintenance.Contracts;
 using Spectre.Console;
@@ -60,6 +61,8 @@ public sealed record BenchReport(
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         WriteIndented = true,
+        // A file for people and tools, not HTML: keep '+' and quotes readable.
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
     public static RunReport Run(string name, MeasuredRun run, double? loadBefore, double? loadAfter, Floors floors)

@@ -1,1 +1,19 @@
-return 0;
+using Maintenance.Host.Commands;
+using Spectre.Console.Cli;
+
+// The one executable for every role: `serve` runs the services, the rest are operator commands.
+Environment.SetEnvironmentVariable("MASSTRANSIT_USAGE_TELEMETRY", "false");
+
+var app = new CommandApp<ServeCommand>();
+app.Configure(config =>
+{
+    config.SetApplicationName("maintenance");
+    config.AddCommand<ServeCommand>("serve").WithDescription("Run the orchestrator, the task workers, or both (default), with the HTTP API on port 8008.");
+    config.AddCommand<RunCommand>("run").WithDescription("Start one maintenance and wait for it, with live progress. Exit code 0 only on success.");
+    config.AddCommand<BackfillCommand>("backfill").WithDescription("One maintenance per trading day of a range, in order.");
+    config.AddCommand<SampleDataCommand>("sample-data").WithDescription("Write deterministic sample Polygon flat files for a universe and a range of trading days.");
+    config.AddCommand<CalendarCommand>("calendar").WithDescription("Print the NYSE non-trading weekdays and early closes of a range as CSV.");
+    config.AddCommand<MigrateCommand>("migrate").WithDescription("Apply the database migrations and exit.");
+    config.AddCommand<Maintenance.Host.Bench.BenchCommand>("bench").WithDescription("A full market day end to end on real servers, orchestrator and workers as separate processes, against the floors of the same work (build with -c Release).");
+});
+return await app.RunAsync(args);

@@ -1,0 +1,60 @@
+using MassTransit;
+
+namespace Maintenance.Host;
+
+public static class BusSetup
+{
+    /// <summary>
+    /// One bus per process: RabbitMQ when ConnectionStrings:RabbitMq is set, else the in-memory transport.
+    /// Endpoints are kebab-case so queues read well in the management UI (load-ohlc, maintenance-saga, ...).
+    /// </summary>
+    public static IServiceCollection AddMaintenanceBus(this IServiceCollection services, IConfiguration configuration, Action<IBusRegistrationConfigurator> register)
+    {
+        var rabbit = configuration.GetConnectionString("RabbitMq");
+        services.AddMassTransit(x =>
+        {
+            x.DisableUsageTelemetry();
+            x.SetKebabCaseEndpointNameFormatter();
+            register(x);
+            if (string.IsNullOrWhiteSpace(rabbit))
+            {
+                x.UsingInMemory((context, bus) => bus.ConfigureEndpoints(context));
+            }
+            else
+            {
+                var address = RabbitMqAddress.Parse(rabbit);
+                x.UsingRabbitMq((context, bus) =>
+                {
+                    bus.Host(address.Host, address.Port, address.VirtualHost, h =>
+                    {
+                        h.Username(address.Username);
+                        h.Password(address.Password);
+                    });
+                    bus.ConfigureEndpoints(context);
+                });
+            }
+        });
+        return services;
+    }
+}
+
+/// <summary>The parts of an amqp://user:password@host:port/vhost URI.</summary>
+public sealed record RabbitMqAddress(string Host, ushort Port, string VirtualHost, string Username, string Password)
+{
+    public static RabbitMqAddress Parse(string uri)
+    {
+        if (!Uri.TryCreate(uri, UriKind.Absolute, out var u) || (u.Scheme != "amqp" && u.Scheme != "rabbitmq"))
+        {
+            throw new InvalidOperationException("ConnectionStrings:RabbitMq must be an amqp URI like amqp://user:password@host:5672/vhost.");
+        }
+
+        var user = u.UserInfo.Split(':', 2);
+        var vhost = Uri.UnescapeDataString(u.AbsolutePath.TrimStart('/'));
+        return new RabbitMqAddress(
+            u.Host,
+            (ushort)(u.IsDefaultPort || u.Port <= 0 ? 5672 : u.Port),
+            vhost.Length == 0 ? "/" : vhost,
+            user.Length > 0 && user[0].Length > 0 ? Uri.UnescapeDataString(user[0]) : "guest",
+            user.Length > 1 ? Uri.UnescapeDataString(user[1]) : "guest");
+    }
+}

@@ -1,0 +1,125 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using Maintenance.Contracts;
+using Maintenance.Core;
+using Maintenance.Host.Running;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Maintenance.Host.Commands;
+
+public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
+{
+    public class Settings : CommandSettings
+    {
+        [CommandOption("--date <DATE>")]
+        [Description("Target trading day, yyyy-MM-dd (default: the previous trading day in New York).")]
+        public string? Date { get; init; }
+
+        [CommandOption("--force")]
+        [Description("Redo work that is already complete and valid.")]
+        public bool Force { get; init; }
+
+        [CommandOption("--tasks <TASKS>")]
+        [Description("Only these tasks, comma-separated queue names (default: all).")]
+        public string? Tasks { get; init; }
+
+        [CommandOption("--in-process")]
+        [Description("On the distributed profile, also do the work in this process instead of only watching.")]
+        public bool InProcess { get; init; }
+
+        [CommandOption("--timeout <MINUTES>")]
+        [Description("Give up waiting after this many minutes (default 60).")]
+        public int TimeoutMinutes { get; init; } = 60;
+
+        public override ValidationResult Validate()
+        {
+            try
+            {
+                _ = TargetDate();
+                _ = StepList.Parse(Tasks, "--tasks");
+                return ValidationResult.Success();
+            }
+            catch (ArgumentException e)
+            {
+                return ValidationResult.Error(e.Message);
+            }
+        }
+
+        public DateOnly TargetDate()
+        {
+            var calendar = TradingCalendar.Nyse;
+            if (Date is null)
+            {
+                return calendar.PreviousTradingDay(TodayInNewYork());
+            }
+
+            var date = DateArgument.Parse(Date, "--date");
+            if (!calendar.IsTradingDay(date))
+            {
+                throw new ArgumentException($"--date {date:yyyy-MM-dd} is not an NYSE trading day.");
+            }
+
+            if (date >= TodayInNewYork())
+            {
+                throw new ArgumentException($"--date {date:yyyy-MM-dd} has no complete data yet: the target must be before today in New York.");
+            }
+
+            return date;
+        }
+    }
+
+    public static DateOnly TodayInNewYork() => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, TradingCalendar.NewYork).DateTime);
+
+    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        using var host = await CommandHost.StartRunnerAsync(settings.InProcess, cancellationToken);
+        try
+        {
+            var outcome = await RunOneAsync(host, settings.TargetDate(), settings.Force, settings.Tasks, TimeSpan.FromMinutes(settings.TimeoutMinutes), cancellationToken);
+            return outcome.Succeeded ? 0 : 1;
+        }
+        finally
+        {
+            await host.StopAsync(CancellationToken.None);
+        }
+    }
+
+    /// <summary>One run with live progress and its summary; shared by run and backfill.</summary>
+    public static async Task<RunOutcome> RunOneAsync(IHost host, DateOnly date, bool force, string? tasks, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var runner = host.Services.GetRequiredService<MaintenanceRunner>();
+        var profile = host.Services.GetRequiredService<MaintenanceProfile>();
+        var steps = string.IsNullOrWhiteSpace(tasks) ? null : StepList.Parse(tasks, "--tasks").Select(s => s.QueueName()).ToArray();
+        var start = new StartMaintenance(date, "cli", force, steps);
+        AnsiConsole.MarkupLine($"[bold]maintenance[/] {date:yyyy-MM-dd} on the {(profile.IsEmbedded ? "embedded" : "distributed")} profile ({profile.Transport}, {profile.Database}, {profile.Redis})");
+        var clock = Stopwatch.StartNew();
+        RunOutcome outcome;
+        if (AnsiConsole.Profile.Capabilities.Interactive)
+        {
+            outcome = await AnsiConsole.Live(RunReport.Progress(date, new Dictionary<MaintenanceStep, string>(), TimeSpan.Zero))
+                .StartAsync(async live => await runner.RunAsync(start, states => live.UpdateTarget(RunReport.Progress(date, states, clock.Elapsed)), timeout, cancellationToken));
+        }
+        else
+        {
+            var seen = new Dictionary<MaintenanceStep, string>();
+            outcome = await runner.RunAsync(start, states => PrintChanges(states, seen, clock.Elapsed), timeout, cancellationToken);
+        }
+
+        AnsiConsole.Write(RunReport.Summary(outcome));
+        return outcome;
+    }
+
+    /// <summary>Without a terminal that redraws, one line per step state change.</summary>
+    private static void PrintChanges(IReadOnlyDictionary<MaintenanceStep, string> states, Dictionary<MaintenanceStep, string> seen, TimeSpan elapsed)
+    {
+        foreach (var (step, state) in states)
+        {
+            if (!seen.TryGetValue(step, out var before) || before != state)
+            {
+                seen[step] = state;
+                Console.WriteLine(FormattableString.Invariant($"[{elapsed.TotalSeconds,6:F1}s] {step.QueueName()}: {state}"));
+            }
+        }
+    }
+}

@@ -44,6 +44,9 @@ public static class OrchestratorRegistration
             services.TryAddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(RedisOptions(redis)));
         }
 
+        // The catch-up publishes once the host has started: the saga's queue and bindings must exist by then.
+        services.Configure<MassTransitHostOptions>(o => o.WaitUntilStarted = true);
+
         services.AddQuartz(q =>
         {
             q.ConfigureScheduler(s => s.InstanceName = "maintenance-orchestrator");

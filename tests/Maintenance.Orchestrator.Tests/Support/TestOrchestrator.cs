@@ -77,6 +77,8 @@ public sealed record TestSetup
             services.AddMaintenanceOrchestrator(configuration);
         }
 
+        // A test publishes right after the start: every host's queues and bindings must exist by then.
+        services.Configure<MassTransitHostOptions>(o => o.WaitUntilStarted = true);
         services.AddMassTransit(x =>
         {
             x.DisableUsageTelemetry();
@@ -155,8 +157,14 @@ public sealed class TestOrchestrator : IAsyncDisposable
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection(setup.Configuration());
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Logging.AddFilter("Maintenance", Environment.GetEnvironmentVariable("ORCHESTRATOR_TEST_LOG") == "1" ? LogLevel.Debug : LogLevel.Warning);
+        builder.Logging.ClearProviders();
+        if (FileLog.Path is { Length: > 0 } logPath)
+        {
+            builder.Logging.AddProvider(new FileLog(logPath));
+            builder.Logging.SetMinimumLevel(LogLevel.Information);
+            builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
+            builder.Logging.AddFilter("Maintenance", LogLevel.Debug);
+        }
         setup.Register(builder.Services, builder.Configuration);
         var host = builder.Build();
         if (setup.Saga)

@@ -90,8 +90,9 @@ public sealed partial class PostgresMarketStore
     }
 
     /// <remarks>
-    /// One index range per day, merged by the server (a Merge Append over the primary key, which is ordered by
-    /// symbol within a day), so the rows arrive grouped by symbol without sorting millions of them.
+    /// One ordered index scan per day (its partition's primary key), merged by the server (a Merge Append, then a
+    /// small incremental sort within each symbol), so the rows stream out grouped by symbol instead of waiting for a
+    /// sort of tens of millions of rows.
     /// </remarks>
     public async IAsyncEnumerable<VolumeSlotHistory> ReadVolumeSlotHistoryAsync(IReadOnlyCollection<DateOnly> days, [EnumeratorCancellation] CancellationToken ct = default)
     {
@@ -102,15 +103,15 @@ public sealed partial class PostgresMarketStore
             yield break;
         }
 
-        var sql = new StringBuilder();
+        var sql = new StringBuilder("SELECT * FROM (");
         for (var i = 0; i < ordered.Length; i++)
         {
             sql.Append(i == 0 ? "" : " UNION ALL ")
                 .Append("(SELECT symbol, trading_date, slot, volume, accumulated_volume, trades FROM volume_slots WHERE trading_date = @d")
-                .Append(i).Append(')');
+                .Append(i).Append(" ORDER BY symbol, slot)");
         }
 
-        sql.Append(" ORDER BY symbol, trading_date, slot");
+        sql.Append(") AS days ORDER BY symbol, trading_date, slot");
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var command = new NpgsqlCommand(sql.ToString(), connection);
         for (var i = 0; i < ordered.Length; i++)

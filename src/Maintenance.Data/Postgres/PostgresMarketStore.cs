@@ -8,8 +8,9 @@ namespace Maintenance.Data.Postgres;
 
 /// <summary>
 /// The market-data tables on PostgreSQL. A load is streamed by binary COPY into a temporary staging table without
-/// indexes, then merged by one INSERT ... ON CONFLICT DO UPDATE, all in one transaction; "replace" loads first delete
-/// the rows of their scope that the load no longer has.
+/// indexes, then merged by one INSERT ... ON CONFLICT DO UPDATE that rewrites only rows whose values changed, all in one
+/// transaction; "replace" loads first delete the rows of their scope that the load no longer has. A whole day of
+/// volume slots, the one load of millions of rows, is built aside as a new day partition and swapped in (see there).
 /// </summary>
 public sealed partial class PostgresMarketStore(NpgsqlDataSource dataSource, TimeProvider time, ILogger<PostgresMarketStore> logger) : IMarketStore
 {
@@ -107,43 +108,61 @@ public sealed partial class PostgresMarketStore(NpgsqlDataSource dataSource, Tim
         }, ct);
     }
 
-    public Task<long> ReplaceVolumeSlotsAsync(DateOnly day, IAsyncEnumerable<TickerVolumeSlots> tickers, CancellationToken ct = default) =>
-        ReplaceVolumeSlotsAsync(day, tickers, onlyTickersInLoad: false, ct);
-
-    public Task<long> ReplaceTickerVolumeSlotsAsync(DateOnly day, IAsyncEnumerable<TickerVolumeSlots> tickers, CancellationToken ct = default) =>
-        ReplaceVolumeSlotsAsync(day, tickers, onlyTickersInLoad: true, ct);
-
     /// <remarks>
-    /// A day that has no rows yet (the daily run, a backfill) is copied straight into <c>volume_slots</c>: every row is
-    /// new, the advisory lock keeps other loads of the day out, and this skips the staging pass and the per-row
-    /// conflict checks, which cost about as much again as the copy itself. A day that has rows goes through the
-    /// staging table and one INSERT ... ON CONFLICT DO UPDATE that rewrites only rows whose values changed, so a
-    /// replay of the same day writes nothing.
+    /// <c>volume_slots</c> has one partition per trading day. A whole day is replaced by building its new partition
+    /// aside (COPY into a bare table, then the primary key in one sorted pass) and swapping it for the old one, all in
+    /// one transaction. Measured on a day of 2,000,000 rows this is far faster than the staging-table shape (COPY into
+    /// staging, one INSERT ... ON CONFLICT DO UPDATE; see the data benchmark): that shape pays a unique-index probe
+    /// and insert per row, and a replay also leaves millions of dead rows behind, where the swap leaves none. Readers
+    /// see the old day until the commit; a failure rolls everything back; the advisory lock keeps other loads of the
+    /// day out; a key twice in the load fails the key build and is reported as bad data.
+    /// Replacing only some tickers keeps the staging shape: it is small, and must leave the others alone.
     /// </remarks>
-    private async Task<long> ReplaceVolumeSlotsAsync(DateOnly day, IAsyncEnumerable<TickerVolumeSlots> tickers, bool onlyTickersInLoad, CancellationToken ct)
+    public async Task<long> ReplaceVolumeSlotsAsync(DateOnly day, IAsyncEnumerable<TickerVolumeSlots> tickers, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(tickers);
-        var scope = onlyTickersInLoad ? "AND v.symbol IN (SELECT symbol FROM volume_slots_load)" : "";
+        var partition = VolumeSlotPartition(day);
+        var building = partition + "_load";
         return await InLoadTransactionAsync("volume_slots", day, async connection =>
         {
-            if (!onlyTickersInLoad && !await DayHasRowsAsync(connection, "volume_slots", day, ct))
+            // The key build sorts the whole day; in memory it takes a fraction of the time.
+            await ExecuteAsync(connection, "SET LOCAL maintenance_work_mem = '512MB'", ct);
+            // The day check lets ATTACH trust the rows without scanning them again.
+            await ExecuteAsync(connection, $"""
+                CREATE TABLE {building} (LIKE volume_slots INCLUDING DEFAULTS INCLUDING CONSTRAINTS,
+                    CONSTRAINT ck_{partition}_day CHECK (trading_date = DATE '{day:yyyy-MM-dd}'))
+                """, ct);
+            var rows = await CopyVolumeSlotsAsync(connection, tickers, day, building, ct);
+            try
             {
-                try
-                {
-                    return await CopyVolumeSlotsAsync(connection, tickers, day, intoTable: true, ct);
-                }
-                catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
-                {
-                    throw new InvalidDataException(
-                        $"The volume_slots load for {day:yyyy-MM-dd} has the same key more than once ({e.Detail}); nothing was written.", e);
-                }
+                await ExecuteAsync(connection, $"ALTER TABLE {building} ADD CONSTRAINT pk_{building} PRIMARY KEY (trading_date, symbol, slot)", ct);
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+            {
+                throw new InvalidDataException(
+                    $"The volume_slots load for {day:yyyy-MM-dd} has the same key more than once ({e.Detail}); nothing was written.", e);
             }
 
+            await ExecuteAsync(connection, $"DROP TABLE IF EXISTS {partition}", ct);
+            await ExecuteAsync(connection, $"ALTER TABLE {building} RENAME TO {partition}", ct);
+            await ExecuteAsync(connection, $"ALTER TABLE {partition} RENAME CONSTRAINT pk_{building} TO pk_{partition}", ct);
+            await ExecuteAsync(connection, $"ALTER TABLE volume_slots ATTACH PARTITION {partition} FOR VALUES IN ('{day:yyyy-MM-dd}')", ct);
+            return rows;
+        }, ct);
+    }
+
+    public async Task<long> ReplaceTickerVolumeSlotsAsync(DateOnly day, IAsyncEnumerable<TickerVolumeSlots> tickers, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(tickers);
+        var partition = VolumeSlotPartition(day);
+        return await InLoadTransactionAsync("volume_slots", day, async connection =>
+        {
+            await ExecuteAsync(connection, $"CREATE TABLE IF NOT EXISTS {partition} PARTITION OF volume_slots FOR VALUES IN ('{day:yyyy-MM-dd}')", ct);
             await ExecuteAsync(connection, VolumeSlotsStaging, ct);
-            var rows = await CopyVolumeSlotsAsync(connection, tickers, day, intoTable: false, ct);
+            var rows = await CopyVolumeSlotsAsync(connection, tickers, day, dayTable: null, ct);
             await ExecuteAsync(connection, "ANALYZE volume_slots_load", ct);
-            await ExecuteAsync(connection, $"""
-                DELETE FROM volume_slots v WHERE v.trading_date = @day {scope}
+            await ExecuteAsync(connection, """
+                DELETE FROM volume_slots v WHERE v.trading_date = @day AND v.symbol IN (SELECT symbol FROM volume_slots_load)
                 AND NOT EXISTS (SELECT 1 FROM volume_slots_load s WHERE s.symbol = v.symbol AND s.slot = v.slot)
                 """, ct, ("day", day));
             await MergeAsync(connection, VolumeSlotsMerge, "volume_slots", $"day {day:yyyy-MM-dd}", ct, ("day", day));
@@ -151,12 +170,9 @@ public sealed partial class PostgresMarketStore(NpgsqlDataSource dataSource, Tim
         }, ct);
     }
 
-    private static async Task<bool> DayHasRowsAsync(NpgsqlConnection connection, string table, DateOnly day, CancellationToken ct)
-    {
-        await using var command = new NpgsqlCommand($"SELECT EXISTS (SELECT 1 FROM {table} WHERE trading_date = @day)", connection);
-        command.Parameters.AddWithValue("day", day);
-        return (bool)(await command.ExecuteScalarAsync(ct))!;
-    }
+    /// <summary>The partition of <c>volume_slots</c> that holds <paramref name="day"/>.</summary>
+    public static string VolumeSlotPartition(DateOnly day) =>
+        "volume_slots_" + day.ToString("yyyy_MM_dd", System.Globalization.CultureInfo.InvariantCulture);
 
     public async Task<long> ReplaceAtrValuesAsync(DateOnly day, int period, string method, IAsyncEnumerable<AtrValue> values, CancellationToken ct = default)
     {
@@ -281,13 +297,13 @@ public sealed partial class PostgresMarketStore(NpgsqlDataSource dataSource, Tim
         return rows;
     }
 
-    /// <param name="intoTable">Straight into <c>volume_slots</c> (with the day column), else into the staging table.</param>
-    private static async Task<long> CopyVolumeSlotsAsync(NpgsqlConnection connection, IAsyncEnumerable<TickerVolumeSlots> tickers, DateOnly day, bool intoTable, CancellationToken ct)
+    /// <param name="dayTable">A table shaped like <c>volume_slots</c> (the rows get the day column), or null for the staging table.</param>
+    private static async Task<long> CopyVolumeSlotsAsync(NpgsqlConnection connection, IAsyncEnumerable<TickerVolumeSlots> tickers, DateOnly day, string? dayTable, CancellationToken ct)
     {
         long rows = 0;
         long tickerCount = 0;
-        await using var importer = await connection.BeginBinaryImportAsync(intoTable
-            ? "COPY volume_slots (trading_date, symbol, slot, volume, accumulated_volume, trades) FROM STDIN (FORMAT BINARY)"
+        await using var importer = await connection.BeginBinaryImportAsync(dayTable is not null
+            ? $"COPY {dayTable} (trading_date, symbol, slot, volume, accumulated_volume, trades) FROM STDIN (FORMAT BINARY)"
             : "COPY volume_slots_load (symbol, slot, volume, accumulated_volume, trades) FROM STDIN (FORMAT BINARY)", ct);
         importer.Timeout = TimeSpan.Zero;
         await foreach (var ticker in tickers.WithCancellation(ct))
@@ -301,7 +317,7 @@ public sealed partial class PostgresMarketStore(NpgsqlDataSource dataSource, Tim
                 var number = LoadChecks.Slot(slot.Slot, symbol, day);
                 // The row goes into the importer's buffer: these calls complete synchronously except when it flushes.
                 await importer.StartRowAsync(ct);
-                if (intoTable)
+                if (dayTable is not null)
                 {
                     await importer.WriteAsync(day, NpgsqlDbType.Date, ct);
                 }

@@ -36,7 +36,8 @@ public sealed class TaskWorker : IAsyncDisposable
         IReadOnlyDictionary<string, string?> settings,
         IEnumerable<MaintenanceStep> steps,
         bool collectEvents = true,
-        Action<IServiceCollection>? replace = null)
+        Action<IServiceCollection>? replace = null,
+        bool applySchema = true)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(settings);
@@ -80,7 +81,11 @@ public sealed class TaskWorker : IAsyncDisposable
         // Start returns once every endpoint is bound, so no event is published before the inbox listens.
         builder.Services.Configure<MassTransitHostOptions>(o => o.WaitUntilStarted = true);
         var host = builder.Build();
-        await DatabaseSchema.EnsureAsync(host.Services, TestContext.Current.CancellationToken);
+        if (applySchema)
+        {
+            await DatabaseSchema.EnsureAsync(host.Services, TestContext.Current.CancellationToken);
+        }
+
         await host.StartAsync(TestContext.Current.CancellationToken);
         return new TaskWorker(host, inbox);
     }
@@ -123,35 +128,46 @@ public sealed class EventInbox
         e.Handler<T>(context => _events.Writer.WriteAsync(context.Message).AsTask());
 
     /// <summary>The next answer about <paramref name="runId"/>: the completion event, or the failure (returned as such).</summary>
+    /// <remarks>Answers about other runs are kept for their own callers.</remarks>
     public async Task<object> NextAsync(Guid runId, TimeSpan? timeout = null)
     {
+        var wait = timeout ?? TimeSpan.FromSeconds(60);
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        cts.CancelAfter(timeout ?? TimeSpan.FromSeconds(60));
+        cts.CancelAfter(wait);
         while (true)
         {
-            object next;
+            lock (_seen)
+            {
+                var index = _seen.FindIndex(e => RunOf(e) == runId);
+                if (index >= 0)
+                {
+                    var found = _seen[index];
+                    _seen.RemoveAt(index);
+                    return found;
+                }
+            }
+
             try
             {
-                next = await _events.Reader.ReadAsync(cts.Token);
+                var next = await _events.Reader.ReadAsync(cts.Token);
+                lock (_seen)
+                {
+                    _seen.Add(next);
+                }
             }
             catch (OperationCanceledException) when (!TestContext.Current.CancellationToken.IsCancellationRequested)
             {
-                throw new TimeoutException($"No event for run {runId} within {(timeout ?? TimeSpan.FromSeconds(60)).TotalSeconds} s; seen: {string.Join(", ", _seen)}");
-            }
-
-            _seen.Add(next);
-            var id = next switch
-            {
-                IStepCompleted done => done.RunId,
-                MaintenanceStepFailed failed => failed.RunId,
-                _ => Guid.Empty,
-            };
-            if (id == runId)
-            {
-                return next;
+                throw new TimeoutException($"No event for run {runId} within {wait.TotalSeconds} s; others seen: {string.Join(", ", _seen)}");
             }
         }
     }
+
+    private static Guid RunOf(object message) => message switch
+    {
+        IStepCompleted done => done.RunId,
+        MaintenanceStepFailed failed => failed.RunId,
+        _ => Guid.Empty,
+    };
 
     /// <summary>The completion event of <paramref name="runId"/>; a failure event fails the test with its reason.</summary>
     public async Task<T> CompletedAsync<T>(Guid runId, TimeSpan? timeout = null)

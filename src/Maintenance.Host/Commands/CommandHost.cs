@@ -7,13 +7,15 @@ namespace Maintenance.Host.Commands;
 /// <summary>A host without HTTP for the operator commands that drive or watch runs.</summary>
 public static class CommandHost
 {
-    /// <summary>
-    /// On the embedded profile nothing else can serve an in-memory bus, so the command hosts every role
-    /// itself; on the distributed profile it only publishes and watches unless asked to work in-process.
-    /// </summary>
     public static async Task<IHost> StartRunnerAsync(bool inProcess, CancellationToken cancellationToken)
     {
-        var host = BuildRunner(inProcess, out var role);
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
+
+        // The terminal shows the run's progress; only warnings and errors of the work go beside it.
+        builder.Configuration["Logging:LogLevel:Default"] = "Warning";
+        builder.Configuration["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning";
+        var role = builder.AddRunner(inProcess);
+        var host = builder.Build();
         if (role.HasFlag(HostRole.Orchestrator))
         {
             await MaintenanceSchema.EnsureAsync(host.Services, cancellationToken);
@@ -23,19 +25,21 @@ public static class CommandHost
         return host;
     }
 
-    private static IHost BuildRunner(bool inProcess, out HostRole role)
+    /// <summary>
+    /// On the embedded profile nothing else can serve an in-memory bus, so the command hosts every role
+    /// itself; on the distributed profile it only publishes and watches unless asked to work in-process.
+    /// </summary>
+    public static HostRole AddRunner(this IHostApplicationBuilder builder, bool inProcess)
     {
-        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
-        builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
         // A command runs what it was asked for; the daily schedule and its catch-up belong to `serve`.
         builder.Configuration["Maintenance:Schedule:Enabled"] = "false";
         var profile = MaintenanceProfile.From(builder.Configuration);
-        role = profile.IsEmbedded || inProcess ? HostRole.All : HostRole.None;
+        var role = profile.IsEmbedded || inProcess ? HostRole.All : HostRole.None;
         builder.AddMaintenance(role, MaintenanceSteps.InOrder, x => x.AddRunWatcher());
         builder.Services.AddSingleton<RunOutcomes>();
         builder.Services.AddSingleton<RunStatus>();
         builder.Services.AddSingleton<MaintenanceRunner>();
         builder.Services.Configure<MassTransitHostOptions>(o => o.WaitUntilStarted = true);
-        return builder.Build();
+        return role;
     }
 }

@@ -28,6 +28,8 @@ public sealed class RedisStore(IConnectionMultiplexer redis, ILogger<RedisStore>
     private static readonly TimeSpan AbandonedTemporaryKeyLifetime = TimeSpan.FromHours(1);
     private const int FieldsPerCommand = 1024;
     private const int KeysPerUnlink = 1000;
+    private const int HashesPerRound = 256;
+    private const int StringsPerRound = 1000;
 
     public IDatabase Database => redis.GetDatabase();
 
@@ -36,8 +38,9 @@ public sealed class RedisStore(IConnectionMultiplexer redis, ILogger<RedisStore>
         ReplaceHashesAsync([new HashReplacement(key, fields)], ttl);
 
     /// <summary>
-    /// Replaces many hashes, each atomically, in two pipelined rounds: every temporary hash is written, and only when
-    /// all writes succeeded are they renamed over their keys.
+    /// Replaces many hashes, each atomically. They go in rounds of a few hundred: every temporary hash of a round is
+    /// written (pipelined), and only when all those writes succeeded are they renamed over their keys (pipelined).
+    /// Rounds keep the data in flight bounded, so a big batch never runs into the client's timeout.
     /// </summary>
     /// <returns>The number of hashes written (empty ones are deleted, not counted).</returns>
     public async Task<int> ReplaceHashesAsync(IEnumerable<HashReplacement> hashes, TimeSpan? ttl = null, CancellationToken ct = default)
@@ -45,41 +48,47 @@ public sealed class RedisStore(IConnectionMultiplexer redis, ILogger<RedisStore>
         ArgumentNullException.ThrowIfNull(hashes);
         var started = Stopwatch.GetTimestamp();
         var db = Database;
-        var renames = new List<(RedisKey Temporary, RedisKey Key)>();
-        var empties = new List<RedisKey>();
-        var writes = new List<Task>();
+        var written = 0;
         long fieldCount = 0;
-        foreach (var hash in hashes)
+        foreach (var round in hashes.Chunk(HashesPerRound))
         {
             ct.ThrowIfCancellationRequested();
-            if (hash.Fields.Length == 0)
+            var renames = new List<(RedisKey Temporary, RedisKey Key)>(round.Length);
+            var empties = new List<RedisKey>();
+            var writes = new List<Task>();
+            foreach (var hash in round)
             {
-                empties.Add(hash.Key);
-                continue;
+                if (hash.Fields.Length == 0)
+                {
+                    empties.Add(hash.Key);
+                    continue;
+                }
+
+                var temporary = TemporaryKey();
+                for (var offset = 0; offset < hash.Fields.Length; offset += FieldsPerCommand)
+                {
+                    var chunk = hash.Fields.AsSpan(offset, Math.Min(FieldsPerCommand, hash.Fields.Length - offset)).ToArray();
+                    writes.Add(db.HashSetAsync(temporary, chunk));
+                }
+
+                writes.Add(db.KeyExpireAsync(temporary, ttl ?? AbandonedTemporaryKeyLifetime));
+                renames.Add((temporary, hash.Key));
+                fieldCount += hash.Fields.Length;
             }
 
-            var temporary = TemporaryKey();
-            for (var offset = 0; offset < hash.Fields.Length; offset += FieldsPerCommand)
+            await CompleteOrAbandonAsync(db, writes, renames);
+            await RenameAllAsync(db, renames, ttl);
+            if (empties.Count > 0)
             {
-                var chunk = hash.Fields.AsSpan(offset, Math.Min(FieldsPerCommand, hash.Fields.Length - offset)).ToArray();
-                writes.Add(db.HashSetAsync(temporary, chunk));
+                await db.KeyDeleteAsync([.. empties]);
             }
 
-            writes.Add(db.KeyExpireAsync(temporary, ttl ?? AbandonedTemporaryKeyLifetime));
-            renames.Add((temporary, hash.Key));
-            fieldCount += hash.Fields.Length;
-        }
-
-        await CompleteOrAbandonAsync(db, writes, renames);
-        await RenameAllAsync(db, renames, ttl);
-        if (empties.Count > 0)
-        {
-            await db.KeyDeleteAsync([.. empties]);
+            written += renames.Count;
         }
 
         logger.LogDebug("Replaced {Hashes} hashes ({Fields} fields) in {ElapsedMs} ms",
-            renames.Count, fieldCount, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-        return renames.Count;
+            written, fieldCount, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        return written;
     }
 
     /// <summary>Replaces the set at <paramref name="key"/> with exactly <paramref name="members"/> (none: the key is deleted).</summary>
@@ -194,15 +203,16 @@ public sealed class RedisStore(IConnectionMultiplexer redis, ILogger<RedisStore>
     {
         ArgumentNullException.ThrowIfNull(tickers);
         var db = Database;
-        var writes = new List<Task>();
-        foreach (var ticker in tickers)
+        var written = 0;
+        foreach (var round in tickers.Chunk(StringsPerRound))
         {
             ct.ThrowIfCancellationRequested();
-            writes.Add(db.StringSetAsync(RedisKeys.TickerMetadata(ticker.Symbol), JsonSerializer.SerializeToUtf8Bytes(ticker, Json)));
+            await Task.WhenAll(round.Select(t =>
+                db.StringSetAsync(RedisKeys.TickerMetadata(t.Symbol), JsonSerializer.SerializeToUtf8Bytes(t, Json))));
+            written += round.Length;
         }
 
-        await Task.WhenAll(writes);
-        return writes.Count;
+        return written;
     }
 
     /// <summary><c>ticker:universe</c>: the set of active symbols, replaced as a whole.</summary>

@@ -57,7 +57,10 @@ public static class DataServiceCollectionExtensions
                     "ConnectionStrings:Redis is not set: name a Redis server, or let the host start its embedded one.");
             }
 
-            return ConnectionMultiplexer.Connect(redis);
+            var options = ConfigurationOptions.Parse(redis);
+            // Start even while Redis is away and reconnect by itself; /health reports it meanwhile.
+            options.AbortOnConnectFail = false;
+            return ConnectionMultiplexer.Connect(options);
         });
         services.AddSingleton<RedisStore>();
         return services;

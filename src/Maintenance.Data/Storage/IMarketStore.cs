@@ -4,7 +4,8 @@ namespace Maintenance.Data;
 
 /// <summary>
 /// Bulk writes and streamed reads of the market-data tables. PostgreSQL (binary COPY into a staging table, then one
-/// INSERT ... ON CONFLICT) or SQLite (prepared statements in one transaction), chosen by the profile.
+/// INSERT ... ON CONFLICT; a whole day of volume slots is built as a new day partition and swapped in) or SQLite
+/// (prepared statements in one transaction), chosen by the profile.
 /// </summary>
 /// <remarks>
 /// Every write is one transaction: a load that fails half-way (the source throws, the server goes away) leaves the

@@ -14,14 +14,15 @@ using StackExchange.Redis;
 namespace Maintenance.Benchmarks;
 
 /// <summary>
-/// The data layer's speed on real servers: a day of volume slots upserted into PostgreSQL beside a raw binary COPY
-/// of the same rows into an unindexed table (the floor), and RVOL-sized hashes written to Redis.
+/// The data layer's speed: a day of volume slots replaced in PostgreSQL beside a raw binary COPY of the same rows into
+/// an unindexed table (the floor) and beside the staging-table upsert shape, RVOL-sized hashes written to Redis beside
+/// plain pipelined HSETs, and the same day in the embedded profile's SQLite file.
 /// <code>
 /// dotnet run -c Release --project src/Maintenance.Benchmarks -- data --postgres "Host=...;Username=..." --redis 127.0.0.1:6379
 ///     [--rows 2000000] [--hashes 11000] [--fields 192]
 /// </code>
 /// Without --postgres/--redis the servers named by MAINTENANCE_TEST_POSTGRES / MAINTENANCE_TEST_REDIS are used
-/// (scripts/test.sh --servers-only writes them); a missing one is skipped. The PostgreSQL connection must be allowed
+/// (scripts/test.sh --servers-only writes them); a missing one is skipped. SQLite always runs. The PostgreSQL connection must be allowed
 /// to create a database: the benchmark makes a throwaway one and drops it.
 /// </summary>
 public static class DataBenchmark
@@ -37,13 +38,13 @@ public static class DataBenchmark
             return 2;
         }
 
+        Console.WriteLine($"data benchmark on {Environment.ProcessorCount} cores");
         if (options.Postgres is null && options.Redis is null)
         {
-            Console.Error.WriteLine("data: no server named (--postgres / --redis, or MAINTENANCE_TEST_POSTGRES / MAINTENANCE_TEST_REDIS).");
-            return 2;
+            Console.WriteLine("no server named (--postgres / --redis, or MAINTENANCE_TEST_POSTGRES / MAINTENANCE_TEST_REDIS): SQLite only");
         }
 
-        Console.WriteLine($"data benchmark on {Environment.ProcessorCount} cores");
+        await SqliteAsync(options.Rows);
         if (options.Postgres is not null)
         {
             await PostgresAsync(options.Postgres, options.Rows);
@@ -100,6 +101,33 @@ public static class DataBenchmark
         {
             NpgsqlConnection.ClearAllPools();
             await AdminAsync(adminConnectionString, $"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)");
+        }
+    }
+
+    /// <summary>The embedded profile's store: prepared inserts in one transaction into a SQLite file.</summary>
+    private static async Task SqliteAsync(int rows)
+    {
+        var tickers = VolumeSlotDay(rows);
+        var rowCount = tickers.Sum(t => (long)t.Slots.Length);
+        var folder = Directory.CreateTempSubdirectory("maintenance-bench-").FullName;
+        try
+        {
+            var configuration = new ConfigurationBuilder()
+                .AddInMemoryCollection(new Dictionary<string, string?> { ["Storage:SqlitePath"] = Path.Combine(folder, "bench.db") })
+                .Build();
+            await using var services = new ServiceCollection().AddLogging().AddMaintenanceData(configuration).BuildServiceProvider();
+            await DatabaseSchema.EnsureAsync(services);
+            var store = services.GetRequiredService<IMarketStore>();
+            Console.WriteLine($"SQLite: {rowCount:N0} volume-slot rows, one day");
+            var first = await TimeAsync(() => store.ReplaceVolumeSlotsAsync(Day, tickers.ToAsyncEnumerable()));
+            Report("ReplaceVolumeSlots (DELETE day + prepared INSERTs, one transaction), empty day", rowCount, first);
+            var again = await TimeAsync(() => store.ReplaceVolumeSlotsAsync(Day, tickers.ToAsyncEnumerable()));
+            Report("ReplaceVolumeSlots, same rows again", rowCount, again);
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(folder, recursive: true);
         }
     }
 
@@ -194,10 +222,10 @@ public static class DataBenchmark
     }
 
     private static void Report(string what, long rows, TimeSpan elapsed) =>
-        Console.WriteLine($"  {what,-72} {elapsed.TotalSeconds,6:F2} s  {rows / elapsed.TotalSeconds,12:N0} rows/s");
+        Console.WriteLine($"  {what,-80} {elapsed.TotalSeconds,6:F2} s  {rows / elapsed.TotalSeconds,12:N0} rows/s");
 
     private static void ReportFields(string what, long fields, TimeSpan elapsed) =>
-        Console.WriteLine($"  {what,-72} {elapsed.TotalSeconds,6:F2} s  {fields / elapsed.TotalSeconds,12:N0} fields/s");
+        Console.WriteLine($"  {what,-80} {elapsed.TotalSeconds,6:F2} s  {fields / elapsed.TotalSeconds,12:N0} fields/s");
 
     private static async Task AdminAsync(string connectionString, string sql)
     {

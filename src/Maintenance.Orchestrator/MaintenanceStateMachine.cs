@@ -153,7 +153,7 @@ public sealed class MaintenanceStateMachine : MassTransitStateMachine<Maintenanc
     {
         var run = context.Saga;
         var request = context.Message;
-        var unknown = run.BeginAttempt(request, _clock.GetUtcNow());
+        var unknown = run.BeginAttempt(request, Now());
         if (unknown.Count > 0)
         {
             _log.LogWarning("Run {RunId} for {TargetDate}: requested steps {UnknownSteps} name no step and are ignored", run.CorrelationId, run.TargetDate, unknown);
@@ -179,7 +179,7 @@ public sealed class MaintenanceStateMachine : MassTransitStateMachine<Maintenanc
     private async Task OnCompletedAsync<T>(BehaviorContext<MaintenanceRun, T> context, MaintenanceStep step)
         where T : class, IStepCompleted
     {
-        if (!context.Saga.RecordCompleted(step, context.Message, _clock.GetUtcNow()))
+        if (!context.Saga.RecordCompleted(step, context.Message, Now()))
         {
             IgnoreAnswer(context.Saga, step, context.Message.Attempt, "completion");
             return;
@@ -201,7 +201,7 @@ public sealed class MaintenanceStateMachine : MassTransitStateMachine<Maintenanc
     private async Task OnFailedAsync<T>(BehaviorContext<MaintenanceRun, T> context, MaintenanceStep step, int attempt, string reason)
         where T : class
     {
-        if (!context.Saga.RecordFailed(step, attempt, reason, _clock.GetUtcNow()))
+        if (!context.Saga.RecordFailed(step, attempt, reason, Now()))
         {
             IgnoreAnswer(context.Saga, step, attempt, typeof(T).Name);
             return;
@@ -221,7 +221,7 @@ public sealed class MaintenanceStateMachine : MassTransitStateMachine<Maintenanc
         where T : class
     {
         var run = context.Saga;
-        var now = _clock.GetUtcNow();
+        var now = Now();
         var next = run.StartNextStep(now);
         if (next is not null)
         {
@@ -252,6 +252,9 @@ public sealed class MaintenanceStateMachine : MassTransitStateMachine<Maintenanc
 
         await _statusBoard.WriteAsync(run, context.CancellationToken);
     }
+
+    /// <summary>UTC always: PostgreSQL stores timestamptz from offset-0 values only, whatever clock is injected.</summary>
+    private DateTimeOffset Now() => _clock.GetUtcNow().ToUniversalTime();
 
     private void IgnoreAnswer(MaintenanceRun run, MaintenanceStep step, int attempt, string what) =>
         _log.LogInformation(

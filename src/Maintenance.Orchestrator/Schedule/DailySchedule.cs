@@ -14,7 +14,8 @@ public sealed class DailySchedule(ISchedulerFactory schedulers, TradingCalendar 
     public static readonly JobKey JobKey = new("daily-maintenance", "maintenance");
     public static readonly TriggerKey TriggerKey = new("daily-maintenance", "maintenance");
 
-    public static ITrigger Trigger(DateTimeOffset startAt) => TriggerBuilder.Create()
+    /// <param name="clock">What "now" is for Quartz's clamping of a start in the past; tests pass a clock set at <paramref name="startAt"/>.</param>
+    public static ITrigger Trigger(DateTimeOffset startAt, TimeProvider? clock = null) => TriggerBuilder.Create(clock ?? TimeProvider.System)
         .WithIdentity(TriggerKey)
         .ForJob(JobKey)
         .StartAt(startAt)

@@ -85,6 +85,24 @@ public sealed class CalculateAtrTests(PostgresServer postgres, RedisServer redis
         Assert.All(await DumpAsync("SELECT DISTINCT period, method FROM atr_values"), row => Assert.Equal("10|sma", row));
     }
 
+    [Fact]
+    public async Task Re_running_an_older_date_stores_its_rows_but_leaves_atr_daily_to_the_latest_date()
+    {
+        var worker = await PrepareAsync(Settings());
+        var next = SampleFiles.NextDay;
+        await RunAsync<OhlcLoaded>(worker, MaintenanceStep.LoadOhlc, id => new LoadOhlc(id, next, 1, false));
+        await RunAsync<AtrCalculated>(worker, MaintenanceStep.CalculateAtr, id => new CalculateAtr(id, next, 1, false));
+        var latest = await RedisDumpAsync("atr:daily");
+
+        var older = await RunAsync<AtrCalculated>(worker, MaintenanceStep.CalculateAtr, id => new CalculateAtr(id, Target, 1, false));
+
+        Assert.True(older.Validation.Passed, older.Validation.Verdict);
+        Assert.Equal(ExpectedAtr().Count, older.Metrics["computed"]);
+        Assert.Equal(0, older.Metrics["redis_fields"]);
+        Assert.Equal(ExpectedAtr().Keys.Order(StringComparer.Ordinal), (await ReadTableAsync()).Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(latest, await RedisDumpAsync("atr:daily"));
+    }
+
     /// <summary>Loads the window and registers the tickers, as the steps before ATR do.</summary>
     private async Task<TaskWorker> PrepareAsync(Dictionary<string, string?> settings)
     {
@@ -126,8 +144,9 @@ public sealed class CalculateAtrTests(PostgresServer postgres, RedisServer redis
             },
             StringComparer.Ordinal);
 
+    /// <summary>The target date's rows of <c>atr_values</c>.</summary>
     private async Task<Dictionary<string, (double Atr, double Percent)>> ReadTableAsync() =>
-        (await DumpAsync("SELECT symbol, atr, atr_percent FROM atr_values")).Select(r => r.Split('|')).ToDictionary(
+        (await DumpAsync("SELECT symbol, atr, atr_percent FROM atr_values WHERE trading_date = '2025-03-11'")).Select(r => r.Split('|')).ToDictionary(
             f => f[0],
             f => (double.Parse(f[1], CultureInfo.InvariantCulture), double.Parse(f[2], CultureInfo.InvariantCulture)),
             StringComparer.Ordinal);

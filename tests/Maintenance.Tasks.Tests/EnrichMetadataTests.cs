@@ -38,6 +38,26 @@ public sealed class EnrichMetadataTests(PostgresServer postgres, RedisServer red
     }
 
     [Fact]
+    public async Task Metadata_older_than_max_age_is_fetched_again_and_then_counts_as_fresh()
+    {
+        var settings = Settings();
+        settings["Tasks:EnrichMetadata:MaxAge"] = "00:00:02";
+        var worker = await PrepareAsync(settings);
+        await RunAsync<MetadataEnriched>(worker, MaintenanceStep.EnrichMetadata, id => new EnrichMetadata(id, Target, 1, false));
+        var stampedFirst = await DumpAsync("SELECT min(updated_at) FROM tickers");
+        await Task.Delay(TimeSpan.FromSeconds(2.5), TestContext.Current.CancellationToken);
+
+        // Nothing changed at the provider, yet the metadata is re-checked and stamped, so it is fresh for MaxAge again.
+        var refreshed = await RunAsync<MetadataEnriched>(worker, MaintenanceStep.EnrichMetadata, id => new EnrichMetadata(id, Target, 1, false));
+        var fresh = await RunAsync<MetadataEnriched>(worker, MaintenanceStep.EnrichMetadata, id => new EnrichMetadata(id, Target, 1, false));
+
+        Assert.False(refreshed.Skipped);
+        Assert.Equal(refreshed.Metrics["active_tickers"], refreshed.Metrics["due"]);
+        Assert.NotEqual(stampedFirst, await DumpAsync("SELECT min(updated_at) FROM tickers"));
+        Assert.True(fresh.Skipped, fresh.Validation.Verdict);
+    }
+
+    [Fact]
     public async Task Provider_failures_for_a_few_tickers_are_counted_and_the_rest_is_stored()
     {
         var traded = FlatFileRows.Read(FlatFileRows.DayPath(Sample.Files, Target)).Select(r => r.Ticker).Order(StringComparer.Ordinal).ToList();

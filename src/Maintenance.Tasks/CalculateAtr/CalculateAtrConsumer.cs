@@ -17,6 +17,8 @@ namespace Maintenance.Tasks.CalculateAtr;
 /// in the <c>atr:daily</c> hash. Reports computed, skipped for short history or no bar on the date, and failed (bad
 /// prices); passes when at least MinSuccessRatio of the tickers with enough history computed and both stores hold
 /// exactly the computed values. A second run finds the table and the hash in agreement and skips, unless <c>Force</c>.
+/// When daily bars of a later date are stored (a re-run of an older date), only <c>atr_values</c> is written: the hash
+/// the scanners read keeps the latest date's values.
 /// </summary>
 public sealed class CalculateAtrConsumer(
     IMarketStore store,
@@ -40,11 +42,15 @@ public sealed class CalculateAtrConsumer(
         var method = MethodName(settings.Method);
         TradingWindow.RequireTradingDay(calendar, target);
 
+        // atr:daily is what the scanners read today: re-running an older date must not put its values there.
+        var laterDays = await store.DaysWithDailyBarsAsync(target.AddDays(1), target.AddYears(10), cancellationToken);
+        var ownsCache = laterDays.Count == 0;
         var stored = await ReadStoredAsync(target, settings.Period, method, cancellationToken);
-        if (!command.Force && stored.Count > 0 && await AtrDailyHoldsAsync(stored, cancellationToken))
+        if (!command.Force && stored.Count > 0 && (!ownsCache || await AtrDailyHoldsAsync(stored, cancellationToken)))
         {
-            var metrics = new StepMetrics { ["computed"] = stored.Count, ["stored_rows"] = stored.Count, ["redis_fields"] = stored.Count };
-            return StepResult.AlreadyDone($"ATR({settings.Period}, {method}) of {target:yyyy-MM-dd} already stored for {stored.Count} tickers and atr:daily matches it", metrics);
+            var metrics = new StepMetrics { ["computed"] = stored.Count, ["stored_rows"] = stored.Count, ["redis_fields"] = ownsCache ? stored.Count : 0 };
+            var cache = ownsCache ? "atr:daily matches it" : $"atr:daily belongs to the later {laterDays[^1].Iso()}";
+            return StepResult.AlreadyDone($"ATR({settings.Period}, {method}) of {target.Iso()} already stored for {stored.Count} tickers; {cache}", metrics);
         }
 
         var active = new HashSet<string>(StringComparer.Ordinal);
@@ -56,10 +62,17 @@ public sealed class CalculateAtrConsumer(
         var outcome = await ComputeAsync(target, active, settings, cancellationToken);
         var values = outcome.Values;
         await store.ReplaceAtrValuesAsync(target, settings.Period, method, values.ToAsyncEnumerable(), cancellationToken);
-        await redis.ReplaceAtrDailyAsync(values, clock.GetUtcNow());
+        if (ownsCache)
+        {
+            await redis.ReplaceAtrDailyAsync(values, clock.GetUtcNow());
+        }
+        else
+        {
+            logger.LogWarning("Daily bars of a later date ({Latest}) are stored: atr:daily keeps its values, only atr_values of {Day} is written", laterDays[^1].Iso(), target.Iso());
+        }
 
         var after = await ReadStoredAsync(target, settings.Period, method, cancellationToken);
-        var redisHolds = after.Count == values.Count && await AtrDailyHoldsAsync(after, cancellationToken);
+        var redisHolds = after.Count == values.Count && (!ownsCache || await AtrDailyHoldsAsync(after, cancellationToken));
         var eligible = values.Count + outcome.Failed;
         var ratio = eligible == 0 ? 1 : (double)values.Count / eligible;
         var result = new StepMetrics
@@ -70,6 +83,7 @@ public sealed class CalculateAtrConsumer(
             ["skipped_no_bar_on_date"] = outcome.NoBarOnDate,
             ["failed"] = outcome.Failed,
             ["stored_rows"] = after.Count,
+            ["redis_fields"] = ownsCache ? values.Count : 0,
             ["success_ratio"] = Math.Round(ratio, 6),
         };
 
@@ -89,7 +103,7 @@ public sealed class CalculateAtrConsumer(
         }
 
         var verdict = problems.Count == 0
-            ? string.Create(CultureInfo.InvariantCulture, $"ATR({settings.Period}, {method}) for {values.Count} tickers ({ratio:P1} of those with enough history), {outcome.ShortHistory} short history, {outcome.NoBarOnDate} without a bar on the date, {outcome.Failed} failed; atr_values and atr:daily agree")
+            ? string.Create(CultureInfo.InvariantCulture, $"ATR({settings.Period}, {method}) for {values.Count} tickers ({ratio:P1} of those with enough history), {outcome.ShortHistory} short history, {outcome.NoBarOnDate} without a bar on the date, {outcome.Failed} failed; {(ownsCache ? "atr_values and atr:daily agree" : $"atr:daily left to the later {laterDays[^1].Iso()}")}")
             : string.Join("; ", problems);
         return StepResult.Done(new StepValidation(problems.Count == 0, verdict), result);
     }

@@ -17,7 +17,8 @@ namespace Maintenance.Tasks.CalculateRvol;
 /// the mean accumulated volume at every slot, truncated, written to <c>rvol:hist:avg:{SYMBOL}:{N}</c> (slots above 0)
 /// with the Tasks:Rvol:Ttl time to live. Every other <c>rvol:hist:avg:*</c> hash (tickers no longer active, lookbacks
 /// no longer configured) is removed. A small marker, <c>rvol:hist:meta</c>, records which date and lookbacks the hashes
-/// are for, so a second run for the same date finds them complete and skips, unless <c>Force</c>.
+/// are for, so a second run for the same date finds them complete and skips, unless <c>Force</c>. When a later date
+/// has volume slots (a re-run of an older date), the hashes are left to it and the step reports skipped.
 /// </summary>
 public sealed class CalculateRvolConsumer(
     IMarketStore store,
@@ -45,6 +46,13 @@ public sealed class CalculateRvolConsumer(
         var target = command.TargetDate;
         var lookbacks = settings.EffectiveLookbacks;
         TradingWindow.RequireTradingDay(calendar, target);
+
+        // The hashes are what the scanners read today: re-running an older date must not replace them with its averages.
+        var laterDays = await store.DaysWithVolumeSlotsAsync(target.AddDays(1), target.AddYears(10), cancellationToken);
+        if (laterDays.Count > 0)
+        {
+            return StepResult.AlreadyDone($"volume slots of a later date ({laterDays[^1].Iso()}) are stored: the RVOL hashes belong to it and are left alone", new StepMetrics { ["keys"] = 0 });
+        }
 
         if (!command.Force && await redis.GetJsonAsync<RvolMarker>(MarkerKey) is { } marker
             && marker.TargetDate == target && marker.Lookbacks.SequenceEqual(lookbacks))

@@ -4,7 +4,9 @@ using System.Threading.RateLimiting;
 using Maintenance.Contracts;
 using Maintenance.Data;
 using Maintenance.Data.MarketData;
+using Maintenance.Data.Schema;
 using Maintenance.Tasks.Common;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -18,6 +20,7 @@ namespace Maintenance.Tasks.EnrichMetadata;
 /// </summary>
 public sealed class EnrichMetadataConsumer(
     IMarketStore store,
+    MaintenanceDbContext database,
     IMarketDataSource source,
     TimeProvider clock,
     IOptions<EnrichMetadataOptions> options,
@@ -103,6 +106,7 @@ public sealed class EnrichMetadataConsumer(
             }
 
             written += enriched.Count == 0 ? 0 : await store.UpsertTickersAsync(enriched.ToAsyncEnumerable(), cancellationToken);
+            await MarkCheckedAsync(enriched.Select(t => t.Symbol).ToList(), cancellationToken);
             progress.Report(done);
         }
 
@@ -124,6 +128,21 @@ public sealed class EnrichMetadataConsumer(
         }
 
         return StepResult.Done(new StepValidation(passed, verdict), metrics);
+    }
+
+    /// <summary>
+    /// The store moves <c>updated_at</c> only when a value changes; metadata the provider confirmed unchanged is fresh
+    /// too, and without this it would be due again every day once older than MaxAge.
+    /// </summary>
+    private async Task MarkCheckedAsync(List<string> symbols, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        foreach (var chunk in symbols.Chunk(1000))
+        {
+            await database.Tickers
+                .Where(t => chunk.Contains(t.Symbol))
+                .ExecuteUpdateAsync(s => s.SetProperty(t => t.UpdatedAt, now), ct);
+        }
     }
 
     private static Ticker ToTicker(TickerDetails details) => new()

@@ -77,7 +77,7 @@ public abstract class TaskTestBase(PostgresServer postgres, RedisServer redis, R
     /// <param name="replace">Changes to the worker's services after the standard registration, e.g. a failing provider.</param>
     protected async Task<TaskWorker> StartWorkerAsync(Dictionary<string, string?> settings, bool collectEvents, Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? replace, params MaintenanceStep[] steps)
     {
-        var worker = await TaskWorker.StartAsync(VirtualHost, settings, steps, collectEvents, replace, applySchema: settings["ConnectionStrings:Postgres"] == Database);
+        var worker = await TaskWorker.StartAsync(VirtualHost, settings, steps, collectEvents, replace, applySchema: settings.GetValueOrDefault("ConnectionStrings:Postgres") is not { } named || named == Database);
         _owned.Add(worker);
         return worker;
     }

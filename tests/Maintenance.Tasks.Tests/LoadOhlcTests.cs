@@ -124,7 +124,7 @@ public sealed class LoadOhlcTests(PostgresServer postgres, RedisServer redis, Ra
     }
 
     [Fact]
-    public async Task Coverage_of_the_active_universe_below_the_threshold_fails_validation()
+    public async Task Coverage_of_the_active_universe_below_the_threshold_fails_validation_and_keeps_the_stored_day()
     {
         var worker = await StartWorkerAsync(MaintenanceStep.LoadOhlc);
         // The day's symbols plus ten active tickers the market does not trade: below the default 90 %.
@@ -137,6 +137,8 @@ public sealed class LoadOhlcTests(PostgresServer postgres, RedisServer redis, Ra
         Assert.False(failed.Retryable);
         Assert.Contains("coverage too low", failed.Reason, StringComparison.Ordinal);
         Assert.Contains($"{traded.Count}/{traded.Count + 10} active tickers covered", failed.Reason, StringComparison.Ordinal);
+        Assert.Contains("the day was not stored", failed.Reason, StringComparison.Ordinal);
+        Assert.Empty(await DumpAsync($"SELECT 1 FROM daily_bars WHERE trading_date = '{Target:yyyy-MM-dd}'"));
     }
 
     [Fact]

@@ -55,13 +55,22 @@ public sealed class LoadOhlcConsumer(
             logger.LogWarning("{Day} is stored but its coverage is too low ({Coverage}); loading it again", target.Iso(), stored.Describe(settings.MinCoverage));
         }
 
-        var targetDay = await loader.LoadDayAsync(target, cancellationToken);
+        var targetDay = await loader.ReadDayAsync(target, cancellationToken);
         Count(metrics, targetDay);
         if (targetDay.Problem is not null)
         {
             return StepResult.Done(new StepValidation(false, targetDay.Problem), metrics);
         }
 
+        // Judged before writing: a truncated file must not replace a complete stored day.
+        var loadCoverage = await CoverageAsync(targetDay.Bars.Select(b => b.Symbol).ToHashSet(StringComparer.Ordinal), cancellationToken);
+        if (!loadCoverage.Meets(settings.MinCoverage))
+        {
+            loadCoverage.AddTo(metrics);
+            return StepResult.Done(new StepValidation(false, $"coverage too low, the day was not stored: {loadCoverage.Describe(settings.MinCoverage)}"), metrics);
+        }
+
+        var storedBars = await loader.StoreAsync(targetDay, cancellationToken);
         var unavailable = await LoadHistoryAsync(missingHistory, metrics, cancellationToken);
         var coverage = await CoverageAsync(target, cancellationToken);
         coverage.AddTo(metrics);
@@ -78,7 +87,7 @@ public sealed class LoadOhlcConsumer(
         }
 
         var verdict = problems.Count == 0
-            ? $"{targetDay.Stored} bars on {target:yyyy-MM-dd}, {coverage.Describe(settings.MinCoverage)}; {missingHistory.Count - unavailable.Count} history day(s) loaded, window of {window.Count} days complete"
+            ? $"{storedBars} bars on {target:yyyy-MM-dd}, {coverage.Describe(settings.MinCoverage)}; {missingHistory.Count - unavailable.Count} history day(s) loaded, window of {window.Count} days complete"
             : string.Join("; ", problems);
         return StepResult.Done(new StepValidation(problems.Count == 0, verdict), metrics);
     }
@@ -102,7 +111,7 @@ public sealed class LoadOhlcConsumer(
                 else
                 {
                     metrics.Increment("history_days_loaded", 1);
-                    metrics.Increment("history_rows", loaded.Stored);
+                    metrics.Increment("history_rows", loaded.Bars.Length);
                 }
             }
             catch (MarketDataMissingException e)
@@ -124,9 +133,11 @@ public sealed class LoadOhlcConsumer(
         metrics.AddCounts("rejected", day.Rejected);
     }
 
-    private async Task<Coverage> CoverageAsync(DateOnly day, CancellationToken ct)
+    private async Task<Coverage> CoverageAsync(DateOnly day, CancellationToken ct) =>
+        await CoverageAsync(await store.SymbolsWithDailyBarsAsync(day, ct), ct);
+
+    private async Task<Coverage> CoverageAsync(IReadOnlySet<string> withBars, CancellationToken ct)
     {
-        var withBars = await store.SymbolsWithDailyBarsAsync(day, ct);
         long active = 0;
         long covered = 0;
         await foreach (var ticker in store.ReadTickersAsync(activeOnly: true, ct))

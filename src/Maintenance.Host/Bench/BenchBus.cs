@@ -65,7 +65,9 @@ public sealed class BenchBus : IAsyncDisposable
     public static async Task<BenchBus> StartAsync(string rabbitMq, CancellationToken ct)
     {
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory, Args = [] });
-        builder.Logging.ClearProviders().AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
+        // A console-provider rule outranks appsettings.json's per-category levels: only warnings reach the bench's table output.
+        builder.Logging.ClearProviders().AddSimpleConsole(o => o.SingleLine = true)
+            .AddFilter<Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider>(category: null, LogLevel.Warning);
         builder.Configuration["ConnectionStrings:RabbitMq"] = rabbitMq;
         builder.Services.AddSingleton<RunOutcomes>();
         builder.Services.AddSingleton<StepCompletions>();

@@ -31,6 +31,7 @@ public sealed record StepFloor(string Basis, double SecondsPerUnit);
 public sealed class Floors
 {
     private const int FieldsPerCommand = 1024;
+    private const int KeysPerRound = 1000;
     private const string KeyPrefix = "bench:floor:";
 
     private readonly Dictionary<string, FloorMeasure> _byName;
@@ -40,6 +41,9 @@ public sealed class Floors
         Measures = measures;
         _byName = measures.ToDictionary(m => m.Name, StringComparer.Ordinal);
     }
+
+    /// <summary>No floors (their measurement failed): steps get no ratio.</summary>
+    public static Floors None { get; } = new([]);
 
     public IReadOnlyList<FloorMeasure> Measures { get; }
 
@@ -92,7 +96,10 @@ public sealed class Floors
         }
 
         progress("pipelined Redis writes");
-        await using (var multiplexer = await ConnectionMultiplexer.ConnectAsync(redis))
+        var options = ConfigurationOptions.Parse(redis);
+        // Megabytes in flight on a busy machine take longer than the default 5 s to be answered.
+        options.AsyncTimeout = (int)TimeSpan.FromMinutes(1).TotalMilliseconds;
+        await using (var multiplexer = await ConnectionMultiplexer.ConnectAsync(options))
         {
             var db = multiplexer.GetDatabase();
             var targetBars = bars.Where(b => b.Date == target).ToList();
@@ -106,7 +113,9 @@ public sealed class Floors
     }
 
     private StepFloor? PerUnit(string[] names, string countedBy) =>
-        _byName[countedBy].Count == 0 ? null : new StepFloor(string.Join(" + ", names), names.Sum(n => _byName[n].Seconds) / _byName[countedBy].Count);
+        names.Append(countedBy).All(_byName.ContainsKey) && _byName[countedBy].Count > 0
+            ? new StepFloor(string.Join(" + ", names), names.Sum(n => _byName[n].Seconds) / _byName[countedBy].Count)
+            : null;
 
     private static FloorMeasure Gunzip(string name, string what, List<string> files)
     {
@@ -332,7 +341,12 @@ public sealed class Floors
 
         var fieldCount = hashes.Sum(h => (long)h.Fields.Length);
         var started = Stopwatch.GetTimestamp();
-        await Task.WhenAll(hashes.Select(h => db.HashSetAsync(h.Key, h.Fields)));
+        // Rounds of keys, as the task writes them, so the client never holds the whole market's commands unanswered.
+        foreach (var round in hashes.Chunk(KeysPerRound))
+        {
+            await Task.WhenAll(round.Select(h => db.HashSetAsync(h.Key, h.Fields)));
+        }
+
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
         return
         [

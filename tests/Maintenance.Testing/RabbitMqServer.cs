@@ -89,7 +89,7 @@ public sealed class RabbitMqServer : IAsyncDisposable
             return _management;
         }
 
-        var client = new HttpClient { BaseAddress = address.Management, Timeout = TimeSpan.FromSeconds(30) };
+        var client = new HttpClient { BaseAddress = address.Management, Timeout = TimeSpan.FromSeconds(60) };
         var credentials = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{address.UserName}:{address.Password}"));
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", credentials);
         return Interlocked.CompareExchange(ref _management, client, null) ?? client;
@@ -121,12 +121,17 @@ public sealed class RabbitMqServer : IAsyncDisposable
         try
         {
             using var timeout = new CancellationTokenSource(ServerProbe.Timeout);
-            using var overview = await Management(address).GetAsync(new Uri("api/overview", UriKind.Relative), timeout.Token);
-            return overview.IsSuccessStatusCode
+            // whoami: the cheapest call that also proves the credentials.
+            using var whoami = await Management(address).GetAsync(new Uri("api/whoami", UriKind.Relative), timeout.Token);
+            return whoami.IsSuccessStatusCode
                 ? null
-                : $"RabbitMQ management API at {address.Management} ({ManagementVariable}) answered {(int)overview.StatusCode} {overview.ReasonPhrase}";
+                : $"RabbitMQ management API at {address.Management} ({ManagementVariable}) answered {(int)whoami.StatusCode} {whoami.ReasonPhrase}";
         }
-        catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
+        catch (OperationCanceledException)
+        {
+            return $"RabbitMQ management API at {address.Management} ({ManagementVariable}) gave no answer within {ServerProbe.Timeout.TotalSeconds:0} s";
+        }
+        catch (HttpRequestException e)
         {
             return $"RabbitMQ management API at {address.Management} ({ManagementVariable}) does not answer: {e.Message}";
         }

@@ -96,6 +96,9 @@ public sealed class RedisServer : IAsyncDisposable
         admin.AbortOnConnectFail = true;
         admin.ConnectTimeout = (int)ServerProbe.Timeout.TotalMilliseconds;
         admin.ConnectRetry = 1;
+        // The lease bookkeeping must not fail a test because a loaded machine paused the server for a few seconds.
+        admin.AsyncTimeout = 30_000;
+        admin.SyncTimeout = 30_000;
 
         ConnectionMultiplexer multiplexer;
         try

@@ -5,7 +5,9 @@ namespace Maintenance.Testing;
 /// <summary>The short reachability checks the fixtures run once before the first test uses a server.</summary>
 internal static class ServerProbe
 {
-    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(3);
+    // A server that is down refuses at once, so this limit only matters for one that is slow to answer:
+    // on a 2-core machine running several test processes, accepting a connection can take seconds.
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
 
     /// <returns>null when something accepts TCP connections at host:port, otherwise why not.</returns>
     public static async Task<string?> TcpAsync(string host, int port)

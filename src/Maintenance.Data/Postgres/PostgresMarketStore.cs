@@ -123,6 +123,7 @@ public sealed partial class PostgresMarketStore(NpgsqlDataSource dataSource, Tim
         ArgumentNullException.ThrowIfNull(tickers);
         var partition = VolumeSlotPartition(day);
         var building = partition + "_load";
+        var iso = IsoDate(day);
         return await InLoadTransactionAsync("volume_slots", day, async connection =>
         {
             // The key build sorts the whole day; in memory it takes a fraction of the time.
@@ -130,7 +131,7 @@ public sealed partial class PostgresMarketStore(NpgsqlDataSource dataSource, Tim
             // The day check lets ATTACH trust the rows without scanning them again.
             await ExecuteAsync(connection, $"""
                 CREATE TABLE {building} (LIKE volume_slots INCLUDING DEFAULTS INCLUDING CONSTRAINTS,
-                    CONSTRAINT ck_{partition}_day CHECK (trading_date = DATE '{day:yyyy-MM-dd}'))
+                    CONSTRAINT ck_{partition}_day CHECK (trading_date = DATE '{iso}'))
                 """, ct);
             var rows = await CopyVolumeSlotsAsync(connection, tickers, day, building, ct);
             try
@@ -146,7 +147,7 @@ public sealed partial class PostgresMarketStore(NpgsqlDataSource dataSource, Tim
             await ExecuteAsync(connection, $"DROP TABLE IF EXISTS {partition}", ct);
             await ExecuteAsync(connection, $"ALTER TABLE {building} RENAME TO {partition}", ct);
             await ExecuteAsync(connection, $"ALTER TABLE {partition} RENAME CONSTRAINT pk_{building} TO pk_{partition}", ct);
-            await ExecuteAsync(connection, $"ALTER TABLE volume_slots ATTACH PARTITION {partition} FOR VALUES IN ('{day:yyyy-MM-dd}')", ct);
+            await ExecuteAsync(connection, $"ALTER TABLE volume_slots ATTACH PARTITION {partition} FOR VALUES IN ('{iso}')", ct);
             return rows;
         }, ct);
     }
@@ -157,7 +158,7 @@ public sealed partial class PostgresMarketStore(NpgsqlDataSource dataSource, Tim
         var partition = VolumeSlotPartition(day);
         return await InLoadTransactionAsync("volume_slots", day, async connection =>
         {
-            await ExecuteAsync(connection, $"CREATE TABLE IF NOT EXISTS {partition} PARTITION OF volume_slots FOR VALUES IN ('{day:yyyy-MM-dd}')", ct);
+            await ExecuteAsync(connection, $"CREATE TABLE IF NOT EXISTS {partition} PARTITION OF volume_slots FOR VALUES IN ('{IsoDate(day)}')", ct);
             await ExecuteAsync(connection, VolumeSlotsStaging, ct);
             var rows = await CopyVolumeSlotsAsync(connection, tickers, day, dayTable: null, ct);
             await ExecuteAsync(connection, "ANALYZE volume_slots_load", ct);
@@ -169,6 +170,8 @@ public sealed partial class PostgresMarketStore(NpgsqlDataSource dataSource, Tim
             return rows;
         }, ct);
     }
+
+    private static string IsoDate(DateOnly day) => day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>The partition of <c>volume_slots</c> that holds <paramref name="day"/>.</summary>
     public static string VolumeSlotPartition(DateOnly day) =>
@@ -355,7 +358,7 @@ public sealed partial class PostgresMarketStore(NpgsqlDataSource dataSource, Tim
         await using var transaction = await connection.BeginTransactionAsync(ct);
         await ExecuteAsync(connection, LoadWorkMem, ct);
         await ExecuteAsync(connection, "SELECT pg_advisory_xact_lock(hashtextextended(@scope, 0))", ct,
-            ("scope", day is { } d ? $"{table}:{d:yyyy-MM-dd}" : table));
+            ("scope", day is { } d ? $"{table}:{IsoDate(d)}" : table));
         var rows = await load(connection);
         await transaction.CommitAsync(ct);
         logger.LogInformation("Loaded {Rows} rows into {Table} for {Day} in {ElapsedMs} ms",

@@ -34,6 +34,11 @@ public static class RunReport
             table.AddRow(new Text(step.Step.QueueName()), Status(step.Status.ToString().ToLowerInvariant()), new Text(seconds), new Text(figures));
         }
 
+        if (!outcome.Succeeded && outcome.Reason is not null)
+        {
+            table.Caption(outcome.Reason);
+        }
+
         return table;
     }
 

@@ -25,7 +25,7 @@ public sealed class RunOutcomes
 
 public sealed record RunOutcome(Guid RunId, DateOnly TargetDate, int Attempt, bool Succeeded, string? Reason, DateTimeOffset StartedAt, DateTimeOffset EndedAt, StepOutcome[] Steps);
 
-public sealed class RunWatcher(RunOutcomes outcomes) : IConsumer<MaintenanceCompleted>, IConsumer<MaintenanceFailed>
+public sealed class RunWatcher(RunOutcomes outcomes) : IConsumer<MaintenanceCompleted>, IConsumer<MaintenanceFailed>, IConsumer<Fault<StartMaintenance>>
 {
     public Task Consume(ConsumeContext<MaintenanceCompleted> context)
     {
@@ -38,6 +38,16 @@ public sealed class RunWatcher(RunOutcomes outcomes) : IConsumer<MaintenanceComp
     {
         var m = context.Message;
         outcomes.Complete(new RunOutcome(m.RunId, m.TargetDate, m.Attempt, false, m.Reason, m.StartedAt, m.FailedAt, m.Steps));
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The saga could not even take the start (e.g. its database is unreachable): say so instead of waiting.</summary>
+    public Task Consume(ConsumeContext<Fault<StartMaintenance>> context)
+    {
+        var start = context.Message.Message;
+        var reason = string.Join("; ", context.Message.Exceptions.Select(e => $"{e.ExceptionType}: {e.Message}"));
+        var now = DateTimeOffset.UtcNow;
+        outcomes.Complete(new RunOutcome(RunIds.ForDate(start.TargetDate), start.TargetDate, 0, false, "the orchestrator could not start the run: " + reason, now, now, []));
         return Task.CompletedTask;
     }
 }

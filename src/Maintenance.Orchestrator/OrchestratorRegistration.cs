@@ -104,7 +104,14 @@ public sealed class MaintenanceSagaDefinition : SagaDefinition<MaintenanceRun>
     protected override void ConfigureSaga(IReceiveEndpointConfigurator endpointConfigurator, ISagaConfigurator<MaintenanceRun> sagaConfigurator, IRegistrationContext context)
     {
         ArgumentNullException.ThrowIfNull(endpointConfigurator);
-        endpointConfigurator.UseMessageRetry(r => r.Exponential(10, TimeSpan.FromMilliseconds(20), TimeSpan.FromSeconds(2), TimeSpan.FromMilliseconds(50)));
+        endpointConfigurator.UseMessageRetry(r =>
+        {
+            r.Exponential(10, TimeSpan.FromMilliseconds(20), TimeSpan.FromSeconds(2), TimeSpan.FromMilliseconds(50));
+
+            // A message that cannot be read will not read better later: straight to maintenance-saga_error.
+            r.Ignore<FormatException>();
+            r.Ignore<System.Text.Json.JsonException>();
+        });
         endpointConfigurator.UseInMemoryOutbox(context);
     }
 }

@@ -11,6 +11,9 @@ public static class BusSetup
     public static IServiceCollection AddMaintenanceBus(this IServiceCollection services, IConfiguration configuration, Action<IBusRegistrationConfigurator> register)
     {
         var rabbit = configuration.GetConnectionString("RabbitMq");
+
+        // Start-up waits for the bus, so nothing published right after it (a catch-up, a CLI start) is lost.
+        services.Configure<MassTransitHostOptions>(o => o.WaitUntilStarted = true);
         services.AddMassTransit(x =>
         {
             x.DisableUsageTelemetry();

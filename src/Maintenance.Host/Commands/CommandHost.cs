@@ -1,6 +1,5 @@
 using Maintenance.Contracts;
 using Maintenance.Host.Running;
-using MassTransit;
 
 namespace Maintenance.Host.Commands;
 
@@ -39,7 +38,6 @@ public static class CommandHost
         builder.Services.AddSingleton<RunOutcomes>();
         builder.Services.AddSingleton<RunStatus>();
         builder.Services.AddSingleton<MaintenanceRunner>();
-        builder.Services.Configure<MassTransitHostOptions>(o => o.WaitUntilStarted = true);
         return role;
     }
 }

@@ -17,8 +17,8 @@ public sealed class RunStatusBoard(IServiceProvider services, ILogger<RunStatusB
 {
     public static readonly TimeSpan StatusLifetime = TimeSpan.FromDays(7);
 
-    /// <summary>A transition waits this long for Redis at most.</summary>
-    private static readonly TimeSpan WriteTimeout = TimeSpan.FromSeconds(3);
+    /// <summary>A transition waits this long for a connected but unresponsive Redis at most.</summary>
+    private static readonly TimeSpan WriteTimeout = TimeSpan.FromSeconds(2);
 
     private static readonly JsonSerializerOptions Json = new()
     {
@@ -41,6 +41,13 @@ public sealed class RunStatusBoard(IServiceProvider services, ILogger<RunStatusB
             if (redis is null)
             {
                 log.LogWarning("No Redis connection is registered; the status of run {RunId} is kept in the database only", run.CorrelationId);
+                return;
+            }
+
+            if (!redis.IsConnected)
+            {
+                // Known to be down: do not hold the run's transaction for the client's reconnect backlog.
+                log.LogWarning("Redis is not connected; the status of run {RunId} for {TargetDate} ({State}) is kept in the database only", run.CorrelationId, run.TargetDate, run.CurrentState);
                 return;
             }
 

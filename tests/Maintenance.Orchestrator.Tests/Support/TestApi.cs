@@ -53,5 +53,6 @@ public sealed class TestApi : IAsyncDisposable
         Client.Dispose();
         await _app.StopAsync(CancellationToken.None);
         await _app.DisposeAsync();
+        Setup.DeleteSqliteFolder();
     }
 }

@@ -38,6 +38,22 @@ public sealed record TestSetup
 
     public Dictionary<string, string?> Settings { get; init; } = [];
 
+    /// <summary>Removes this setup's SQLite folder (the per-test temporary one).</summary>
+    public void DeleteSqliteFolder()
+    {
+        if (Postgres is not null)
+        {
+            return;
+        }
+
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        var folder = Path.GetDirectoryName(SqlitePath)!;
+        if (folder.StartsWith(Path.Combine(Path.GetTempPath(), "orchestrator-tests"), StringComparison.Ordinal) && Directory.Exists(folder))
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     public Dictionary<string, string?> Configuration()
     {
         var settings = new Dictionary<string, string?>
@@ -210,6 +226,7 @@ public sealed class TestOrchestrator : IAsyncDisposable
     {
         await StopAsync();
         _host.Dispose();
+        Setup.DeleteSqliteFolder();
     }
 
     public static DateOnly Date(string text) => DateOnly.ParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture);

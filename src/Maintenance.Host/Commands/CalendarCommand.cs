@@ -20,15 +20,7 @@ public sealed class CalendarCommand : Command<CalendarCommand.Settings>
 
         public override ValidationResult Validate()
         {
-            try
-            {
-                var (from, to) = Range();
-                return from <= to ? ValidationResult.Success() : ValidationResult.Error("--from must not be after --to.");
-            }
-            catch (ArgumentException e)
-            {
-                return ValidationResult.Error(e.Message);
-            }
+            return SettingsCheck.Of(() => SettingsCheck.Ordered(Range()));
         }
 
         public (DateOnly From, DateOnly To) Range()

@@ -34,16 +34,11 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
 
         public override ValidationResult Validate()
         {
-            try
+            return SettingsCheck.Of(() =>
             {
                 _ = TargetDate();
                 _ = StepList.Parse(Tasks, "--tasks");
-                return ValidationResult.Success();
-            }
-            catch (ArgumentException e)
-            {
-                return ValidationResult.Error(e.Message);
-            }
+            });
         }
 
         public DateOnly TargetDate()

@@ -40,15 +40,7 @@ public sealed class SampleDataCommand : AsyncCommand<SampleDataCommand.Settings>
                 return ValidationResult.Error($"--tickers must be between 1 and 100000, got {Tickers}.");
             }
 
-            try
-            {
-                var (from, to) = Range();
-                return from <= to ? ValidationResult.Success() : ValidationResult.Error("--from must not be after --to.");
-            }
-            catch (ArgumentException e)
-            {
-                return ValidationResult.Error(e.Message);
-            }
+            return SettingsCheck.Of(() => SettingsCheck.Ordered(Range()));
         }
 
         public (DateOnly From, DateOnly To) Range()

@@ -23,16 +23,11 @@ public sealed class ServeCommand : AsyncCommand<ServeCommand.Settings>
 
         public override ValidationResult Validate()
         {
-            try
+            return SettingsCheck.Of(() =>
             {
                 _ = HostRoles.Parse(Role);
                 _ = StepList.Parse(Tasks, "--tasks");
-                return ValidationResult.Success();
-            }
-            catch (ArgumentException e)
-            {
-                return ValidationResult.Error(e.Message);
-            }
+            });
         }
     }
 

@@ -192,6 +192,7 @@ public sealed class ApiTests : IAsyncLifetime
         var api = await StartAsync();
         foreach (var date in new[] { "2025-12-01", "2025-12-03", "2025-12-02" })
         {
+            ((FakeTimeProvider)api.Setup.Clock!).Advance(TimeSpan.FromMinutes(5));
             await PostJsonAsync(api, "/trigger", $$"""{"target_date": "{{date}}"}""");
             await api.Setup.Events.CompletedAsync(RunIds.ForDate(TestOrchestrator.Date(date)));
         }

@@ -89,6 +89,7 @@ public static class MaintenanceApi
         var run = await db.Runs.AsNoTracking().Include(r => r.Steps)
             .Where(r => r.StartedAt != null)
             .OrderByDescending(r => r.StartedAt)
+            .ThenByDescending(r => r.TargetDate)
             .FirstOrDefaultAsync(ct);
         return run is null
             ? TypedResults.NotFound(new ApiError("no maintenance has run yet"))
@@ -108,19 +109,20 @@ public static class MaintenanceApi
             : TypedResults.Ok(RunView.Of(run));
     }
 
-    private static async Task<Results<Ok<RunList>, BadRequest<ApiError>>> RunsAsync(HttpRequest request, SagaDbContext db, CancellationToken ct)
+    /// <param name="limit">1 to 500 runs, default 20; taken as text so a bad value gets our message, not a bare 400.</param>
+    private static async Task<Results<Ok<RunList>, BadRequest<ApiError>>> RunsAsync(string? limit, SagaDbContext db, CancellationToken ct)
     {
-        var limit = DefaultRunLimit;
-        var text = request.Query["limit"].ToString();
-        if (text.Length > 0 && (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit < 1 || limit > MaxRunLimit))
+        var count = DefaultRunLimit;
+        if (!string.IsNullOrEmpty(limit) && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out count) || count < 1 || count > MaxRunLimit))
         {
-            return TypedResults.BadRequest(new ApiError($"limit '{text}' must be a whole number from 1 to {MaxRunLimit}"));
+            return TypedResults.BadRequest(new ApiError($"limit '{limit}' must be a whole number from 1 to {MaxRunLimit}"));
         }
 
         var runs = await db.Runs.AsNoTracking().Include(r => r.Steps)
             .Where(r => r.StartedAt != null)
             .OrderByDescending(r => r.StartedAt)
-            .Take(limit)
+            .ThenByDescending(r => r.TargetDate)
+            .Take(count)
             .ToListAsync(ct);
         return TypedResults.Ok(new RunList(runs.Select(RunView.Of).ToList()));
     }
@@ -138,7 +140,7 @@ public static class MaintenanceApi
         TriggerRequest trigger;
         try
         {
-            trigger = body.Length == 0 ? new TriggerRequest(null, null, null) : JsonSerializer.Deserialize<TriggerRequest>(body, RequestJson) ?? new TriggerRequest(null, null, null);
+            trigger = body.Length == 0 ? new TriggerRequest() : JsonSerializer.Deserialize<TriggerRequest>(body, RequestJson) ?? new TriggerRequest();
         }
         catch (JsonException e)
         {

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using MassTransit;
 
 namespace Maintenance.Host;
@@ -21,7 +22,12 @@ public static class BusSetup
             register(x);
             if (string.IsNullOrWhiteSpace(rabbit))
             {
-                x.UsingInMemory((context, bus) => bus.ConfigureEndpoints(context));
+                x.UsingInMemory((context, bus) =>
+                {
+                    bus.ConfigureJsonSerializerOptions(EnumsByName);
+                    bus.ConfigureJsonSerializerOptions(EnumsByName);
+                    bus.ConfigureEndpoints(context);
+                });
             }
             else
             {
@@ -33,11 +39,23 @@ public static class BusSetup
                         h.Username(address.Username);
                         h.Password(address.Password);
                     });
+                    bus.ConfigureJsonSerializerOptions(EnumsByName);
                     bus.ConfigureEndpoints(context);
                 });
             }
         });
         return services;
+    }
+
+    /// <summary>Python and Node peers read <c>"status": "Success"</c>, not a number; numbers are still accepted.</summary>
+    private static System.Text.Json.JsonSerializerOptions EnumsByName(System.Text.Json.JsonSerializerOptions options)
+    {
+        if (!options.Converters.Any(c => c is JsonStringEnumConverter))
+        {
+            options.Converters.Add(new JsonStringEnumConverter());
+        }
+
+        return options;
     }
 }
 

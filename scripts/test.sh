@@ -405,6 +405,25 @@ print_closing_line() { # test-output-file
   echo "Tests: ${succeeded:-0} passed, ${failed:-0} failed, ${skipped:-0} skipped"
 }
 
+# `maintenance bench --tickers 500`: the whole maintenance on the distributed profile, orchestrator and worker
+# as separate processes, twice. It must complete; its figures are printed, never asserted.
+run_bench() {
+  local bench_log="$WORK_DIR/bench.log" started=$SECONDS
+  log "bench --tickers 500 (figures printed, not asserted; full output in $bench_log)"
+  if ConnectionStrings__RabbitMq="$MAINTENANCE_TEST_RABBITMQ" \
+     ConnectionStrings__Postgres="$MAINTENANCE_TEST_POSTGRES" \
+     ConnectionStrings__Redis="$MAINTENANCE_TEST_REDIS" \
+     dotnet src/Maintenance.Host/bin/Debug/net10.0/maintenance.dll bench --tickers 500 \
+       --data "$WORK_DIR/bench" --json "$WORK_DIR/bench.json" --timeout 10 >"$bench_log" 2>&1; then
+    grep -E 'end to end|first run|re-run' "$bench_log" | sed 's/^/[test.sh]   /' >&2 || true
+    log "bench completed in $((SECONDS - started)) s"
+  else
+    tail -n 60 "$bench_log" >&2
+    log "bench failed"
+    return 1
+  fi
+}
+
 run_tests() {
   local started output status
   cd "$ROOT"
@@ -431,6 +450,10 @@ run_tests() {
   if [[ $status -eq 8 ]]; then
     log "exit code 8: every test project must run tests; these ran none:"
     grep -oE '[^ ]+\.dll \([^)]*\) Zero tests ran' "$output" | sort -u | sed 's/^/[test.sh]   /' >&2 || true
+  fi
+  # The bench runs on an unfiltered run only, after the tests passed.
+  if [[ $status -eq 0 && ${#dotnet_test_args[@]} -eq 0 ]] && ! run_bench; then
+    status=1
   fi
   if ! print_closing_line "$output" && [[ $status -eq 0 ]]; then
     status=1

@@ -11,8 +11,8 @@ public sealed class EnrichMetadataOptions
     /// <summary>Share of the provider calls that must answer (found or not found) for the step to pass (0-1); default 0.9.</summary>
     public double MinSuccessRatio { get; set; } = 0.9;
 
-    /// <summary>Provider calls per second at most; default 20 (Polygon's paid plans; the sample answers instantly).</summary>
-    public double RateLimit { get; set; } = 20;
+    /// <summary>Provider calls per second at most; default 100 (Polygon asks paid plans to stay under 100/s).</summary>
+    public double RateLimit { get; set; } = 100;
 
     /// <summary>Provider calls in flight at once; default 4.</summary>
     public int MaxConcurrency { get; set; } = 4;

@@ -5,8 +5,8 @@ public sealed class RecoverMissingTickersOptions
 {
     public const string Section = "Tasks:RecoverMissingTickers";
 
-    /// <summary>New tickers added per run at most; the rest are added by the next runs. Default 5000.</summary>
-    public int MaxPerRun { get; set; } = 5000;
+    /// <summary>New tickers added per run at most (a guard against a corrupt day file); the rest are added by the next runs. Default 20000, above the whole US market, so a fresh install is complete in one run.</summary>
+    public int MaxPerRun { get; set; } = 20_000;
 
     /// <summary>An active ticker without a bar on any of this many trading days ending at the target date is marked inactive. Default 10.</summary>
     public int InactiveAfterDays { get; set; } = 10;

@@ -84,6 +84,20 @@ public sealed partial class PostgresMarketStore(NpgsqlDataSource dataSource, Tim
         ArgumentNullException.ThrowIfNull(bars);
         return await InLoadTransactionAsync("daily_bars", day, async connection =>
         {
+            if (!await HasDailyBarsAsync(connection, day, ct))
+            {
+                // Every history day of a fresh install: nothing to merge with, so the rows go straight in (the
+                // primary key still refuses a key twice, and the transaction still makes it all or nothing).
+                try
+                {
+                    return await CopyDailyBarsAsync(connection, bars, day, ct, table: "daily_bars");
+                }
+                catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+                {
+                    throw new InvalidDataException($"The daily_bars load for day {day:yyyy-MM-dd} has the same key more than once ({e.Detail}); nothing was written.", e);
+                }
+            }
+
             await ExecuteAsync(connection, DailyBarsStaging, ct);
             var rows = await CopyDailyBarsAsync(connection, bars, day, ct);
             await ExecuteAsync(connection, "ANALYZE daily_bars_load", ct);
@@ -269,11 +283,18 @@ public sealed partial class PostgresMarketStore(NpgsqlDataSource dataSource, Tim
         return await command.ExecuteNonQueryAsync(ct);
     }
 
-    private static async Task<long> CopyDailyBarsAsync(NpgsqlConnection connection, IAsyncEnumerable<DailyBar> bars, DateOnly? day, CancellationToken ct)
+    private static async Task<bool> HasDailyBarsAsync(NpgsqlConnection connection, DateOnly day, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM daily_bars WHERE trading_date = @day)", connection);
+        command.Parameters.AddWithValue("day", day);
+        return (bool)(await command.ExecuteScalarAsync(ct))!;
+    }
+
+    private static async Task<long> CopyDailyBarsAsync(NpgsqlConnection connection, IAsyncEnumerable<DailyBar> bars, DateOnly? day, CancellationToken ct, string table = "daily_bars_load")
     {
         long rows = 0;
         await using var importer = await connection.BeginBinaryImportAsync(
-            "COPY daily_bars_load (symbol, trading_date, open, high, low, close, volume, vwap, trades) FROM STDIN (FORMAT BINARY)", ct);
+            $"COPY {table} (symbol, trading_date, open, high, low, close, volume, vwap, trades) FROM STDIN (FORMAT BINARY)", ct);
         importer.Timeout = TimeSpan.Zero;
         await foreach (var bar in bars.WithCancellation(ct))
         {

@@ -207,6 +207,32 @@ public abstract class MarketStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_first_daily_bar_load_that_fails_half_way_leaves_the_day_empty()
+    {
+        await Assert.ThrowsAsync<IOException>(() =>
+            Store.ReplaceDailyBarsAsync(Day, Loads.FailingAfter(Loads.DailyBars(Day, 100, seed: 7), 50), Ct));
+
+        Assert.Empty(await Loads.ToListAsync(Store.ReadDailyBarsAsync(Day, Ct)));
+    }
+
+    [Fact]
+    public async Task A_daily_bar_load_with_a_ticker_twice_is_refused_on_an_empty_day_and_on_a_stored_one()
+    {
+        var duplicate = Loads.DailyBars(Day, 20, seed: 3);
+        duplicate.Add(duplicate[5]);
+
+        var onEmpty = await Assert.ThrowsAsync<InvalidDataException>(() => Store.ReplaceDailyBarsAsync(Day, duplicate.ToAsyncEnumerable(), Ct));
+        Assert.Empty(await Loads.ToListAsync(Store.ReadDailyBarsAsync(Day, Ct)));
+        var original = Loads.DailyBars(Day, 10);
+        await Store.ReplaceDailyBarsAsync(Day, original.ToAsyncEnumerable(), Ct);
+        var onStored = await Assert.ThrowsAsync<InvalidDataException>(() => Store.ReplaceDailyBarsAsync(Day, duplicate.ToAsyncEnumerable(), Ct));
+
+        Assert.Contains("more than once", onEmpty.Message, StringComparison.Ordinal);
+        Assert.Contains("more than once", onStored.Message, StringComparison.Ordinal);
+        Assert.Equal(original, await Loads.ToListAsync(Store.ReadDailyBarsAsync(Day, Ct)));
+    }
+
+    [Fact]
     public async Task Upserted_daily_bars_merge_into_any_day_and_delete_nothing()
     {
         await Store.ReplaceDailyBarsAsync(Day, Loads.DailyBars(Day, 5).ToAsyncEnumerable(), Ct);

@@ -47,7 +47,7 @@ public sealed partial class SqliteMarketStore
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
-            yield return ReadDailyBar(reader);
+            yield return DailyBarRows.Read(reader);
         }
     }
 
@@ -63,22 +63,9 @@ public sealed partial class SqliteMarketStore
         command.Parameters.AddWithValue("$from", firstDay);
         command.Parameters.AddWithValue("$to", lastDay);
         await using var reader = await command.ExecuteReaderAsync(ct);
-        var bars = new List<DailyBar>();
-        while (await reader.ReadAsync(ct))
+        await foreach (var history in DailyBarRows.GroupBySymbolAsync(reader, ct))
         {
-            var bar = ReadDailyBar(reader);
-            if (bars.Count > 0 && !string.Equals(bars[0].Symbol, bar.Symbol, StringComparison.Ordinal))
-            {
-                yield return new DailyBarHistory(bars[0].Symbol, bars);
-                bars = [];
-            }
-
-            bars.Add(bar);
-        }
-
-        if (bars.Count > 0)
-        {
-            yield return new DailyBarHistory(bars[0].Symbol, bars);
+            yield return history;
         }
     }
 
@@ -226,15 +213,4 @@ public sealed partial class SqliteMarketStore
 
         return result;
     }
-
-    private static DailyBar ReadDailyBar(SqliteDataReader reader) => new(
-        reader.GetString(0),
-        reader.GetFieldValue<DateOnly>(1),
-        reader.GetDouble(2),
-        reader.GetDouble(3),
-        reader.GetDouble(4),
-        reader.GetDouble(5),
-        reader.GetInt64(6),
-        reader.IsDBNull(7) ? null : reader.GetDouble(7),
-        reader.GetInt32(8));
 }

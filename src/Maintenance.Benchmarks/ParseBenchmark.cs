@@ -4,6 +4,7 @@ using System.Globalization;
 using System.IO.Compression;
 using Maintenance.Core;
 using Maintenance.Data.MarketData;
+using Maintenance.MarketData.Sample;
 
 namespace Maintenance.Benchmarks;
 

@@ -1,6 +1,6 @@
 using Maintenance.Contracts;
 using Maintenance.Data;
-using Maintenance.Data.MarketData;
+using Maintenance.MarketData.Sample;
 using Maintenance.Orchestrator;
 using Maintenance.Tasks;
 using MassTransit;
@@ -26,7 +26,7 @@ public static class MaintenanceComposition
 
         builder.Services.AddSingleton(profile);
         builder.Services.AddMaintenanceData(configuration);
-        builder.Services.AddMarketData(configuration);
+        builder.Services.AddMarketDataOrSample(configuration);
         if (role.HasFlag(HostRole.Worker))
         {
             builder.Services.AddMaintenanceTasks(configuration);

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Maintenance.Core;
 using Maintenance.Data.MarketData;
+using Maintenance.MarketData.Sample;
 using Maintenance.Tasks.Tests.Support;
 using Maintenance.Testing;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,4 +1,5 @@
 using Maintenance.Data.MarketData;
+using Maintenance.MarketData.Sample;
 using Maintenance.Tasks.Tests.Support;
 using Maintenance.Testing;
 

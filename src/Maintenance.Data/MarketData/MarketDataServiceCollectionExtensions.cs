@@ -12,28 +12,30 @@ public static class MarketDataServiceCollectionExtensions
 {
     public const string SectionName = "MarketData";
     public const string DefaultFlatFilesPath = ".maintenance/flatfiles";
-    public const string DefaultSamplePath = ".maintenance/sample";
 
     /// <summary>
-    /// <c>MarketData:Source</c> chooses: <c>Sample</c> (default; <c>SamplePath</c>, <c>SampleTickers</c>,
-    /// <c>SampleSeed</c>), <c>FlatFiles</c> (<c>FlatFilesPath</c>, default <c>.maintenance/flatfiles</c>) or
+    /// <c>MarketData:Source</c> chooses: <c>FlatFiles</c> (<c>FlatFilesPath</c>, default <c>.maintenance/flatfiles</c>) or
     /// <c>PolygonRest</c> (<c>PolygonApiKey</c>, <c>PolygonBaseUrl</c>, see <see cref="PolygonRestOptions"/>).
     /// FlatFiles with an API key, PolygonRest with a FlatFilesPath, or <c>FlatFilesThenRest</c> give the
     /// combined source (<see cref="FlatFilesThenRestSource"/>). A <see cref="TradingCalendar"/> or
     /// <see cref="TimeProvider"/> registered elsewhere is used; otherwise NYSE and the system clock.
+    /// <c>Sample</c> (the default when unset) is not served here: the sample market lives in its own assembly,
+    /// which only the embedded profile's host references (<c>AddMarketDataOrSample</c>).
     /// </summary>
     /// <exception cref="InvalidOperationException">The configuration is incomplete or malformed; the message names the key.</exception>
     public static IServiceCollection AddMarketData(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var section = configuration.GetSection(SectionName);
-        var source = string.IsNullOrWhiteSpace(section["Source"]) ? "Sample" : section["Source"]!.Trim();
+        var source = IsSample(section) ? "Sample" : section["Source"]!.Trim();
         var flatFilesPath = string.IsNullOrWhiteSpace(section["FlatFilesPath"]) ? null : section["FlatFilesPath"]!.Trim();
         var hasApiKey = !string.IsNullOrWhiteSpace(section["PolygonApiKey"]);
 
         var kind = source.ToUpperInvariant() switch
         {
-            "SAMPLE" => "Sample",
+            "SAMPLE" => throw new InvalidOperationException(
+                "MarketData:Source Sample (the default when unset) is the embedded profile's generated market: register it with AddMarketDataOrSample "
+                + "(Maintenance.MarketData.Sample), or name a real source: FlatFiles, PolygonRest, FlatFilesThenRest."),
             "FLATFILES" => hasApiKey ? "FlatFilesThenRest" : "FlatFiles",
             "POLYGONREST" => flatFilesPath is not null ? "FlatFilesThenRest" : "PolygonRest",
             "FLATFILESTHENREST" => "FlatFilesThenRest",
@@ -44,13 +46,6 @@ public static class MarketDataServiceCollectionExtensions
         services.AddLogging();
         switch (kind)
         {
-            case "Sample":
-                var sampleFolder = string.IsNullOrWhiteSpace(section["SamplePath"]) ? DefaultSamplePath : section["SamplePath"]!.Trim();
-                var tickers = ReadInt(section, "SampleTickers", SampleMarket.DefaultTickers);
-                var seed = ReadInt(section, "SampleSeed", SampleMarket.DefaultSeed);
-                services.AddSingleton(sp => new SampleSource(sampleFolder, tickers, seed, CalendarOf(sp), sp.GetService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
-                services.AddSingleton<IMarketDataSource>(sp => sp.GetRequiredService<SampleSource>());
-                break;
             case "FlatFiles":
                 AddFlatFiles(services, flatFilesPath ?? DefaultFlatFilesPath);
                 services.AddSingleton<IMarketDataSource>(sp => sp.GetRequiredService<FlatFilesSource>());
@@ -68,6 +63,13 @@ public static class MarketDataServiceCollectionExtensions
         }
 
         return services;
+    }
+
+    /// <summary>True when <c>MarketData:Source</c> is <c>Sample</c> or unset.</summary>
+    public static bool IsSample(IConfigurationSection section)
+    {
+        ArgumentNullException.ThrowIfNull(section);
+        return string.IsNullOrWhiteSpace(section["Source"]) || section["Source"]!.Trim().Equals("Sample", StringComparison.OrdinalIgnoreCase);
     }
 
     private static void AddFlatFiles(IServiceCollection services, string path) =>
@@ -105,17 +107,4 @@ public static class MarketDataServiceCollectionExtensions
 
     private static TradingCalendar CalendarOf(IServiceProvider services) =>
         services.GetService<TradingCalendar>() ?? TradingCalendar.Nyse;
-
-    private static int ReadInt(IConfigurationSection section, string key, int fallback)
-    {
-        var text = section[key];
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return fallback;
-        }
-
-        return int.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var value) && value > 0
-            ? value
-            : throw new InvalidOperationException($"MarketData:{key} '{text}' is not a positive whole number.");
-    }
 }

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Maintenance.Core;
 using Maintenance.Data.MarketData;
+using Maintenance.MarketData.Sample;
 using Maintenance.Host.Commands;
 using Spectre.Console;
 using Spectre.Console.Cli;

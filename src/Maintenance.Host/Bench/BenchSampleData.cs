@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Maintenance.Core;
 using Maintenance.Data.MarketData;
+using Maintenance.MarketData.Sample;
 using Spectre.Console;
 
 namespace Maintenance.Host.Bench;

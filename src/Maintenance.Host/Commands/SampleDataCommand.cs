@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using Maintenance.Core;
 using Maintenance.Data.MarketData;
+using Maintenance.MarketData.Sample;
 using Spectre.Console;
 using Spectre.Console.Cli;
 

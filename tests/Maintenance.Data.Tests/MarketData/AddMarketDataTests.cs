@@ -7,8 +7,6 @@ namespace Maintenance.Data.Tests.MarketData;
 public sealed class AddMarketDataTests
 {
     [Theory]
-    [InlineData(null, null, null, typeof(SampleSource))]
-    [InlineData("Sample", null, "key", typeof(SampleSource))]
     [InlineData("FlatFiles", null, null, typeof(FlatFilesSource))]
     [InlineData("flatfiles", "/data/polygon", null, typeof(FlatFilesSource))]
     [InlineData("FlatFiles", "/data/polygon", "key", typeof(FlatFilesThenRestSource))]
@@ -28,21 +26,26 @@ public sealed class AddMarketDataTests
     }
 
     [Fact]
-    public void Flat_files_default_to_the_maintenance_folder_and_the_sample_to_its_own()
+    public void Flat_files_default_to_the_maintenance_folder()
     {
         using var services = Build(new() { ["MarketData:Source"] = "FlatFiles" });
-        using var sample = Build(new() { ["MarketData:SampleTickers"] = "120", ["MarketData:SampleSeed"] = "5" });
 
         Assert.Equal(Path.GetFullPath(".maintenance/flatfiles"), services.GetRequiredService<FlatFilesSource>().Layout.Root);
-        var sampleSource = sample.GetRequiredService<SampleSource>();
-        Assert.Equal((120, 5), (sampleSource.Tickers, sampleSource.Seed));
-        Assert.Equal(Path.GetFullPath(".maintenance/sample/seed-5-tickers-120"), sampleSource.Layout.Root);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("sample")]
+    public void The_sample_market_is_not_served_by_the_data_assembly(string? source)
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => Build(new() { ["MarketData:Source"] = source }).Dispose());
+
+        Assert.StartsWith("MarketData:Source Sample (the default when unset) is the embedded profile's generated market: register it with AddMarketDataOrSample", error.Message, StringComparison.Ordinal);
     }
 
     [Theory]
     [InlineData("Yahoo", null, "MarketData:Source 'Yahoo' is not one of Sample, FlatFiles, PolygonRest, FlatFilesThenRest.")]
     [InlineData("PolygonRest", null, "MarketData:Source PolygonRest needs MarketData:PolygonApiKey (from configuration or a secret store, never in code).")]
-    [InlineData("Sample", "MarketData:SampleTickers=lots", "MarketData:SampleTickers 'lots' is not a positive whole number.")]
     [InlineData("PolygonRest", "MarketData:PolygonBaseUrl=api.polygon.io", "MarketData:PolygonBaseUrl 'api.polygon.io' is not an absolute http(s) URL.")]
     [InlineData("PolygonRest", "MarketData:PolygonMaxRetries=0", "MarketData:PolygonMaxRetries '0' is not a whole number of at least 1.")]
     [InlineData("PolygonRest", "MarketData:PolygonAttemptTimeout=soon", "MarketData:PolygonAttemptTimeout 'soon' is not a positive time span such as 00:00:30.")]

@@ -1,4 +1,5 @@
 using Maintenance.Data.MarketData;
+using Maintenance.MarketData.Sample;
 
 namespace Maintenance.Tasks.Tests.Support;
 

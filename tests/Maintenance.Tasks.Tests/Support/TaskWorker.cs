@@ -3,6 +3,7 @@ using MassTransit;
 using Maintenance.Contracts;
 using Maintenance.Data;
 using Maintenance.Data.MarketData;
+using Maintenance.MarketData.Sample;
 using Maintenance.Data.Schema;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -53,7 +54,7 @@ public sealed class TaskWorker : IAsyncDisposable
         }
 
         builder.Services.AddMaintenanceData(builder.Configuration);
-        builder.Services.AddMarketData(builder.Configuration);
+        builder.Services.AddMarketDataOrSample(builder.Configuration);
         builder.Services.AddMaintenanceTasks(builder.Configuration);
         replace?.Invoke(builder.Services);
         var inbox = collectEvents ? new EventInbox() : null;

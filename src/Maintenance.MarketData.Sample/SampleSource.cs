@@ -1,10 +1,11 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using Maintenance.Core;
+using Maintenance.Data.MarketData;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace Maintenance.Data.MarketData;
+namespace Maintenance.MarketData.Sample;
 
 /// <summary>
 /// The sample market as a source: any trading day asked for is generated on first use into

@@ -1,4 +1,4 @@
-namespace Maintenance.Data.MarketData;
+namespace Maintenance.MarketData.Sample;
 
 /// <summary>
 /// The sample generator's random numbers: SplitMix64, seeded from a hash of the things a number belongs to

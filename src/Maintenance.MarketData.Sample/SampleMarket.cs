@@ -4,8 +4,9 @@ using System.Globalization;
 using System.IO.Compression;
 using System.Text;
 using Maintenance.Core;
+using Maintenance.Data.MarketData;
 
-namespace Maintenance.Data.MarketData;
+namespace Maintenance.MarketData.Sample;
 
 /// <summary>What <see cref="SampleMarket.WriteAsync"/> did.</summary>
 /// <param name="DaysWritten">Trading days whose files were written.</param>
@@ -108,7 +109,7 @@ public static class SampleMarket
             }
         });
 
-        var dayStart = AggregatesCsvReader.NanosecondsSinceEpoch(TradingCalendar.AtNewYork(day, TimeOnly.MinValue));
+        var dayStart = WindowStartNanoseconds(TradingCalendar.AtNewYork(day, TimeOnly.MinValue));
         await WriteAtomicallyAsync(layout.DayAggregatesPath(day), async gzip =>
         {
             var text = new StringBuilder(Header, (dailyBars.Count + 1) * 64);
@@ -160,7 +161,7 @@ public static class SampleMarket
             row[at++] = (byte)',';
             at += FormatPrice(bar.Low, row[at..]);
             row[at++] = (byte)',';
-            at += Format(AggregatesCsvReader.NanosecondsSinceEpoch(new DateTimeOffset(bar.StartUtc)), row[at..]);
+            at += Format(WindowStartNanoseconds(new DateTimeOffset(bar.StartUtc)), row[at..]);
             row[at++] = (byte)',';
             at += Format(bar.Trades, row[at..]);
             row[at++] = (byte)'\n';
@@ -236,4 +237,7 @@ public static class SampleMarket
             File.Delete(temporary);
         }
     }
+
+    /// <summary>The flat files' <c>window_start</c>: nanoseconds since the Unix epoch.</summary>
+    private static long WindowStartNanoseconds(DateTimeOffset instant) => (instant.UtcTicks - DateTime.UnixEpoch.Ticks) * 100;
 }

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Maintenance.Data.MarketData;
+namespace Maintenance.MarketData.Sample;
 
 /// <summary>One ticker of the sample market and the parameters its data is drawn from.</summary>
 /// <param name="Key">The ticker's stable number within its universe; it seeds all of the ticker's random numbers.</param>

@@ -1,4 +1,4 @@
-namespace Maintenance.Data.MarketData;
+namespace Maintenance.MarketData.Sample;
 
 /// <summary>
 /// Each sample ticker's end-of-day price: a mean-reverting random walk of the log price

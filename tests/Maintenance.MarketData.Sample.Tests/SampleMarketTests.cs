@@ -1,7 +1,8 @@
 using Maintenance.Core;
 using Maintenance.Data.MarketData;
+using Maintenance.MarketData.Sample;
 
-namespace Maintenance.Data.Tests.MarketData;
+namespace Maintenance.MarketData.Sample.Tests;
 
 public sealed class SampleMarketTests : IDisposable
 {
@@ -13,15 +14,15 @@ public sealed class SampleMarketTests : IDisposable
     private static readonly DateOnly To = new(2025, 12, 2);
     private static readonly DateOnly EarlyClose = new(2025, 11, 28);
 
-    private readonly TempFolder _folder = new();
+    private readonly SampleFolder _folder = new();
 
     public void Dispose() => _folder.Dispose();
 
     [Fact]
     public async Task Same_seed_gives_the_same_bytes_whether_a_range_or_one_day_is_written()
     {
-        using var single = new TempFolder();
-        using var otherSeed = new TempFolder();
+        using var single = new SampleFolder();
+        using var otherSeed = new SampleFolder();
         var ct = TestContext.Current.CancellationToken;
 
         await SampleMarket.WriteAsync(_folder.Path, From, To, Tickers, Seed, cancellationToken: ct);

@@ -1,7 +1,8 @@
 using Maintenance.Core;
 using Maintenance.Data.MarketData;
+using Maintenance.MarketData.Sample;
 
-namespace Maintenance.Data.Tests.MarketData;
+namespace Maintenance.MarketData.Sample.Tests;
 
 public sealed class SampleSourceTests : IDisposable
 {
@@ -10,7 +11,7 @@ public sealed class SampleSourceTests : IDisposable
     // Wednesday 2025-11-26 10:00 New York: the latest finished session is Tuesday the 25th.
     private static readonly FixedTime Now = new(new DateTimeOffset(2025, 11, 26, 15, 0, 0, TimeSpan.Zero));
 
-    private readonly TempFolder _folder = new();
+    private readonly SampleFolder _folder = new();
 
     public void Dispose() => _folder.Dispose();
 
@@ -18,7 +19,7 @@ public sealed class SampleSourceTests : IDisposable
     public async Task A_day_is_generated_on_first_use_and_read_back_from_the_same_bytes_the_writer_makes()
     {
         using var source = new SampleSource(_folder.Path, 200, 11, TradingCalendar.Nyse, Now);
-        using var written = new TempFolder();
+        using var written = new SampleFolder();
         var ct = TestContext.Current.CancellationToken;
         Assert.True(source.HasDailyBars(Day));
         Assert.False(File.Exists(source.Layout.DayAggregatesPath(Day)));

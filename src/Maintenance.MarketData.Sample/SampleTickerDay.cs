@@ -1,6 +1,6 @@
 using Maintenance.Core;
 
-namespace Maintenance.Data.MarketData;
+namespace Maintenance.MarketData.Sample;
 
 /// <summary>
 /// One sample ticker's minute bars for one trading day: the log price moves from the day's open (the

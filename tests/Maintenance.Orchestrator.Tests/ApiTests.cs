@@ -18,6 +18,9 @@ public sealed class ApiTests : IAsyncLifetime
 {
     private static readonly DateTimeOffset FridayMorning = new(2025, 12, 5, 15, 0, 0, TimeSpan.Zero);
 
+    // Friday 2025-12-05 02:00 New York time: before the pre-market, so clearing the caches is allowed.
+    private static readonly DateTimeOffset FridayBeforeDawn = new(2025, 12, 5, 7, 0, 0, TimeSpan.Zero);
+
     private readonly List<IAsyncDisposable> _owned = [];
     private EmbeddedGarnet _garnet = null!;
 
@@ -231,7 +234,7 @@ public sealed class ApiTests : IAsyncLifetime
     [Fact]
     public async Task Clear_caches_sends_the_task_under_its_own_run_id_and_no_run_is_made()
     {
-        var api = await StartAsync();
+        var api = await StartAsync(now: FridayBeforeDawn);
 
         var response = await api.Client.PostAsync("/clear-caches", null, TestContext.Current.CancellationToken);
         var body = await JsonAsync(response);
@@ -246,11 +249,79 @@ public sealed class ApiTests : IAsyncLifetime
     }
 
     [Theory]
+    [InlineData("/clear-caches", null)]
+    [InlineData("/clear-caches?force_clear_caches=false", null)]
+    [InlineData("/clear-caches", """{"force_clear_caches": false}""")]
+    public async Task Clear_caches_during_the_market_session_is_skipped_and_nothing_is_sent(string path, string? json)
+    {
+        var api = await StartAsync(now: FridayMorning);
+
+        var response = json is null
+            ? await api.Client.PostAsync(path, null, TestContext.Current.CancellationToken)
+            : await PostJsonAsync(api, path, json);
+        var body = await JsonAsync(response);
+        await Task.Delay(1000, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.True(body.GetProperty("skipped").GetBoolean());
+        Assert.Equal("market session in progress", body.GetProperty("reason").GetString());
+        Assert.Null(api.Setup.Script.FirstOf<ClearCaches>());
+    }
+
+    [Theory]
+    [InlineData("/clear-caches?force_clear_caches=true", null)]
+    [InlineData("/clear-caches", """{"force_clear_caches": true}""")]
+    public async Task Clear_caches_during_the_market_session_is_sent_when_forced(string path, string? json)
+    {
+        var api = await StartAsync(now: FridayMorning);
+
+        var response = json is null
+            ? await api.Client.PostAsync(path, null, TestContext.Current.CancellationToken)
+            : await PostJsonAsync(api, path, json);
+        var command = await RunEvents.WaitAsync(() => api.Setup.Script.FirstOf<ClearCaches>(), "the clear-caches command");
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Equal((await JsonAsync(response)).GetProperty("run_id").GetGuid(), command.RunId);
+    }
+
+    [Fact]
+    public async Task The_session_guard_follows_the_clock_at_20_00_New_York_time()
+    {
+        // Friday 2025-12-05 19:59:59 EST; one second later the after-hours session has ended.
+        var api = await StartAsync(now: new DateTimeOffset(2025, 12, 6, 0, 59, 59, TimeSpan.Zero));
+
+        var during = await api.Client.PostAsync("/clear-caches", null, TestContext.Current.CancellationToken);
+        ((FakeTimeProvider)api.Setup.Clock!).Advance(TimeSpan.FromSeconds(1));
+        var after = await api.Client.PostAsync("/clear-caches", null, TestContext.Current.CancellationToken);
+        var command = await RunEvents.WaitAsync(() => api.Setup.Script.FirstOf<ClearCaches>(), "the clear-caches command");
+
+        Assert.Equal(HttpStatusCode.OK, during.StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, after.StatusCode);
+        Assert.Equal((await JsonAsync(after)).GetProperty("run_id").GetGuid(), command.RunId);
+    }
+
+    [Theory]
+    [InlineData("/clear-caches?force_clear_caches=yes", "force_clear_caches 'yes' must be true or false")]
+    [InlineData("/clear-caches", "the body is not a clear-caches request ({\"force_clear_caches\": true}): ")]
+    public async Task A_clear_caches_with_a_bad_override_is_refused(string path, string error)
+    {
+        var api = await StartAsync(now: FridayMorning);
+
+        var response = path.Contains('?', StringComparison.Ordinal)
+            ? await api.Client.PostAsync(path, null, TestContext.Current.CancellationToken)
+            : await PostJsonAsync(api, path, """{"force": true}""");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.StartsWith(error, (await JsonAsync(response)).GetProperty("error").GetString());
+        Assert.Null(api.Setup.Script.FirstOf<ClearCaches>());
+    }
+
+    [Theory]
     [InlineData("/trigger")]
     [InlineData("/clear-caches")]
     public async Task A_configured_api_key_guards_the_posts(string path)
     {
-        var api = await StartAsync(apiKey: "s3cret-key");
+        var api = await StartAsync(now: FridayBeforeDawn, apiKey: "s3cret-key");
 
         var missing = await api.Client.PostAsync(path, null, TestContext.Current.CancellationToken);
         using var wrong = new HttpRequestMessage(HttpMethod.Post, path) { Headers = { { "X-Api-Key", "s3cret-kez" } } };
@@ -275,6 +346,9 @@ public sealed class ApiTests : IAsyncLifetime
         var paths = document.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToList();
         Assert.Superset(new HashSet<string> { "/status", "/status/{date}", "/runs", "/next-run", "/trigger", "/clear-caches" }, paths.ToHashSet());
         Assert.True(document.GetProperty("paths").GetProperty("/trigger").GetProperty("post").GetProperty("responses").TryGetProperty("400", out _));
+        var clearCaches = document.GetProperty("paths").GetProperty("/clear-caches").GetProperty("post");
+        Assert.Contains("force_clear_caches", clearCaches.GetProperty("parameters").EnumerateArray().Select(p => p.GetProperty("name").GetString()));
+        Assert.Contains("market session in progress", clearCaches.GetProperty("summary").GetString(), StringComparison.Ordinal);
     }
 
     private static Task<HttpResponseMessage> PostJsonAsync(TestApi api, string path, string json) =>

@@ -41,26 +41,18 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
             });
         }
 
+        /// <summary>The same rules as POST /trigger and the saga: a trading day with complete data.</summary>
         public DateOnly TargetDate()
         {
-            var calendar = TradingCalendar.Nyse;
             if (Date is null)
             {
-                return calendar.PreviousTradingDay(TodayInNewYork());
+                return MaintenanceStartRules.LatestMaintainableDay(TradingCalendar.Nyse, DateTimeOffset.UtcNow);
             }
 
             var date = DateArgument.Parse(Date, "--date");
-            if (!calendar.IsTradingDay(date))
-            {
-                throw new ArgumentException($"--date {date:yyyy-MM-dd} is not an NYSE trading day.");
-            }
-
-            if (date >= TodayInNewYork())
-            {
-                throw new ArgumentException($"--date {date:yyyy-MM-dd} has no complete data yet: the target must be before today in New York.");
-            }
-
-            return date;
+            return MaintenanceStartRules.Check(date, TradingCalendar.Nyse, DateTimeOffset.UtcNow) is { } refusal
+                ? throw new ArgumentException($"--date {refusal}.")
+                : date;
         }
     }
 

@@ -89,3 +89,10 @@ public sealed record TriggerRequest(string? TargetDate = null, bool? Force = nul
 public sealed record TriggerAccepted(Guid RunId, DateOnly TargetDate, bool Force, IReadOnlyList<string>? Steps, string StatusUrl, string Note);
 
 public sealed record ClearCachesAccepted(Guid RunId, DateOnly TargetDate, string Note);
+
+/// <summary>The body of <c>POST /clear-caches</c>; optional.</summary>
+/// <param name="ForceClearCaches">Clear even during the market session, when scanners are filling the keys.</param>
+public sealed record ClearCachesRequest(bool? ForceClearCaches = null);
+
+/// <summary>The answer when clear-caches was not sent; <paramref name="Reason"/> is e.g. <c>market session in progress</c>.</summary>
+public sealed record ClearCachesSkipped(bool Skipped, string Reason, string Note);

@@ -13,6 +13,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -79,7 +80,8 @@ public static class MaintenanceApi
             .Accepts<TriggerRequest>(true, "application/json")
             .Produces<ApiError>(StatusCodes.Status401Unauthorized);
         mutating.MapPost("/clear-caches", ClearCachesAsync).WithName("ClearCaches")
-            .WithSummary("Sends the clear-caches task on its own (outside any run).")
+            .WithSummary("Sends the clear-caches task on its own (outside any run). During the market session (04:00-20:00 America/New_York on a trading day) it is skipped (200, reason \"market session in progress\") unless force_clear_caches is true, in the query or the body.")
+            .Accepts<ClearCachesRequest>(true, "application/json")
             .Produces<ApiError>(StatusCodes.Status401Unauthorized);
         return app;
     }
@@ -147,8 +149,7 @@ public static class MaintenanceApi
             return TypedResults.BadRequest(new ApiError($"the body is not a trigger request ({{\"target_date\": \"yyyy-MM-dd\", \"force\": false}}): {e.Message}"));
         }
 
-        var latest = calendar.PreviousTradingDay(NewYorkToday(clock));
-        var targetDate = latest;
+        var targetDate = MaintenanceStartRules.LatestMaintainableDay(calendar, clock.GetUtcNow());
         if (trigger.TargetDate is not null)
         {
             if (!TryParseDate(trigger.TargetDate, out targetDate))
@@ -156,20 +157,9 @@ public static class MaintenanceApi
                 return TypedResults.BadRequest(new ApiError($"target_date '{trigger.TargetDate}' is not a date in the form yyyy-MM-dd"));
             }
 
-            if (targetDate < TradingCalendar.FirstDate)
+            if (MaintenanceStartRules.Check(targetDate, calendar, clock.GetUtcNow()) is { } refusal)
             {
-                return TypedResults.BadRequest(new ApiError($"target_date {Iso(targetDate)} is before {Iso(TradingCalendar.FirstDate)}, the start of the trading calendar"));
-            }
-
-            if (targetDate > latest)
-            {
-                return TypedResults.BadRequest(new ApiError($"target_date {Iso(targetDate)} has no complete data yet: the latest day that can be maintained is {Iso(latest)}, the trading day before today in New York"));
-            }
-
-            if (!calendar.IsTradingDay(targetDate))
-            {
-                var why = calendar.ExceptionName(targetDate) ?? targetDate.DayOfWeek.ToString();
-                return TypedResults.BadRequest(new ApiError($"target_date {Iso(targetDate)} is not a trading day ({why})"));
+                return TypedResults.BadRequest(new ApiError("target_date " + refusal));
             }
         }
 
@@ -198,13 +188,42 @@ public static class MaintenanceApi
         return TypedResults.Accepted(statusUrl, new TriggerAccepted(RunIds.ForDate(targetDate), targetDate, force, steps, statusUrl, note));
     }
 
-    private static async Task<Accepted<ClearCachesAccepted>> ClearCachesAsync(TradingCalendar calendar, TimeProvider clock, IBus bus, CancellationToken ct)
+    /// <param name="forceClearCaches"><c>true</c> clears even during the market session; also accepted in the body.</param>
+    private static async Task<Results<Accepted<ClearCachesAccepted>, Ok<ClearCachesSkipped>, BadRequest<ApiError>>> ClearCachesAsync(
+        HttpRequest request, [FromQuery(Name = "force_clear_caches")] string? forceClearCaches, TradingCalendar calendar, TimeProvider clock, IBus bus, ILoggerFactory logs, CancellationToken ct)
     {
+        var body = await ReadBodyAsync(request, ct);
+        ClearCachesRequest asked;
+        try
+        {
+            asked = body.Length == 0 ? new ClearCachesRequest() : JsonSerializer.Deserialize<ClearCachesRequest>(body, RequestJson) ?? new ClearCachesRequest();
+        }
+        catch (JsonException e)
+        {
+            return TypedResults.BadRequest(new ApiError($"the body is not a clear-caches request ({{\"force_clear_caches\": true}}): {e.Message}"));
+        }
+
+        var forcedByQuery = false;
+        if (forceClearCaches is not null && !bool.TryParse(forceClearCaches, out forcedByQuery))
+        {
+            return TypedResults.BadRequest(new ApiError($"force_clear_caches '{forceClearCaches}' must be true or false"));
+        }
+
+        var now = clock.GetUtcNow();
+        var targetDate = MaintenanceStartRules.LatestMaintainableDay(calendar, now);
+        var log = logs.CreateLogger(typeof(MaintenanceApi));
+        if (MarketSession.IsInProgress(now, calendar) && !(forcedByQuery || asked.ForceClearCaches == true))
+        {
+            log.LogWarning("POST /clear-caches skipped: {Reason}", MarketSession.InProgressReason);
+            return TypedResults.Ok(new ClearCachesSkipped(true, MarketSession.InProgressReason,
+                "between 04:00 and 20:00 America/New_York on a trading day the scanners are filling these keys; send force_clear_caches=true to clear them anyway"));
+        }
+
         // Its own run id: the answer must not be mistaken for a step of the date's maintenance run.
         var runId = Guid.NewGuid();
-        var targetDate = calendar.PreviousTradingDay(NewYorkToday(clock));
         var endpoint = await bus.GetSendEndpoint(StepCommands.Address(MaintenanceStep.ClearCaches));
         await endpoint.Send(new ClearCaches(runId, targetDate, 0, true), ct);
+        log.LogInformation("POST /clear-caches: sent under run id {RunId}", runId);
         return TypedResults.Accepted((string?)null, new ClearCachesAccepted(runId, targetDate, "sent to the clear-caches queue; the task answers with CachesCleared under this run id"));
     }
 
@@ -213,9 +232,6 @@ public static class MaintenanceApi
         using var reader = new StreamReader(request.Body, Encoding.UTF8);
         return (await reader.ReadToEndAsync(ct)).Trim();
     }
-
-    private static DateOnly NewYorkToday(TimeProvider clock) =>
-        DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), TradingCalendar.NewYork).DateTime);
 
     private static bool TryParseDate(string text, out DateOnly date) =>
         DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date);

@@ -14,6 +14,5 @@ app.Configure(config =>
     config.AddCommand<SampleDataCommand>("sample-data").WithDescription("Write deterministic sample Polygon flat files for a universe and a range of trading days.");
     config.AddCommand<CalendarCommand>("calendar").WithDescription("Print the NYSE non-trading weekdays and early closes of a range as CSV.");
     config.AddCommand<MigrateCommand>("migrate").WithDescription("Apply the database migrations and exit.");
-    config.AddCommand<Maintenance.Host.Bench.BenchCommand>("bench").WithDescription("A full market day end to end on real servers, orchestrator and workers as separate processes, against the floors of the same work (build with -c Release).");
 });
 return await app.RunAsync(args);

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Maintenance.Host.Bench;
+namespace Maintenance.Benchmarks.Bench;
 
 /// <summary>A process's peak resident memory, as Linux keeps it in <c>/proc/PID/status</c>.</summary>
 public static class ProcessMemory

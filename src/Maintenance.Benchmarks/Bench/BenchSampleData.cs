@@ -5,7 +5,7 @@ using Maintenance.Data.MarketData;
 using Maintenance.MarketData.Sample;
 using Spectre.Console;
 
-namespace Maintenance.Host.Bench;
+namespace Maintenance.Benchmarks.Bench;
 
 /// <summary>
 /// The bench's market: sample flat files with daily bars for the whole window and minute bars for its last days only,

@@ -2,12 +2,11 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using System.Reflection;
 
-namespace Maintenance.Host.Bench;
+namespace Maintenance.Benchmarks.Bench;
 
 /// <summary>
-/// One <c>maintenance serve</c> child process (this same executable) with its own environment, listening on a free
+/// One <c>maintenance serve</c> child process (the built Host) with its own environment, listening on a free
 /// loopback port; its console output goes to a log file, one line per log entry with a timestamp.
 /// </summary>
 public sealed class ServiceProcess : IAsyncDisposable
@@ -38,17 +37,18 @@ public sealed class ServiceProcess : IAsyncDisposable
     public long? PeakResidentBytes => ProcessMemory.PeakResidentBytes(_process.Id);
 
     /// <summary>Starts <c>serve</c> with <paramref name="arguments"/> and <c>--urls</c> on a free port.</summary>
-    public static ServiceProcess Start(string name, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string> environment, string logFolder)
+    public static ServiceProcess Start(MaintenanceExecutable executable, string name, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string> environment, string logFolder)
     {
+        ArgumentNullException.ThrowIfNull(executable);
         var port = FreeLoopbackPort();
         var baseAddress = new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/");
-        var (fileName, prefix) = SelfCommand();
+        var (fileName, prefix) = (executable.FileName, executable.Prefix);
         var start = new ProcessStartInfo(fileName)
         {
             UseShellExecute = false,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            WorkingDirectory = AppContext.BaseDirectory,
+            WorkingDirectory = executable.Folder,
         };
         foreach (var argument in prefix.Concat(["serve"]).Concat(arguments).Concat(["--urls", baseAddress.AbsoluteUri.TrimEnd('/')]))
         {
@@ -187,24 +187,6 @@ public sealed class ServiceProcess : IAsyncDisposable
                 _log.WriteLine(line);
             }
         }
-    }
-
-    /// <summary>How to start this same program: its apphost, or <c>dotnet maintenance.dll</c> when run through dotnet.</summary>
-    private static (string FileName, string[] Prefix) SelfCommand()
-    {
-        var processPath = Environment.ProcessPath ?? throw new InvalidOperationException("The path of this executable is unknown.");
-        if (string.Equals(Path.GetFileNameWithoutExtension(processPath), "dotnet", StringComparison.OrdinalIgnoreCase))
-        {
-            var assembly = Assembly.GetEntryAssembly()?.Location;
-            if (string.IsNullOrEmpty(assembly))
-            {
-                throw new InvalidOperationException("Running under dotnet, but the entry assembly's path is unknown.");
-            }
-
-            return (processPath, [assembly]);
-        }
-
-        return (processPath, []);
     }
 
     private static int FreeLoopbackPort()

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Maintenance.Host.Bench;
+namespace Maintenance.Benchmarks.Bench;
 
 /// <summary>
 /// The one-minute load average (runnable processes, Linux <c>/proc/loadavg</c>). On a machine shared with other work it

@@ -2,18 +2,18 @@ using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
 using Maintenance.Core;
-using Maintenance.Data.MarketData;
 using Maintenance.MarketData.Sample;
-using Maintenance.Host.Commands;
+using Microsoft.Extensions.Configuration;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
-namespace Maintenance.Host.Bench;
+namespace Maintenance.Benchmarks.Bench;
 
 /// <summary>
-/// A full market day end to end on the distributed profile: sample flat files, an orchestrator and workers as
-/// separate processes on real RabbitMQ, PostgreSQL and Redis, one maintenance from an empty database and its re-run,
-/// then the floors of the same work, all in one table. Run it built with <c>-c Release</c>.
+/// A full market day end to end on the distributed profile: sample flat files, the built <c>maintenance</c> executable
+/// as orchestrator and workers on real RabbitMQ, PostgreSQL and Redis, in a database, Redis database and virtual host
+/// the bench creates for the run. Three cases on one database: the first run of D-1 from empty, then the next day D
+/// (the 03:00 case), then its re-run; then the floors of the same work. Run it built with <c>-c Release</c>.
 /// </summary>
 public sealed class BenchCommand : AsyncCommand<BenchCommand.Settings>
 {
@@ -24,7 +24,7 @@ public sealed class BenchCommand : AsyncCommand<BenchCommand.Settings>
         public int Tickers { get; init; } = 11_000;
 
         [CommandOption("--days <N>")]
-        [Description("Trading days of daily bars ending at the target day, also the ATR lookback given to the workers (default 60).")]
+        [Description("Trading days of daily bars a first run loads, also the ATR lookback given to the workers (default 60).")]
         public int Days { get; init; } = 60;
 
         [CommandOption("--minute-days <N>")]
@@ -36,7 +36,7 @@ public sealed class BenchCommand : AsyncCommand<BenchCommand.Settings>
         public int Seed { get; init; } = SampleMarket.DefaultSeed;
 
         [CommandOption("--date <DATE>")]
-        [Description("Target trading day, yyyy-MM-dd (default: the last trading day before today in New York with a full session).")]
+        [Description("The next day D, yyyy-MM-dd; the first run is of the trading day before it (default: the last trading day before today in New York with a full session).")]
         public string? Date { get; init; }
 
         [CommandOption("--data <DIR>")]
@@ -48,12 +48,20 @@ public sealed class BenchCommand : AsyncCommand<BenchCommand.Settings>
         public int Workers { get; init; } = 1;
 
         [CommandOption("--database <NAME>")]
-        [Description("PostgreSQL database the bench drops and creates on the configured server (default maintenance_bench).")]
-        public string Database { get; init; } = "maintenance_bench";
+        [Description("PostgreSQL database the bench creates for the run; it must not exist (default: a fresh maintenance_bench_<id>).")]
+        public string? Database { get; init; }
 
         [CommandOption("--redis-db <N>")]
-        [Description("Redis database the bench flushes and uses (default 15).")]
-        public int RedisDatabase { get; init; } = 15;
+        [Description("Redis database the bench claims for the run; it must be empty (default: the highest-numbered empty one).")]
+        public int? RedisDatabase { get; init; }
+
+        [CommandOption("--keep")]
+        [Description("Leave the bench's database, Redis database and virtual host in place at the end, for inspection.")]
+        public bool Keep { get; init; }
+
+        [CommandOption("--maintenance <PATH>")]
+        [Description("The maintenance executable to run as services: maintenance.dll, its apphost or their folder (default: src/Maintenance.Host built in the same configuration).")]
+        public string? Maintenance { get; init; }
 
         [CommandOption("--rabbitmq-management <URL>")]
         [Description("RabbitMQ management API, for a fresh virtual host (default: RabbitMq:ManagementUri, MAINTENANCE_TEST_RABBITMQ_MANAGEMENT, or port 15672 of the broker).")]
@@ -82,7 +90,7 @@ public sealed class BenchCommand : AsyncCommand<BenchCommand.Settings>
                 : Days is < 16 or > 400 ? ValidationResult.Error("--days must be between 16 (the ATR period 14 needs 15 bars) and 400.")
                 : MinuteDays < 5 || MinuteDays > Days ? ValidationResult.Error("--minute-days must be at least 5 (the RVOL lookback) and at most --days.")
                 : Workers is < 1 or > 16 ? ValidationResult.Error("--workers must be between 1 and 16.")
-                : RedisDatabase is < 0 or > 15 ? ValidationResult.Error("--redis-db must be between 0 and 15.")
+                : RedisDatabase is < 0 ? ValidationResult.Error("--redis-db must be 0 or more.")
                 : TimeoutMinutes < 1 ? ValidationResult.Error("--timeout must be 1 minute or more.")
                 : ValidationResult.Success();
         }
@@ -93,7 +101,8 @@ public sealed class BenchCommand : AsyncCommand<BenchCommand.Settings>
             if (Date is null)
             {
                 // A full session, so the minute file has a whole day's bars (the day after Thanksgiving closes at 13:00).
-                var day = calendar.PreviousTradingDay(RunCommand.TodayInNewYork());
+                var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, TradingCalendar.NewYork).DateTime);
+                var day = calendar.PreviousTradingDay(today);
                 while (calendar.Session(day).IsEarlyClose)
                 {
                     day = calendar.PreviousTradingDay(day);
@@ -102,7 +111,11 @@ public sealed class BenchCommand : AsyncCommand<BenchCommand.Settings>
                 return day;
             }
 
-            var date = DateArgument.Parse(Date, "--date");
+            if (!DateOnly.TryParseExact(Date, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+            {
+                throw new ArgumentException($"--date '{Date}' is not a date yyyy-MM-dd.");
+            }
+
             return calendar.IsTradingDay(date) ? date : throw new ArgumentException($"--date {date:yyyy-MM-dd} is not an NYSE trading day.");
         }
     }
@@ -116,15 +129,12 @@ public sealed class BenchCommand : AsyncCommand<BenchCommand.Settings>
             AnsiConsole.Profile.Width = 220;
         }
 
-        var configuration = new ConfigurationBuilder()
-            .SetBasePath(AppContext.BaseDirectory)
-            .AddJsonFile("appsettings.json", optional: true)
-            .AddEnvironmentVariables()
-            .Build();
         BenchServers servers;
+        MaintenanceExecutable executable;
         try
         {
-            servers = BenchServers.FromConfiguration(configuration, settings.RabbitMqManagement);
+            servers = BenchServers.FromConfiguration(new ConfigurationBuilder().AddEnvironmentVariables().Build(), settings.RabbitMqManagement);
+            executable = MaintenanceExecutable.Locate(settings.Maintenance);
         }
         catch (InvalidOperationException e)
         {
@@ -134,20 +144,27 @@ public sealed class BenchCommand : AsyncCommand<BenchCommand.Settings>
 
         var root = Path.GetFullPath(settings.Data ?? Path.Combine(Path.GetTempPath(), "maintenance-bench"));
         var target = settings.TargetDate();
-        Say($"sample data for {settings.Tickers:N0} tickers, {settings.Days} days to {target:yyyy-MM-dd}, minute bars for the last {settings.MinuteDays}");
-        var (data, daysWritten, sampleTime) = await BenchSampleData.EnsureAsync(root, target, settings.Tickers, settings.Days, settings.MinuteDays, settings.Seed, cancellationToken);
-        Say(daysWritten == 0 ? $"reusing {data.Layout.Root}" : $"wrote {daysWritten} days in {sampleTime.TotalSeconds:F1}s to {data.Layout.Root}");
-
+        var previous = TradingCalendar.Nyse.PreviousTradingDay(target);
         var logs = Path.Combine(root, "logs", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
         var serviceSettings = ServiceSettings(settings);
-        var runs = new List<(MeasuredRun Run, double? LoadBefore, double? LoadAfter)>();
+        var runs = new Dictionary<string, (MeasuredRun Run, double? LoadBefore, double? LoadAfter)>();
         var memory = new List<ProcessPeak>();
         Floors floors;
         double? floorsLoadBefore, floorsLoadAfter;
-        await using (var infrastructure = await BenchInfrastructure.CreateAsync(servers, settings.Database, settings.RedisDatabase, cancellationToken))
+        BenchSampleData data;
+        int daysWritten;
+        TimeSpan sampleTime;
+        try
         {
-            Say($"empty database {settings.Database}, Redis database {settings.RedisDatabase} flushed, RabbitMQ {Redact(infrastructure.RabbitMq)}");
-            await RunServicesAsync(settings, data, infrastructure, serviceSettings, logs, runs, memory, cancellationToken);
+            // First, so a refusal comes before minutes of sample generation.
+            await using var infrastructure = await BenchInfrastructure.CreateAsync(servers, settings.Database, settings.RedisDatabase, settings.Keep, cancellationToken);
+            Say($"created for this run: {infrastructure.Describe()}");
+            // One day more of each than a first run needs: the first run is of D-1, the next day D adds one.
+            Say($"sample data for {settings.Tickers:N0} tickers, {settings.Days + 1} days to {target:yyyy-MM-dd}, minute bars for the last {settings.MinuteDays + 1}");
+            (data, daysWritten, sampleTime) = await BenchSampleData.EnsureAsync(root, target, settings.Tickers, settings.Days + 1, settings.MinuteDays + 1, settings.Seed, cancellationToken);
+            Say(daysWritten == 0 ? $"reusing {data.Layout.Root}" : $"wrote {daysWritten} days in {sampleTime.TotalSeconds:F1}s to {data.Layout.Root}");
+            var plan = new (string Name, DateOnly Day)[] { (BenchReport.FirstRun, previous), (BenchReport.NextDay, target), (BenchReport.ReRun, target) };
+            await RunServicesAsync(settings, executable, data, infrastructure, serviceSettings, logs, plan, runs, memory, cancellationToken);
             Say("measuring the floors");
             floorsLoadBefore = MachineLoad.OneMinute();
             try
@@ -163,9 +180,18 @@ public sealed class BenchCommand : AsyncCommand<BenchCommand.Settings>
 
             floorsLoadAfter = MachineLoad.OneMinute();
         }
+        catch (BenchRefusedException e)
+        {
+            AnsiConsole.MarkupLineInterpolated($"[red]{e.Message}[/]");
+            return 2;
+        }
 
         memory.Add(new ProcessPeak("bench (this process)", Environment.ProcessId, ProcessMemory.PeakResidentBytes(Environment.ProcessId)));
-        var runReports = runs.Select((r, i) => BenchReport.Run(i == 0 ? "first run, empty database" : "re-run", r.Run, r.LoadBefore, r.LoadAfter, floors)).ToList();
+        // The 03:00 case first: it is the figure production lives with.
+        var runReports = new[] { BenchReport.NextDay, BenchReport.FirstRun, BenchReport.ReRun }
+            .Where(runs.ContainsKey)
+            .Select(name => BenchReport.Run(name, runs[name].Run, runs[name].LoadBefore, runs[name].LoadAfter, floors))
+            .ToList();
         var minuteFile = data.Layout.FindMinuteAggregates(target);
         var report = new BenchReport(
             DateTimeOffset.UtcNow,
@@ -187,17 +213,19 @@ public sealed class BenchCommand : AsyncCommand<BenchCommand.Settings>
             Say($"JSON written to {Path.GetFullPath(settings.Json)}");
         }
 
-        return runReports.Count == 2 && runReports.All(r => r.Succeeded) ? 0 : 1;
+        return runReports.Count == 3 && runReports.All(r => r.Succeeded) ? 0 : 1;
     }
 
-    /// <summary>Starts the orchestrator and the workers, runs the maintenance twice, reads their peak memory, stops them.</summary>
+    /// <summary>Starts the orchestrator and the workers, runs the plan's maintenances in order, reads their peak memory, stops them.</summary>
     private static async Task RunServicesAsync(
         Settings settings,
+        MaintenanceExecutable executable,
         BenchSampleData data,
         BenchInfrastructure infrastructure,
         Dictionary<string, string> serviceSettings,
         string logs,
-        List<(MeasuredRun Run, double? LoadBefore, double? LoadAfter)> runs,
+        IReadOnlyList<(string Name, DateOnly Day)> plan,
+        Dictionary<string, (MeasuredRun Run, double? LoadBefore, double? LoadAfter)> runs,
         List<ProcessPeak> memory,
         CancellationToken ct)
     {
@@ -209,16 +237,16 @@ public sealed class BenchCommand : AsyncCommand<BenchCommand.Settings>
             ["MarketData__FlatFilesPath"] = data.Layout.Root,
         };
         var services = new List<ServiceProcess>();
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
         try
         {
             var started = Stopwatch.StartNew();
-            var orchestrator = ServiceProcess.Start("orchestrator", ["--role", "orchestrator"], environment, logs);
+            var orchestrator = ServiceProcess.Start(executable, "orchestrator", ["--role", "orchestrator"], environment, logs);
             services.Add(orchestrator);
             await orchestrator.WaitHealthyAsync(http, TimeSpan.FromMinutes(2), ct);
             for (var i = 1; i <= settings.Workers; i++)
             {
-                services.Add(ServiceProcess.Start($"worker-{i.ToString(CultureInfo.InvariantCulture)}", ["--role", "worker"], environment, logs));
+                services.Add(ServiceProcess.Start(executable, $"worker-{i.ToString(CultureInfo.InvariantCulture)}", ["--role", "worker"], environment, logs));
             }
 
             foreach (var worker in services.Skip(1))
@@ -226,17 +254,16 @@ public sealed class BenchCommand : AsyncCommand<BenchCommand.Settings>
                 await worker.WaitHealthyAsync(http, TimeSpan.FromMinutes(2), ct);
             }
 
-            Say($"orchestrator (pid {orchestrator.Id}) and {settings.Workers} worker(s) ({string.Join(", ", services.Skip(1).Select(w => w.Id))}) healthy after {started.Elapsed.TotalSeconds:F1}s");
-
-            await using var bus = await BenchBus.StartAsync(infrastructure.RabbitMq, ct);
+            Say($"{executable}: orchestrator (pid {orchestrator.Id}) and {settings.Workers} worker(s) ({string.Join(", ", services.Skip(1).Select(w => w.Id))}) healthy after {started.Elapsed.TotalSeconds:F1}s");
+            var api = new BenchApi(http, orchestrator.BaseAddress);
             var timeout = TimeSpan.FromMinutes(settings.TimeoutMinutes);
-            foreach (var name in new[] { "first run (empty database)", "re-run" })
+            foreach (var (name, day) in plan)
             {
-                Say($"{name}: StartMaintenance {data.TargetDay:yyyy-MM-dd}");
+                Say($"{name}: POST /trigger {day:yyyy-MM-dd}");
                 var loadBefore = MachineLoad.OneMinute();
-                var run = await bus.RunAsync(data.TargetDay, timeout, ct);
-                runs.Add((run, loadBefore, MachineLoad.OneMinute()));
-                Say($"{name}: {(run.Outcome.Succeeded ? "succeeded" : "FAILED: " + run.Outcome.Reason)} in {run.EndToEnd.TotalSeconds:F2}s");
+                var run = await api.RunAsync(day, timeout, ct);
+                runs[name] = (run, loadBefore, MachineLoad.OneMinute());
+                Say($"{name}: {(run.Status.Succeeded ? "succeeded" : "FAILED: " + run.Status.State)} in {run.EndToEnd.TotalSeconds:F2}s");
             }
         }
         finally
@@ -275,9 +302,6 @@ public sealed class BenchCommand : AsyncCommand<BenchCommand.Settings>
         ["Logging__LogLevel__Microsoft.AspNetCore"] = "Warning",
         ["Logging__LogLevel__Microsoft.EntityFrameworkCore"] = "Warning",
     };
-
-    private static string Redact(string amqp) =>
-        Uri.TryCreate(amqp, UriKind.Absolute, out var uri) ? $"{uri.Host}:{uri.Port}{uri.AbsolutePath}" : "(unparsable URI)";
 
     private static void Say(string line) =>
         AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"[grey]{DateTime.UtcNow:HH:mm:ss.fff}[/] {line}");

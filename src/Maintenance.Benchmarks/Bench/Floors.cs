@@ -5,12 +5,11 @@ using Maintenance.Core;
 using Maintenance.Data;
 using Maintenance.Data.MarketData;
 using Maintenance.Data.Redis;
-using Maintenance.Tasks.CalculateRvol;
 using Npgsql;
 using NpgsqlTypes;
 using StackExchange.Redis;
 
-namespace Maintenance.Host.Bench;
+namespace Maintenance.Benchmarks.Bench;
 
 /// <summary>One floor: the least this machine needs for a piece of a step's work, measured on the bench's own data.</summary>
 /// <param name="Count">How many units were handled (<paramref name="Unit"/>: bars, rows, fields, bytes, ...).</param>
@@ -30,6 +29,9 @@ public sealed record StepFloor(string Basis, double SecondsPerUnit);
 /// </summary>
 public sealed class Floors
 {
+    /// <summary>The RVOL lookback the services run with by default: the days whose slots LoadVolumeSlots loads.</summary>
+    public const int RvolLookbackDays = 5;
+
     private const int FieldsPerCommand = 1024;
     private const int KeysPerRound = 1000;
     private const string KeyPrefix = "bench:floor:";
@@ -48,13 +50,13 @@ public sealed class Floors
     public IReadOnlyList<FloorMeasure> Measures { get; }
 
     /// <summary>The floor of a step's work per unit of its rows or keys (see <see cref="StepWork"/>); null for steps without one.</summary>
-    public StepFloor? For(Contracts.MaintenanceStep step) => step switch
+    public StepFloor? For(string step) => step switch
     {
-        Contracts.MaintenanceStep.LoadOhlc => PerUnit(["parse_daily_files", "copy_daily_bars"], "copy_daily_bars"),
-        Contracts.MaintenanceStep.LoadVolumeSlots => PerUnit(["parse_minute_files", "aggregate_slots", "copy_volume_slots"], "copy_volume_slots"),
-        Contracts.MaintenanceStep.CalculateAtr => PerUnit(["read_daily_bars", "redis_atr_hash"], "redis_atr_hash"),
-        Contracts.MaintenanceStep.CalculateRvol => PerUnit(["read_volume_slots", "redis_rvol_hashes"], "redis_rvol_keys"),
-        Contracts.MaintenanceStep.SyncRedis => PerUnit(["redis_metadata_keys"], "redis_metadata_keys"),
+        "load-ohlc" => PerUnit(["parse_daily_files", "copy_daily_bars"], "copy_daily_bars"),
+        "load-volume-slots" => PerUnit(["parse_minute_files", "aggregate_slots", "copy_volume_slots"], "copy_volume_slots"),
+        "calculate-atr" => PerUnit(["read_daily_bars", "redis_atr_hash"], "redis_atr_hash"),
+        "calculate-rvol" => PerUnit(["read_volume_slots", "redis_rvol_hashes"], "redis_rvol_keys"),
+        "sync-redis" => PerUnit(["redis_metadata_keys"], "redis_metadata_keys"),
         _ => null,
     };
 
@@ -69,7 +71,7 @@ public sealed class Floors
         var measures = new List<FloorMeasure>();
         var target = data.TargetDay;
         var source = new FlatFilesSource(data.Layout, TradingCalendar.Nyse);
-        var slotDays = data.MinuteDays.TakeLast(RvolOptions.DefaultLookbacks.Max()).ToList();
+        var slotDays = data.MinuteDays.TakeLast(RvolLookbackDays).ToList();
         List<TickerVolumeSlots> targetSlots;
         List<DailyBar> bars;
         await using (var connection = new NpgsqlConnection(postgres))

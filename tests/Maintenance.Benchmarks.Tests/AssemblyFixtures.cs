@@ -1,0 +1,5 @@
+using Maintenance.Testing;
+
+[assembly: AssemblyFixture(typeof(PostgresServer))]
+[assembly: AssemblyFixture(typeof(RedisServer))]
+[assembly: AssemblyFixture(typeof(RabbitMqServer))]

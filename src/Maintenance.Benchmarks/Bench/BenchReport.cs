@@ -12,7 +12,9 @@ public sealed record SampleReport(string Folder, int DaysWritten, double Seconds
 /// <param name="Skipped">The task found its work already done (from its own completion event); null when unknown.</param>
 /// <param name="WallSeconds">From the saga sending the command to its recording the answer.</param>
 /// <param name="WorkSeconds">The consumer's own duration, as its completion event reports it.</param>
-/// <param name="Ratio">Wall time over floor time; only for work actually done.</param>
+/// <param name="FloorSeconds">The physical floor of the same work (see <see cref="Floors.For"/>).</param>
+/// <param name="Ratio">Wall time over the physical floor; only for work actually done.</param>
+/// <param name="ReaderRatio">Wall time over the earlier floor that parses with the project's own reader.</param>
 public sealed record StepReport(
     string Step,
     string Status,
@@ -25,6 +27,7 @@ public sealed record StepReport(
     double? FloorSeconds,
     string? FloorBasis,
     double? Ratio,
+    double? ReaderRatio,
     string? Note,
     IReadOnlyDictionary<string, double>? Metrics);
 
@@ -145,6 +148,8 @@ public sealed record BenchReport(
         double? perSecond = didWork && units is { } u && wall is > 0 ? u / wall : null;
         double? floorSeconds = floor is not null && units is { } n && didWork ? n * floor.SecondsPerUnit : null;
         double? ratio = floorSeconds is > 0 && wall is { } w ? w / floorSeconds : null;
+        double? readerFloor = floors.WithReader(step.Step) is { } reader && units is { } m && didWork ? m * reader.SecondsPerUnit : null;
+        double? readerRatio = readerFloor is > 0 && wall is { } v ? v / readerFloor : null;
         var note = step.Error ?? (step.WorkSkipped ? "already done: " + step.Verdict : step.Verdict);
         return new StepReport(
             step.Step,
@@ -158,6 +163,7 @@ public sealed record BenchReport(
             floorSeconds,
             floorSeconds is null ? null : floor?.Basis,
             ratio,
+            readerRatio,
             note,
             step.Metrics);
     }
@@ -173,7 +179,7 @@ public sealed record BenchReport(
             .AddColumn(new TableColumn("wall s").RightAligned()).AddColumn(new TableColumn("work s").RightAligned())
             .AddColumn(new TableColumn("rows/keys").RightAligned()).AddColumn(new TableColumn("per s").RightAligned())
             .AddColumn(new TableColumn("floor s").RightAligned()).AddColumn(new TableColumn("ratio").RightAligned())
-            .AddColumn("floor basis");
+            .AddColumn(new TableColumn("vs reader").RightAligned()).AddColumn("physical floor basis");
         foreach (var step in run.Steps)
         {
             var status = step.Skipped == true ? "already done" : step.Status;
@@ -186,6 +192,7 @@ public sealed record BenchReport(
                 new Text(Number(step.PerSecond, "N0")),
                 new Text(Number(step.FloorSeconds, "F2")),
                 Ratio(step.Ratio),
+                new Text(step.ReaderRatio is { } r ? Invariant($"{r:F2}x") : ""),
                 new Text(step.FloorBasis ?? ""));
         }
 

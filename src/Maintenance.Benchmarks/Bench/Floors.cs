@@ -49,15 +49,27 @@ public sealed class Floors
 
     public IReadOnlyList<FloorMeasure> Measures { get; }
 
-    /// <summary>The floor of a step's work per unit of its rows or keys (see <see cref="StepWork"/>); null for steps without one.</summary>
+    /// <summary>
+    /// The physical floor of a step's work per unit of its rows or keys (see <see cref="StepWork"/>): gunzip, the
+    /// minimal parse on all cores, binary COPY in or out, pipelined Redis writes; nothing of the project's code.
+    /// Null for steps without one.
+    /// </summary>
     public StepFloor? For(string step) => step switch
     {
-        "load-ohlc" => PerUnit(["parse_daily_files", "copy_daily_bars"], "copy_daily_bars"),
-        "load-volume-slots" => PerUnit(["parse_minute_files", "aggregate_slots", "copy_volume_slots"], "copy_volume_slots"),
+        "load-ohlc" => PerUnit(["gunzip_daily_files", "minimal_parse_daily_all_cores", "copy_daily_bars"], "copy_daily_bars"),
+        "load-volume-slots" => PerUnit(["gunzip_minute_files", "minimal_parse_minute_all_cores", "copy_volume_slots"], "copy_volume_slots"),
         "calculate-atr" => PerUnit(["read_daily_bars", "redis_atr_hash"], "redis_atr_hash"),
         "calculate-rvol" => PerUnit(["read_volume_slots", "redis_rvol_hashes"], "redis_rvol_keys"),
         "sync-redis" => PerUnit(["redis_metadata_keys"], "redis_metadata_keys"),
         _ => null,
+    };
+
+    /// <summary>The earlier floors, which read the files with the project's own reader and slot aggregation.</summary>
+    public StepFloor? WithReader(string step) => step switch
+    {
+        "load-ohlc" => PerUnit(["parse_daily_files", "copy_daily_bars"], "copy_daily_bars"),
+        "load-volume-slots" => PerUnit(["parse_minute_files", "aggregate_slots", "copy_volume_slots"], "copy_volume_slots"),
+        _ => For(step),
     };
 
     /// <summary>
@@ -80,12 +92,14 @@ public sealed class Floors
             progress($"minute files of {slotDays.Count} days: gunzip, read, aggregate, COPY");
             var minuteFiles = slotDays.Select(d => data.Layout.FindMinuteAggregates(d) ?? throw new InvalidOperationException($"No minute file for {d:yyyy-MM-dd}.")).ToList();
             measures.Add(Gunzip("gunzip_minute_files", $"gunzip alone of the {minuteFiles.Count} minute files (bytes out)", minuteFiles));
+            measures.AddRange(MinimalParses("minimal_parse_minute", $"the {minuteFiles.Count} minute files", minuteFiles));
             (var minuteMeasures, targetSlots) = await SlotFloorsAsync(source, connection, slotDays, ct);
             measures.AddRange(minuteMeasures);
 
             progress($"day files of {data.Window.Count} days: gunzip, read, COPY");
             var dayFiles = data.Window.Select(d => data.Layout.FindDayAggregates(d) ?? throw new InvalidOperationException($"No day file for {d:yyyy-MM-dd}.")).ToList();
             measures.Add(Gunzip("gunzip_daily_files", $"gunzip alone of the {dayFiles.Count} day files (bytes out)", dayFiles));
+            measures.AddRange(MinimalParses("minimal_parse_daily", $"the {dayFiles.Count} day files", dayFiles));
             (var parseDaily, bars) = await ParseDailyAsync(source, data.Window, ct);
             measures.Add(parseDaily);
             measures.Add(await Task.Run(() => CopyDailyBars(connection, bars), ct));
@@ -135,6 +149,37 @@ public sealed class Floors
         }
 
         return new FloorMeasure(name, what, bytes, "bytes", Stopwatch.GetElapsedTime(started).TotalSeconds);
+    }
+
+    /// <summary>The minimal span parse of each file, decompressed beforehand, on one core and then on all of them.</summary>
+    private static List<FloorMeasure> MinimalParses(string name, string what, List<string> files)
+    {
+        var cores = Environment.ProcessorCount;
+        long rows = 0;
+        var one = TimeSpan.Zero;
+        var all = TimeSpan.Zero;
+        foreach (var file in files)
+        {
+            var text = MinimalParse.Decompress(file);
+            var started = Stopwatch.GetTimestamp();
+            var single = MinimalParse.OneCore(text);
+            one += Stopwatch.GetElapsedTime(started);
+            started = Stopwatch.GetTimestamp();
+            var parallel = MinimalParse.AllCores(text, cores);
+            all += Stopwatch.GetElapsedTime(started);
+            if (single.Rows != parallel.Rows)
+            {
+                throw new InvalidOperationException($"The minimal parse of {file} found {single.Rows} rows on one core and {parallel.Rows} on {cores}.");
+            }
+
+            rows += single.Rows;
+        }
+
+        return
+        [
+            new FloorMeasure(name + "_one_core", $"minimal span parse of {what}, one core", rows, "rows", one.TotalSeconds),
+            new FloorMeasure(name + "_all_cores", $"minimal span parse of {what}, {cores} cores", rows, "rows", all.TotalSeconds),
+        ];
     }
 
     /// <summary>

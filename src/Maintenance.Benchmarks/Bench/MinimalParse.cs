@@ -1,0 +1,95 @@
+using System.Buffers.Text;
+using System.IO.Compression;
+
+namespace Maintenance.Benchmarks.Bench;
+
+/// <summary>What a parse saw: rows, and a sum over every field so no work can be skipped.</summary>
+public readonly record struct ParseTally(long Rows, double Checksum)
+{
+    public static ParseTally operator +(ParseTally a, ParseTally b) => new(a.Rows + b.Rows, a.Checksum + b.Checksum);
+}
+
+/// <summary>
+/// The least parse of an aggregates file that still reads every value (ticker,volume,open,close,high,low,
+/// window_start,transactions): spans and <see cref="Utf8Parser"/>, no validation, no objects. It is the physical
+/// floor of parsing, independent of the project's reader.
+/// </summary>
+public static class MinimalParse
+{
+    private const int NumericColumns = 7;
+
+    /// <summary>The whole decompressed file in memory (outside any timing).</summary>
+    public static byte[] Decompress(string path)
+    {
+        using var file = new GZipStream(File.OpenRead(path), CompressionMode.Decompress);
+        using var memory = new MemoryStream();
+        file.CopyTo(memory);
+        return memory.ToArray();
+    }
+
+    /// <summary>Parses the rows of <paramref name="text"/> after its header line on one core.</summary>
+    public static ParseTally OneCore(ReadOnlySpan<byte> text)
+    {
+        var header = text.IndexOf((byte)'\n');
+        return Rows(header < 0 ? [] : text[(header + 1)..]);
+    }
+
+    /// <summary>The same, split at line ends into one piece per core.</summary>
+    public static ParseTally AllCores(byte[] text, int cores)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var header = Array.IndexOf(text, (byte)'\n') + 1;
+        var bounds = new List<int> { header };
+        for (var piece = 1; piece < cores; piece++)
+        {
+            var at = Math.Max(bounds[^1], header + (int)((long)(text.Length - header) * piece / cores));
+            var end = Array.IndexOf(text, (byte)'\n', at);
+            bounds.Add(end < 0 ? text.Length : end + 1);
+        }
+
+        bounds.Add(text.Length);
+        var tallies = new ParseTally[cores];
+        Parallel.For(0, cores, new ParallelOptions { MaxDegreeOfParallelism = cores }, piece =>
+            tallies[piece] = Rows(text.AsSpan(bounds[piece], bounds[piece + 1] - bounds[piece])));
+        return tallies.Aggregate(default(ParseTally), (sum, t) => sum + t);
+    }
+
+    private static ParseTally Rows(ReadOnlySpan<byte> text)
+    {
+        long rows = 0;
+        double checksum = 0;
+        while (!text.IsEmpty)
+        {
+            var end = text.IndexOf((byte)'\n');
+            var line = end < 0 ? text : text[..end];
+            text = end < 0 ? [] : text[(end + 1)..];
+            var comma = line.IndexOf((byte)',');
+            if (comma <= 0)
+            {
+                continue;
+            }
+
+            checksum += line[0];
+            line = line[(comma + 1)..];
+            for (var column = 0; column < NumericColumns; column++)
+            {
+                comma = line.IndexOf((byte)',');
+                var field = comma < 0 ? line : line[..comma];
+                line = comma < 0 ? [] : line[(comma + 1)..];
+                // Volumes and prices may carry decimals; window_start needs all 64 bits.
+                if (Utf8Parser.TryParse(field, out long whole, out var used) && used == field.Length)
+                {
+                    checksum += whole;
+                }
+                else if (Utf8Parser.TryParse(field, out double value, out _))
+                {
+                    checksum += value;
+                }
+            }
+
+            rows++;
+        }
+
+        return new ParseTally(rows, checksum);
+    }
+}

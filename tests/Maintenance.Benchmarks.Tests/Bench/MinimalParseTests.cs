@@ -1,0 +1,35 @@
+using System.Text;
+using Maintenance.Benchmarks.Bench;
+
+namespace Maintenance.Benchmarks.Tests.Bench;
+
+public sealed class MinimalParseTests
+{
+    private static readonly byte[] File = Encoding.ASCII.GetBytes(
+        "ticker,volume,open,close,high,low,window_start,transactions\n"
+        + "A,100,1.5,2,3,1,1000,7\n"
+        + "BB,50.5,10,10,10,10,2000,1\n"
+        + "C,1,0.25,0.25,0.25,0.25,3000,2\n");
+
+    [Fact]
+    public void Every_value_of_every_row_is_read()
+    {
+        var tally = MinimalParse.OneCore(File);
+
+        // 'A' + 'B' + 'C' first bytes, then the sums of the numeric columns of each row.
+        var expected = (65 + 66 + 67) + (100 + 1.5 + 2 + 3 + 1 + 1000 + 7) + (50.5 + 10 + 10 + 10 + 10 + 2000 + 1) + (1 + 0.25 * 4 + 3000 + 2);
+        Assert.Equal(new ParseTally(3, expected), tally);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(8)]
+    public void Pieces_split_at_line_ends_read_the_same_rows(int cores)
+    {
+        var tally = MinimalParse.AllCores(File, cores);
+
+        Assert.Equal(MinimalParse.OneCore(File), tally);
+    }
+}

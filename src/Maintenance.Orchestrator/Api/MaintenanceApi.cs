@@ -83,6 +83,7 @@ public static class MaintenanceApi
             .WithSummary("Sends the clear-caches task on its own (outside any run). During the market session (04:00-20:00 America/New_York on a trading day) it is skipped (200, reason \"market session in progress\") unless force_clear_caches is true, in the query or the body.")
             .Accepts<ClearCachesRequest>(true, "application/json")
             .Produces<ApiError>(StatusCodes.Status401Unauthorized);
+        app.MapRunPage();
         return app;
     }
 

@@ -1,0 +1,109 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Maintenance.Orchestrator.Tests.Support;
+using Maintenance.Testing;
+
+namespace Maintenance.Orchestrator.Tests;
+
+/// <summary>
+/// What the orchestrator serves for the run page, over HTTP (the page's behaviour in a browser is tested in
+/// Maintenance.Host.Tests.RunPage): the page from the assembly under a policy that allows nothing from elsewhere,
+/// and whether a key is needed, never the key.
+/// </summary>
+public sealed class RunPageTests : IAsyncLifetime
+{
+    private readonly List<IAsyncDisposable> _owned = [];
+    private EmbeddedGarnet _garnet = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        _garnet = await EmbeddedGarnet.StartAsync();
+        _owned.Add(_garnet);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        for (var i = _owned.Count - 1; i >= 0; i--)
+        {
+            await _owned[i].DisposeAsync();
+        }
+    }
+
+    private async Task<HttpClient> StartAsync(string? apiKey = null)
+    {
+        var api = await TestApi.StartAsync(new TestSetup { Redis = _garnet.ConnectionString, Settings = new() { ["Api:Key"] = apiKey } });
+        _owned.Add(api);
+        return api.Client;
+    }
+
+    [Fact]
+    public async Task The_page_is_served_at_the_root_and_for_a_run_date_with_its_script_and_stylesheet_from_the_same_origin()
+    {
+        var client = await StartAsync();
+        var ct = TestContext.Current.CancellationToken;
+
+        var root = await client.GetAsync("/", ct);
+        var byDate = await client.GetAsync("/runs/2025-12-04", ct);
+
+        Assert.Equal(HttpStatusCode.OK, root.StatusCode);
+        Assert.Equal("text/html", root.Content.Headers.ContentType!.MediaType);
+        var html = await root.Content.ReadAsStringAsync(ct);
+        Assert.Equal(html, await byDate.Content.ReadAsStringAsync(ct));
+        Assert.Contains("<script src=\"/run-page.js\"></script>", html, StringComparison.Ordinal);
+        Assert.Contains("<link rel=\"stylesheet\" href=\"/run-page.css\">", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("http", html, StringComparison.OrdinalIgnoreCase);
+        var policy = root.Headers.GetValues("Content-Security-Policy").Single();
+        Assert.Contains("default-src 'none'", policy, StringComparison.Ordinal);
+        Assert.Contains("script-src 'self'", policy, StringComparison.Ordinal);
+        Assert.Contains("connect-src 'self'", policy, StringComparison.Ordinal);
+        Assert.Equal("nosniff", root.Headers.GetValues("X-Content-Type-Options").Single());
+
+        var script = await client.GetAsync("/run-page.js", ct);
+        Assert.Equal("text/javascript", script.Content.Headers.ContentType!.MediaType);
+        Assert.Contains("\"/runs?limit=\"", await script.Content.ReadAsStringAsync(ct), StringComparison.Ordinal);
+        var css = await client.GetAsync("/run-page.css", ct);
+        Assert.Equal("text/css", css.Content.Headers.ContentType!.MediaType);
+        Assert.Contains(".s-skipped", await css.Content.ReadAsStringAsync(ct), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_run_page_address_that_is_not_a_date_is_refused_with_the_reason()
+    {
+        var client = await StartAsync();
+
+        var response = await client.GetAsync("/runs/yesterday", TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+        Assert.Equal("'yesterday' is not a date in the form yyyy-MM-dd", body.GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public async Task Api_info_says_whether_a_key_is_needed_and_never_shows_it()
+    {
+        var open = await StartAsync();
+        var guarded = await StartAsync(apiKey: "run-page-secret-key");
+        var ct = TestContext.Current.CancellationToken;
+
+        Assert.Equal("{\"api_key_required\":false}", await open.GetStringAsync("/api-info", ct));
+        var answer = await guarded.GetStringAsync("/api-info", ct);
+        Assert.Equal("{\"api_key_required\":true}", answer);
+        Assert.DoesNotContain("run-page-secret-key", await guarded.GetStringAsync("/", ct), StringComparison.Ordinal);
+        Assert.DoesNotContain("run-page-secret-key", await guarded.GetStringAsync("/run-page.js", ct), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_openapi_document_describes_api_info_but_not_the_page()
+    {
+        var client = await StartAsync();
+
+        var document = await client.GetFromJsonAsync<JsonElement>("/openapi/v1.json", TestContext.Current.CancellationToken);
+
+        var paths = document.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToList();
+        Assert.Contains("/api-info", paths);
+        Assert.DoesNotContain("/", paths);
+        Assert.DoesNotContain("/runs/{date}", paths);
+        Assert.DoesNotContain("/run-page.js", paths);
+    }
+}

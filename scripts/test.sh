@@ -129,6 +129,9 @@ missing_packages() {
     command -v redis-cli >/dev/null || echo "redis-cli redis-tools"
   fi
   command -v ss >/dev/null || echo "ss iproute2"
+  # The run page tests drive Debian's Chromium headless (tests/Maintenance.Host.Tests/RunPage).
+  [[ -x /usr/bin/chromium ]] || echo "/usr/bin/chromium chromium"
+  command -v chromedriver >/dev/null || echo "chromedriver chromium-driver"
   return 0
 }
 

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Maintenance.Contracts;
 using Maintenance.Data.MarketData;
+using Maintenance.MarketData.Sample;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -134,7 +135,9 @@ public sealed partial class RunPageBrowserTests(HeadlessChromium chromium) : IAs
     public async Task With_an_api_key_the_page_is_read_only_until_the_key_is_entered_and_the_key_goes_only_into_the_header()
     {
         var key = "page-key-" + Guid.NewGuid().ToString("N");
-        var (host, page) = await OpenAsync(RunPageHost.NewFolder(), new() { ["Api:Key"] = key });
+        // Monday 2026-11-23 10:00 in New York: the market session, when clearing the caches needs a second yes.
+        var sessionMorning = new ShiftedClock(new DateTimeOffset(2026, 11, 23, 15, 0, 0, TimeSpan.Zero));
+        var (host, page) = await OpenAsync(RunPageHost.NewFolder(), new() { ["Api:Key"] = key }, sessionMorning);
         var posts = new List<IRequest>();
         page.Request += (_, request) =>
         {
@@ -166,13 +169,24 @@ public sealed partial class RunPageBrowserTests(HeadlessChromium chromium) : IAs
         await page.PressAsync("#api-key", "Enter");
         await Expect(page.Locator("#clear-caches")).ToBeVisibleAsync();
         await Expect(page.Locator("#api-key")).ToHaveValueAsync("");
-        page.Dialog += (_, dialog) => dialog.AcceptAsync();
+        var questions = new List<string>();
+        page.Dialog += (_, dialog) =>
+        {
+            questions.Add(dialog.Message);
+            dialog.AcceptAsync();
+        };
         await page.ClickAsync("#clear-caches");
         await Expect(page.Locator("#action-result")).ToContainTextAsync("clear-caches: sent to the clear-caches queue");
 
-        Assert.Equal(2, posts.Count);
+        Assert.Equal(2, questions.Count);
+        Assert.StartsWith("Not cleared: market session in progress", questions[1], StringComparison.Ordinal);
+        Assert.Equal(new[] { "/trigger", "/clear-caches", "/clear-caches" }, posts.Select(p => new Uri(p.Url).AbsolutePath));
+        Assert.Null(posts[1].PostData);
+        Assert.Equal("{\"force_clear_caches\":true}", posts[2].PostData);
         Assert.Equal("not-the-key", await posts[0].HeaderValueAsync("x-api-key"));
         Assert.Equal(key, await posts[1].HeaderValueAsync("x-api-key"));
+        Assert.Equal(key, await posts[2].HeaderValueAsync("x-api-key"));
+
         Assert.All(posts, p => Assert.DoesNotContain(key, p.Url, StringComparison.Ordinal));
         Assert.DoesNotContain(key, page.Url, StringComparison.Ordinal);
         Assert.Equal(0, await page.EvaluateAsync<int>("localStorage.length + sessionStorage.length"));
@@ -180,7 +194,7 @@ public sealed partial class RunPageBrowserTests(HeadlessChromium chromium) : IAs
         Assert.DoesNotContain(key, await page.ContentAsync(), StringComparison.Ordinal);
     }
 
-    private async Task<(RunPageHost Host, IPage Page)> OpenAsync(string folder, Dictionary<string, string?> settings)
+    private async Task<(RunPageHost Host, IPage Page)> OpenAsync(string folder, Dictionary<string, string?> settings, TimeProvider? clock = null)
     {
         BrowserSession browser;
         RunPageHost host;
@@ -189,7 +203,7 @@ public sealed partial class RunPageBrowserTests(HeadlessChromium chromium) : IAs
             // The browser first: without one the test is skipped before the host starts.
             browser = await chromium.OpenAsync();
             _owned.Add(browser);
-            host = await RunPageHost.StartAsync(folder, settings, TestContext.Current.CancellationToken);
+            host = await RunPageHost.StartAsync(folder, settings, TestContext.Current.CancellationToken, clock);
         }
         catch
         {

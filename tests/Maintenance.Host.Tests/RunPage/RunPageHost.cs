@@ -33,7 +33,8 @@ public sealed class RunPageHost : IAsyncDisposable
     public static string NewFolder() => Directory.CreateTempSubdirectory("maintenance-run-page-").FullName;
 
     /// <param name="settings">Added to, and overriding, the embedded defaults below.</param>
-    public static async Task<RunPageHost> StartAsync(string folder, Dictionary<string, string?> settings, CancellationToken ct)
+    /// <param name="clock">The orchestrator's clock; the system's when null.</param>
+    public static async Task<RunPageHost> StartAsync(string folder, Dictionary<string, string?> settings, CancellationToken ct, TimeProvider? clock = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -47,6 +48,11 @@ public sealed class RunPageHost : IAsyncDisposable
             ["Tasks:EnrichMetadata:RateLimit"] = "1000",
         });
         builder.Configuration.AddInMemoryCollection(settings);
+        if (clock is not null)
+        {
+            builder.Services.AddSingleton(clock);
+        }
+
         builder.AddMaintenance(HostRole.All, MaintenanceSteps.InOrder);
         builder.Services.AddMaintenanceApi(builder.Configuration);
 
@@ -66,4 +72,12 @@ public sealed class RunPageHost : IAsyncDisposable
         SqliteConnection.ClearAllPools();
         Directory.Delete(_folder, recursive: true);
     }
+}
+
+/// <summary>The system clock moved to start at <paramref name="start"/>; it goes on ticking from there.</summary>
+public sealed class ShiftedClock(DateTimeOffset start) : TimeProvider
+{
+    private readonly TimeSpan _shift = start - System.GetUtcNow();
+
+    public override DateTimeOffset GetUtcNow() => System.GetUtcNow() + _shift;
 }

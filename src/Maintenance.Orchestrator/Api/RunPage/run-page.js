@@ -382,8 +382,17 @@
 
   async function clearCaches() {
     if (!window.confirm("Delete the real-time cache keys now?")) return;
-    const result = await post("/clear-caches");
+    let result = await post("/clear-caches");
     if (!answered("clear-caches", result)) return;
+    if (result.answer.skipped) {
+      // The API refuses during the market session unless told twice: ask the operator the second time.
+      if (!window.confirm("Not cleared: " + result.answer.reason + ".\n" + result.answer.note + "\n\nClear them anyway?")) {
+        say("clear-caches skipped: " + result.answer.reason, true);
+        return;
+      }
+      result = await post("/clear-caches", { force_clear_caches: true });
+      if (!answered("clear-caches", result)) return;
+    }
     say("clear-caches: " + result.answer.note, false);
   }
 

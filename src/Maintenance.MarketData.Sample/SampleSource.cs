@@ -77,7 +77,7 @@ public sealed class SampleSource : IMarketDataSource, IDisposable
 
         var asOf = LatestTradingDay();
         var price = SamplePrices.Close(ticker, Seed, asOf);
-        return Task.FromResult<TickerDetails?>(new TickerDetails(
+        var details = new TickerDetails(
             ticker.Symbol,
             ticker.Name,
             ticker.Exchange,
@@ -90,7 +90,8 @@ public sealed class SampleSource : IMarketDataSource, IDisposable
             ticker.SicCode,
             SicSectors.SectorOf(ticker.SicCode),
             ticker.SicDescription,
-            ticker.Cik));
+            ticker.Cik);
+        return Task.FromResult<TickerDetails?>(SampleProfiles.WithProfile(details, ticker, Seed, asOf));
     }
 
     public async IAsyncEnumerable<TickerInfo> ListTickersAsync(

@@ -88,6 +88,65 @@ public sealed class SampleSourceTests : IDisposable
     }
 
     [Fact]
+    public async Task Ticker_details_carry_a_company_profile_like_polygons_with_etfs_and_some_stocks_without_one()
+    {
+        using var source = new SampleSource(_folder.Path, 400, 11, TradingCalendar.Nyse, Now);
+        using var again = new SampleSource(_folder.Path, 400, 11, TradingCalendar.Nyse, Now);
+        var ct = TestContext.Current.CancellationToken;
+        var all = new List<TickerDetails>();
+        foreach (var ticker in source.Universe.Tickers)
+        {
+            var details = await source.GetTickerDetailsAsync(ticker.Symbol, ct);
+            Assert.NotNull(details);
+            Assert.Equal(details, await again.GetTickerDetailsAsync(ticker.Symbol, ct));
+            all.Add(details);
+        }
+
+        // Every ticker: the identifiers and the market.
+        Assert.All(all, d =>
+        {
+            Assert.Equal(("usd", "us", "stocks", 100, d.Symbol), (d.CurrencyName, d.Locale, d.Market, d.RoundLot, d.TickerRoot));
+            Assert.Matches("^BBG[0-9B-DF-HJ-NP-TV-Z]{9}$", d.CompositeFigi);
+            Assert.Matches("^BBG[0-9B-DF-HJ-NP-TV-Z]{9}$", d.ShareClassFigi);
+            Assert.NotNull(d.ListDate);
+        });
+
+        // ETFs: type ETF, a description, no address, phone, employees or logo.
+        var etfs = all.Where(d => d.Type == "ETF").ToList();
+        Assert.InRange(etfs.Count, 20, 70);
+        Assert.All(etfs, d =>
+        {
+            Assert.NotNull(d.Description);
+            Assert.Equal((null, null, null, null, null), (d.Address1, d.City, d.PhoneNumber, d.TotalEmployees, d.LogoUrl));
+        });
+
+        // Stocks: most with the whole profile, some (about 12%) with none.
+        var stocks = all.Where(d => d.Type != "ETF").ToList();
+        var withProfile = stocks.Where(d => d.Description is not null).ToList();
+        var without = stocks.Count - withProfile.Count;
+        Assert.InRange(without, stocks.Count * 0.05, stocks.Count * 0.2);
+        Assert.All(stocks.Where(d => d.Description is null), d => Assert.Equal((null, null, null), (d.Address1, d.HomepageUrl, d.TotalEmployees)));
+        Assert.All(withProfile, d =>
+        {
+            Assert.Matches("^https://www\\.[a-z]+\\.example\\.com$", d.HomepageUrl);
+            Assert.Matches("^\\(555\\) [0-9]{3}-[0-9]{4}$", d.PhoneNumber);
+            Assert.Matches("^[0-9]+ [A-Z ]+$", d.Address1);
+            Assert.NotNull(d.City);
+            Assert.Matches("^[A-Z]{2}$", d.State);
+            Assert.Matches("^[0-9]{5}$", d.PostalCode);
+            Assert.InRange(d.TotalEmployees!.Value, 5, 400_000);
+            Assert.Equal($"https://branding.example.com/{d.Symbol}/logo.svg", d.LogoUrl);
+            Assert.Equal($"https://branding.example.com/{d.Symbol}/icon.png", d.IconUrl);
+        });
+
+        // A ticker delisted before the latest session says when.
+        var gone = source.Universe.Tickers.First(t => t.DelistedAfter is { } last && last < Day);
+        var goneDetails = all.Single(d => d.Symbol == gone.Symbol);
+        Assert.Equal(new DateTimeOffset(gone.DelistedAfter!.Value.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero), goneDetails.DelistedUtc);
+        Assert.All(all.Where(d => d.Active), d => Assert.Null(d.DelistedUtc));
+    }
+
+    [Fact]
     public async Task The_tickers_list_holds_only_tickers_listed_on_the_day()
     {
         using var source = new SampleSource(_folder.Path, 500, 11, TradingCalendar.Nyse, Now);

@@ -59,4 +59,64 @@ public sealed record TickerDetails(
     string? SicCode,
     string? Sector,
     string? Industry,
-    string? Cik);
+    string? Cik)
+{
+    public string? Description { get; init; }
+    public string? HomepageUrl { get; init; }
+    public string? PhoneNumber { get; init; }
+    public string? Address1 { get; init; }
+    public string? City { get; init; }
+    public string? State { get; init; }
+    public string? PostalCode { get; init; }
+    public int? TotalEmployees { get; init; }
+    public DateOnly? ListDate { get; init; }
+    public string? LogoUrl { get; init; }
+    public string? IconUrl { get; init; }
+    public string? CompositeFigi { get; init; }
+    public string? ShareClassFigi { get; init; }
+    public string? TickerRoot { get; init; }
+    public string? TickerSuffix { get; init; }
+    public string? CurrencyName { get; init; }
+    public string? Locale { get; init; }
+    public string? Market { get; init; }
+    public int? RoundLot { get; init; }
+    /// <summary>When the ticker was delisted; null while it trades.</summary>
+    public DateTimeOffset? DelistedUtc { get; init; }
+
+    /// <summary>The row of <c>tickers</c> these details make: every field the provider gave, nulls keep what is stored.</summary>
+    /// <remarks>Only an active ticker is enriched; the provider's flag is reference data, RecoverMissingTickers owns activity.</remarks>
+    public Ticker ToTicker() => new()
+    {
+        Symbol = Symbol,
+        Name = Name,
+        Exchange = Exchange,
+        Type = Type,
+        Active = true,
+        MarketCap = MarketCap,
+        FloatShares = FloatShares,
+        SharesOutstanding = ShareClassSharesOutstanding ?? WeightedSharesOutstanding,
+        Sector = Sector,
+        Industry = Industry,
+        Cik = Cik,
+        Description = Description,
+        HomepageUrl = HomepageUrl,
+        PhoneNumber = PhoneNumber,
+        Address1 = Address1,
+        City = City,
+        State = State,
+        PostalCode = PostalCode,
+        TotalEmployees = TotalEmployees,
+        ListDate = ListDate,
+        LogoUrl = LogoUrl,
+        IconUrl = IconUrl,
+        CompositeFigi = CompositeFigi,
+        ShareClassFigi = ShareClassFigi,
+        TickerRoot = TickerRoot,
+        TickerSuffix = TickerSuffix,
+        CurrencyName = CurrencyName,
+        Locale = Locale,
+        Market = Market,
+        RoundLot = RoundLot,
+        DelistedUtc = DelistedUtc,
+    };
+}

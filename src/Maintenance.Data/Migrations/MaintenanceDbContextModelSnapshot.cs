@@ -149,9 +149,33 @@ namespace Maintenance.Data.Migrations
                         .HasColumnType("boolean")
                         .HasColumnName("active");
 
+                    b.Property<string>("Address1")
+                        .HasColumnType("text")
+                        .HasColumnName("address1");
+
                     b.Property<string>("Cik")
                         .HasColumnType("text")
                         .HasColumnName("cik");
+
+                    b.Property<string>("City")
+                        .HasColumnType("text")
+                        .HasColumnName("city");
+
+                    b.Property<string>("CompositeFigi")
+                        .HasColumnType("text")
+                        .HasColumnName("composite_figi");
+
+                    b.Property<string>("CurrencyName")
+                        .HasColumnType("text")
+                        .HasColumnName("currency_name");
+
+                    b.Property<DateTimeOffset?>("DelistedUtc")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("delisted_utc");
+
+                    b.Property<string>("Description")
+                        .HasColumnType("text")
+                        .HasColumnName("description");
 
                     b.Property<string>("Exchange")
                         .HasColumnType("text")
@@ -165,9 +189,33 @@ namespace Maintenance.Data.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("float_shares");
 
+                    b.Property<string>("HomepageUrl")
+                        .HasColumnType("text")
+                        .HasColumnName("homepage_url");
+
+                    b.Property<string>("IconUrl")
+                        .HasColumnType("text")
+                        .HasColumnName("icon_url");
+
                     b.Property<string>("Industry")
                         .HasColumnType("text")
                         .HasColumnName("industry");
+
+                    b.Property<DateOnly?>("ListDate")
+                        .HasColumnType("date")
+                        .HasColumnName("list_date");
+
+                    b.Property<string>("Locale")
+                        .HasColumnType("text")
+                        .HasColumnName("locale");
+
+                    b.Property<string>("LogoUrl")
+                        .HasColumnType("text")
+                        .HasColumnName("logo_url");
+
+                    b.Property<string>("Market")
+                        .HasColumnType("text")
+                        .HasColumnName("market");
 
                     b.Property<double?>("MarketCap")
                         .HasColumnType("double precision")
@@ -177,13 +225,45 @@ namespace Maintenance.Data.Migrations
                         .HasColumnType("text")
                         .HasColumnName("name");
 
+                    b.Property<string>("PhoneNumber")
+                        .HasColumnType("text")
+                        .HasColumnName("phone_number");
+
+                    b.Property<string>("PostalCode")
+                        .HasColumnType("text")
+                        .HasColumnName("postal_code");
+
+                    b.Property<int?>("RoundLot")
+                        .HasColumnType("integer")
+                        .HasColumnName("round_lot");
+
                     b.Property<string>("Sector")
                         .HasColumnType("text")
                         .HasColumnName("sector");
 
+                    b.Property<string>("ShareClassFigi")
+                        .HasColumnType("text")
+                        .HasColumnName("share_class_figi");
+
                     b.Property<long?>("SharesOutstanding")
                         .HasColumnType("bigint")
                         .HasColumnName("shares_outstanding");
+
+                    b.Property<string>("State")
+                        .HasColumnType("text")
+                        .HasColumnName("state");
+
+                    b.Property<string>("TickerRoot")
+                        .HasColumnType("text")
+                        .HasColumnName("ticker_root");
+
+                    b.Property<string>("TickerSuffix")
+                        .HasColumnType("text")
+                        .HasColumnName("ticker_suffix");
+
+                    b.Property<int?>("TotalEmployees")
+                        .HasColumnType("integer")
+                        .HasColumnName("total_employees");
 
                     b.Property<string>("Type")
                         .HasColumnType("text")

@@ -52,31 +52,18 @@ public sealed partial class PostgresMarketStore(NpgsqlDataSource dataSource, Tim
         CREATE TEMP TABLE atr_values_load (symbol text NOT NULL, atr double precision NOT NULL, atr_percent double precision NOT NULL) ON COMMIT DROP
         """;
 
-    private const string TickersStaging = """
-        CREATE TEMP TABLE tickers_load (
-            symbol text NOT NULL, name text, exchange text, type text, active boolean NOT NULL,
-            market_cap double precision, float_shares bigint, shares_outstanding bigint,
-            sector text, industry text, cik text, first_seen date) ON COMMIT DROP
-        """;
+    // Shaped like tickers itself (without its constraints: the load has no updated_at), so a new column needs no change here.
+    private const string TickersStaging = "CREATE TEMP TABLE tickers_load ON COMMIT DROP AS SELECT * FROM tickers WITH NO DATA";
 
     // A null field of the load keeps the stored value; the row changes (and updated_at moves) only when a value differs.
-    private const string TickersMerge = """
-        INSERT INTO tickers AS t (symbol, name, exchange, type, active, market_cap, float_shares, shares_outstanding,
-                                  sector, industry, cik, first_seen, updated_at)
-        SELECT symbol, name, exchange, type, active, market_cap, float_shares, shares_outstanding,
-               sector, industry, cik, COALESCE(first_seen, @today), @now FROM tickers_load
+    private static readonly string TickersMerge = $"""
+        INSERT INTO tickers AS t (symbol, active, first_seen, updated_at, {TickerRows.List("{0}")})
+        SELECT symbol, active, COALESCE(first_seen, @today), @now, {TickerRows.List("{0}")} FROM tickers_load
         ON CONFLICT (symbol) DO UPDATE SET
-            name = COALESCE(EXCLUDED.name, t.name), exchange = COALESCE(EXCLUDED.exchange, t.exchange),
-            type = COALESCE(EXCLUDED.type, t.type), active = EXCLUDED.active,
-            market_cap = COALESCE(EXCLUDED.market_cap, t.market_cap), float_shares = COALESCE(EXCLUDED.float_shares, t.float_shares),
-            shares_outstanding = COALESCE(EXCLUDED.shares_outstanding, t.shares_outstanding),
-            sector = COALESCE(EXCLUDED.sector, t.sector), industry = COALESCE(EXCLUDED.industry, t.industry),
-            cik = COALESCE(EXCLUDED.cik, t.cik), first_seen = LEAST(t.first_seen, EXCLUDED.first_seen), updated_at = EXCLUDED.updated_at
-        WHERE (t.name, t.exchange, t.type, t.active, t.market_cap, t.float_shares, t.shares_outstanding, t.sector, t.industry, t.cik, t.first_seen)
-            IS DISTINCT FROM (COALESCE(EXCLUDED.name, t.name), COALESCE(EXCLUDED.exchange, t.exchange), COALESCE(EXCLUDED.type, t.type),
-                EXCLUDED.active, COALESCE(EXCLUDED.market_cap, t.market_cap), COALESCE(EXCLUDED.float_shares, t.float_shares),
-                COALESCE(EXCLUDED.shares_outstanding, t.shares_outstanding), COALESCE(EXCLUDED.sector, t.sector),
-                COALESCE(EXCLUDED.industry, t.industry), COALESCE(EXCLUDED.cik, t.cik), LEAST(t.first_seen, EXCLUDED.first_seen))
+            active = EXCLUDED.active, first_seen = LEAST(t.first_seen, EXCLUDED.first_seen), updated_at = EXCLUDED.updated_at,
+            {TickerRows.List("{0} = COALESCE(EXCLUDED.{0}, t.{0})")}
+        WHERE (t.active, t.first_seen, {TickerRows.List("t.{0}")})
+            IS DISTINCT FROM (EXCLUDED.active, LEAST(t.first_seen, EXCLUDED.first_seen), {TickerRows.List("COALESCE(EXCLUDED.{0}, t.{0})")})
         """;
 
     public async Task<long> ReplaceDailyBarsAsync(DateOnly day, IAsyncEnumerable<DailyBar> bars, CancellationToken ct = default)
@@ -241,7 +228,7 @@ public sealed partial class PostgresMarketStore(NpgsqlDataSource dataSource, Tim
             await ExecuteAsync(connection, TickersStaging, ct);
             long rows = 0;
             await using (var importer = await connection.BeginBinaryImportAsync(
-                "COPY tickers_load (symbol, name, exchange, type, active, market_cap, float_shares, shares_outstanding, sector, industry, cik, first_seen) FROM STDIN (FORMAT BINARY)", ct))
+                $"COPY tickers_load (symbol, active, first_seen, {TickerRows.List("{0}")}) FROM STDIN (FORMAT BINARY)", ct))
             {
                 importer.Timeout = TimeSpan.Zero;
                 await foreach (var ticker in tickers.WithCancellation(ct))
@@ -250,17 +237,12 @@ public sealed partial class PostgresMarketStore(NpgsqlDataSource dataSource, Tim
                     ArgumentNullException.ThrowIfNull(ticker);
                     await importer.StartRowAsync(ct);
                     await importer.WriteAsync(LoadChecks.Symbol(ticker.Symbol, "tickers", rows), NpgsqlDbType.Text, ct);
-                    await WriteNullableAsync(importer, ticker.Name, NpgsqlDbType.Text, ct);
-                    await WriteNullableAsync(importer, ticker.Exchange, NpgsqlDbType.Text, ct);
-                    await WriteNullableAsync(importer, ticker.Type, NpgsqlDbType.Text, ct);
                     await importer.WriteAsync(ticker.Active, NpgsqlDbType.Boolean, ct);
-                    await WriteNullableAsync(importer, ticker.MarketCap, NpgsqlDbType.Double, ct);
-                    await WriteNullableAsync(importer, ticker.FloatShares, NpgsqlDbType.Bigint, ct);
-                    await WriteNullableAsync(importer, ticker.SharesOutstanding, NpgsqlDbType.Bigint, ct);
-                    await WriteNullableAsync(importer, ticker.Sector, NpgsqlDbType.Text, ct);
-                    await WriteNullableAsync(importer, ticker.Industry, NpgsqlDbType.Text, ct);
-                    await WriteNullableAsync(importer, ticker.Cik, NpgsqlDbType.Text, ct);
                     await WriteNullableAsync(importer, ticker.FirstSeen, NpgsqlDbType.Date, ct);
+                    foreach (var column in TickerRows.Merged)
+                    {
+                        await WriteValueAsync(importer, column.Value(ticker), ct);
+                    }
                 }
 
                 await importer.CompleteAsync(ct);
@@ -359,6 +341,19 @@ public sealed partial class PostgresMarketStore(NpgsqlDataSource dataSource, Tim
         await importer.CompleteAsync(ct);
         return rows;
     }
+
+    /// <summary>One merged ticker column, typed by its value (the columns hold text, numbers, dates and instants).</summary>
+    private static Task WriteValueAsync(NpgsqlBinaryImporter importer, object? value, CancellationToken ct) => value switch
+    {
+        null => importer.WriteNullAsync(ct),
+        string text => importer.WriteAsync(text, NpgsqlDbType.Text, ct),
+        double number => importer.WriteAsync(number, NpgsqlDbType.Double, ct),
+        long number => importer.WriteAsync(number, NpgsqlDbType.Bigint, ct),
+        int number => importer.WriteAsync(number, NpgsqlDbType.Integer, ct),
+        DateOnly date => importer.WriteAsync(date, NpgsqlDbType.Date, ct),
+        DateTimeOffset instant => importer.WriteAsync(instant.ToUniversalTime(), NpgsqlDbType.TimestampTz, ct),
+        _ => throw new NotSupportedException($"A tickers column of type {value.GetType().Name}."),
+    };
 
     private static Task WriteNullableAsync<T>(NpgsqlBinaryImporter importer, T? value, NpgsqlDbType type, CancellationToken ct)
         where T : class =>

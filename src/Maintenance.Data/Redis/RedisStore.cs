@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Maintenance.Core;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 
@@ -162,7 +163,71 @@ public sealed class RedisStore(IConnectionMultiplexer redis, ILogger<RedisStore>
         return value.IsNull ? default : JsonSerializer.Deserialize<T>((byte[])value!, Json);
     }
 
+    /// <summary>
+    /// <c>atr:daily</c>: symbol → <c>{"atr", "atr_percent", "updated": "yyyy-MM-dd"}</c> with <paramref name="session"/>
+    /// (the session served, <see cref="Core.ServedSession.For"/>), replaced as a whole with a fresh 24 h TTL.
+    /// </summary>
+    public Task ReplaceAtrDailyAsync(IEnumerable<AtrValue> values, DateOnly session)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        var fields = values
+            .Select(v => new HashEntry(v.Symbol, DownstreamJson.Serialize(new AtrDailyDocument(v.Atr, v.AtrPercent, session))))
+            .ToArray();
+        return ReplaceHashAsync(RedisKeys.AtrDaily, fields, RedisKeys.DailyCacheTtl);
+    }
+
+    /// <summary><c>atr:{SYMBOL}</c>: the ATR as a plain string (<c>"12.3456"</c>), 24 h TTL, pipelined.</summary>
+    /// <returns>The number of keys written.</returns>
+    public Task<int> SetAtrStringsAsync(IEnumerable<AtrValue> values, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        return SetStringsAsync(values.Select(v => (RedisKeys.Atr(v.Symbol), (RedisValue)DownstreamJson.AtrString(v.Atr))), RedisKeys.DailyCacheTtl, ct);
+    }
+
+    /// <summary><c>metadata:ticker:{SYMBOL}</c>: the platform's TickerMetadata JSON, no TTL, pipelined.</summary>
+    /// <returns>The number of keys written.</returns>
+    public Task<int> SetTickerMetadataAsync(IEnumerable<TickerMetadataDocument> documents, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(documents);
+        return SetStringsAsync(documents.Select(d => (RedisKeys.TickerMetadata(d.Symbol), (RedisValue)DownstreamJson.Serialize(d))), ttl: null, ct);
+    }
+
+    /// <summary><c>ticker:avg_volume:{SYMBOL}</c>: <c>{"avg_volume_30d", "avg_volume_10d", "avg_volume_5d"}</c>, 24 h TTL, pipelined.</summary>
+    /// <returns>The number of keys written.</returns>
+    public Task<int> SetVolumeAveragesAsync(IEnumerable<VolumeAverage> averages, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(averages);
+        return SetStringsAsync(
+            averages.Select(a => (RedisKeys.AvgVolume(a.Symbol), (RedisValue)DownstreamJson.Serialize(AvgVolumeDocument.From(a)))),
+            RedisKeys.DailyCacheTtl,
+            ct);
+    }
+
+    /// <summary>Publishes <c>trading:new_day</c> for <paramref name="session"/>, the session about to start.</summary>
+    /// <returns>How many subscribers received it.</returns>
+    public Task<long> PublishNewTradingDayAsync(DateOnly session) =>
+        redis.GetSubscriber().PublishAsync(RedisChannel.Literal(RedisKeys.NewTradingDayChannel), DownstreamJson.NewTradingDay(session));
+
+    /// <summary>Publishes <c>maintenance:completed</c> for the run of <paramref name="target"/>.</summary>
+    /// <returns>How many subscribers received it.</returns>
+    public Task<long> PublishMaintenanceCompletedAsync(DateOnly target, DateTimeOffset timestamp) =>
+        redis.GetSubscriber().PublishAsync(RedisChannel.Literal(RedisKeys.MaintenanceCompletedChannel), DownstreamJson.MaintenanceCompleted(target, timestamp));
+
+    /// <summary>The session <paramref name="family"/> currently serves, or null when none was recorded.</summary>
+    public async Task<DateOnly?> GetServedSessionAsync(CacheFamily family)
+    {
+        var value = await Database.HashGetAsync(RedisKeys.ServedSessions, FieldOf(family));
+        return DateOnly.TryParseExact((string?)value, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var date)
+            ? date
+            : null;
+    }
+
+    /// <summary>Records that <paramref name="family"/> now serves <paramref name="session"/>.</summary>
+    public Task SetServedSessionAsync(CacheFamily family, DateOnly session) =>
+        Database.HashSetAsync(RedisKeys.ServedSessions, FieldOf(family), PythonJson.Date(session));
+
     /// <summary><c>atr:daily</c>: symbol → <c>{"atr", "atr_percent", "updated"}</c>, replaced as a whole.</summary>
+    /// <remarks>Writes a UTC timestamp the readers cannot parse as a date: kept until CalculateAtr moves to the session overload.</remarks>
     public Task ReplaceAtrDailyAsync(IEnumerable<AtrValue> values, DateTimeOffset updated)
     {
         ArgumentNullException.ThrowIfNull(values);
@@ -198,6 +263,7 @@ public sealed class RedisStore(IConnectionMultiplexer redis, ILogger<RedisStore>
     }
 
     /// <summary><c>metadata:ticker:{SYMBOL}</c>: the JSON of each ticker row, pipelined.</summary>
+    /// <remarks>Not the readers' TickerMetadata model: kept until SyncRedis moves to the <see cref="TickerMetadataDocument"/> overload.</remarks>
     /// <returns>The number of keys written.</returns>
     public async Task<int> SetTickerMetadataAsync(IEnumerable<Ticker> tickers, CancellationToken ct = default)
     {
@@ -220,6 +286,29 @@ public sealed class RedisStore(IConnectionMultiplexer redis, ILogger<RedisStore>
     {
         ArgumentNullException.ThrowIfNull(symbols);
         return ReplaceSetAsync(RedisKeys.TickerUniverse, symbols.Select(s => (RedisValue)s));
+    }
+
+    private static string FieldOf(CacheFamily family) => family switch
+    {
+        CacheFamily.Atr => "atr",
+        CacheFamily.VolumeAverages => "volume_averages",
+        CacheFamily.Metadata => "metadata",
+        _ => throw new ArgumentOutOfRangeException(nameof(family), family, null),
+    };
+
+    /// <summary>Plain string keys, pipelined in rounds (each with the TTL, or none).</summary>
+    private async Task<int> SetStringsAsync(IEnumerable<(string Key, RedisValue Value)> entries, TimeSpan? ttl, CancellationToken ct)
+    {
+        var db = Database;
+        var written = 0;
+        foreach (var round in entries.Chunk(StringsPerRound))
+        {
+            ct.ThrowIfCancellationRequested();
+            await Task.WhenAll(round.Select(e => db.StringSetAsync(e.Key, e.Value, ttl, When.Always)));
+            written += round.Length;
+        }
+
+        return written;
     }
 
     private static RedisKey TemporaryKey() => "tmp:replace:" + Guid.NewGuid().ToString("N");
@@ -266,6 +355,19 @@ public sealed class RedisStore(IConnectionMultiplexer redis, ILogger<RedisStore>
         (long)await db.ExecuteAsync("UNLINK", [.. keys]);
 
     private sealed record AtrCacheValue(double Atr, double AtrPercent, DateTimeOffset Updated);
+}
+
+/// <summary>A family of caches whose served session is recorded in <see cref="RedisKeys.ServedSessions"/>.</summary>
+public enum CacheFamily
+{
+    /// <summary><c>atr:daily</c> and <c>atr:{SYMBOL}</c>.</summary>
+    Atr,
+
+    /// <summary><c>ticker:avg_volume:{SYMBOL}</c>.</summary>
+    VolumeAverages,
+
+    /// <summary><c>metadata:ticker:{SYMBOL}</c>.</summary>
+    Metadata,
 }
 
 /// <summary>One symbol's RVOL averages over <see cref="Days"/> days, indexed by slot (0-191).</summary>

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -41,6 +42,7 @@ public static class DatabaseSchema
         var present = await ExistingSqliteTablesAsync(context, ct);
         if (present.Count == MaintenanceDbContext.TableNames.Count)
         {
+            await AddMissingSqliteColumnsAsync(context, ct);
             return;
         }
 
@@ -59,6 +61,70 @@ public static class DatabaseSchema
         }
 
         await creator.CreateTablesAsync(ct);
+    }
+
+    /// <summary>
+    /// The SQLite counterpart of a migration that adds nullable columns (the ticker details of 2026-11): a file made
+    /// by an earlier version gets the model's columns it lacks. A missing column that cannot be null is refused.
+    /// </summary>
+    private static async Task AddMissingSqliteColumnsAsync(MaintenanceDbContext context, CancellationToken ct)
+    {
+        foreach (var entity in context.Model.GetEntityTypes())
+        {
+            if (entity.GetTableName() is not { } table)
+            {
+                continue;
+            }
+
+            var existing = await SqliteColumnsAsync(context, table, ct);
+            var store = StoreObjectIdentifier.Table(table, entity.GetSchema());
+            foreach (var property in entity.GetProperties())
+            {
+                var column = property.GetColumnName(store);
+                if (column is null || existing.Contains(column))
+                {
+                    continue;
+                }
+
+                if (!property.IsColumnNullable(store))
+                {
+                    throw new InvalidOperationException(
+                        $"The SQLite table {table} has no column {column}, which cannot be null; the file was made by another version. Move it away to start afresh.");
+                }
+
+                // Names and types come from the model, never from input.
+#pragma warning disable EF1002
+                await context.Database.ExecuteSqlRawAsync($"ALTER TABLE \"{table}\" ADD COLUMN \"{column}\" {property.GetColumnType(store)} NULL", ct);
+#pragma warning restore EF1002
+            }
+        }
+    }
+
+    private static async Task<HashSet<string>> SqliteColumnsAsync(MaintenanceDbContext context, string table, CancellationToken ct)
+    {
+        var connection = context.Database.GetDbConnection();
+        await context.Database.OpenConnectionAsync(ct);
+        try
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT name FROM pragma_table_info($table)";
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = "$table";
+            parameter.Value = table;
+            command.Parameters.Add(parameter);
+            var columns = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                columns.Add(reader.GetString(0));
+            }
+
+            return columns;
+        }
+        finally
+        {
+            await context.Database.CloseConnectionAsync();
+        }
     }
 
     private static async Task<List<string>> ExistingSqliteTablesAsync(MaintenanceDbContext context, CancellationToken ct)

@@ -38,6 +38,26 @@ public sealed class MaintenanceDbContext(DbContextOptions<MaintenanceDbContext> 
             t.Property(x => x.Cik).HasColumnName("cik");
             t.Property(x => x.FirstSeen).HasColumnName("first_seen");
             t.Property(x => x.UpdatedAt).HasColumnName("updated_at");
+            t.Property(x => x.Description).HasColumnName("description");
+            t.Property(x => x.HomepageUrl).HasColumnName("homepage_url");
+            t.Property(x => x.PhoneNumber).HasColumnName("phone_number");
+            t.Property(x => x.Address1).HasColumnName("address1");
+            t.Property(x => x.City).HasColumnName("city");
+            t.Property(x => x.State).HasColumnName("state");
+            t.Property(x => x.PostalCode).HasColumnName("postal_code");
+            t.Property(x => x.TotalEmployees).HasColumnName("total_employees");
+            t.Property(x => x.ListDate).HasColumnName("list_date");
+            t.Property(x => x.LogoUrl).HasColumnName("logo_url");
+            t.Property(x => x.IconUrl).HasColumnName("icon_url");
+            t.Property(x => x.CompositeFigi).HasColumnName("composite_figi");
+            t.Property(x => x.ShareClassFigi).HasColumnName("share_class_figi");
+            t.Property(x => x.TickerRoot).HasColumnName("ticker_root");
+            t.Property(x => x.TickerSuffix).HasColumnName("ticker_suffix");
+            t.Property(x => x.CurrencyName).HasColumnName("currency_name");
+            t.Property(x => x.Locale).HasColumnName("locale");
+            t.Property(x => x.Market).HasColumnName("market");
+            t.Property(x => x.RoundLot).HasColumnName("round_lot");
+            t.Property(x => x.DelistedUtc).HasColumnName("delisted_utc");
             // The universe query (active symbols) runs every day.
             t.HasIndex(x => x.Active).HasDatabaseName("ix_tickers_active");
         });

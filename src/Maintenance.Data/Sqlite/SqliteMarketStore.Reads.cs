@@ -10,30 +10,11 @@ public sealed partial class SqliteMarketStore
     {
         await using var connection = await database.OpenSqliteAsync(ct);
         await using var command = connection.CreateCommand();
-        command.CommandText = $"""
-            SELECT symbol, name, exchange, type, active, market_cap, float_shares, shares_outstanding,
-                   sector, industry, cik, first_seen, updated_at
-            FROM tickers {(activeOnly ? "WHERE active" : "")} ORDER BY symbol
-            """;
+        command.CommandText = $"SELECT {TickerRows.SelectList} FROM tickers {(activeOnly ? "WHERE active" : "")} ORDER BY symbol";
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
-            yield return new Ticker
-            {
-                Symbol = reader.GetString(0),
-                Name = reader.IsDBNull(1) ? null : reader.GetString(1),
-                Exchange = reader.IsDBNull(2) ? null : reader.GetString(2),
-                Type = reader.IsDBNull(3) ? null : reader.GetString(3),
-                Active = reader.GetBoolean(4),
-                MarketCap = reader.IsDBNull(5) ? null : reader.GetDouble(5),
-                FloatShares = reader.IsDBNull(6) ? null : reader.GetInt64(6),
-                SharesOutstanding = reader.IsDBNull(7) ? null : reader.GetInt64(7),
-                Sector = reader.IsDBNull(8) ? null : reader.GetString(8),
-                Industry = reader.IsDBNull(9) ? null : reader.GetString(9),
-                Cik = reader.IsDBNull(10) ? null : reader.GetString(10),
-                FirstSeen = reader.IsDBNull(11) ? null : reader.GetFieldValue<DateOnly>(11),
-                UpdatedAt = reader.GetFieldValue<DateTimeOffset>(12),
-            };
+            yield return TickerRows.Read(reader);
         }
     }
 

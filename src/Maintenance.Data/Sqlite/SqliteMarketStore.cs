@@ -31,24 +31,15 @@ public sealed partial class SqliteMarketStore(MaintenanceDatabase database, Time
             IS NOT (excluded.open, excluded.high, excluded.low, excluded.close, excluded.volume, excluded.vwap, excluded.trades)
         """;
 
-    private const string UpsertTicker = """
-        INSERT INTO tickers (symbol, name, exchange, type, active, market_cap, float_shares, shares_outstanding,
-                             sector, industry, cik, first_seen, updated_at)
-        VALUES ($symbol, $name, $exchange, $type, $active, $market_cap, $float_shares, $shares_outstanding,
-                $sector, $industry, $cik, COALESCE($first_seen, $today), $now)
+    // A null field of the load keeps the stored value; the row changes (and updated_at moves) only when a value differs.
+    private static readonly string UpsertTicker = $"""
+        INSERT INTO tickers (symbol, active, first_seen, updated_at, {TickerRows.List("{0}")})
+        VALUES ($symbol, $active, COALESCE($first_seen, $today), $now, {TickerRows.List("${0}")})
         ON CONFLICT (symbol) DO UPDATE SET
-            name = COALESCE(excluded.name, tickers.name), exchange = COALESCE(excluded.exchange, tickers.exchange),
-            type = COALESCE(excluded.type, tickers.type), active = excluded.active,
-            market_cap = COALESCE(excluded.market_cap, tickers.market_cap), float_shares = COALESCE(excluded.float_shares, tickers.float_shares),
-            shares_outstanding = COALESCE(excluded.shares_outstanding, tickers.shares_outstanding),
-            sector = COALESCE(excluded.sector, tickers.sector), industry = COALESCE(excluded.industry, tickers.industry),
-            cik = COALESCE(excluded.cik, tickers.cik), first_seen = min(tickers.first_seen, excluded.first_seen), updated_at = excluded.updated_at
-        WHERE (tickers.name, tickers.exchange, tickers.type, tickers.active, tickers.market_cap, tickers.float_shares,
-               tickers.shares_outstanding, tickers.sector, tickers.industry, tickers.cik, tickers.first_seen)
-            IS NOT (COALESCE(excluded.name, tickers.name), COALESCE(excluded.exchange, tickers.exchange), COALESCE(excluded.type, tickers.type),
-               excluded.active, COALESCE(excluded.market_cap, tickers.market_cap), COALESCE(excluded.float_shares, tickers.float_shares),
-               COALESCE(excluded.shares_outstanding, tickers.shares_outstanding), COALESCE(excluded.sector, tickers.sector),
-               COALESCE(excluded.industry, tickers.industry), COALESCE(excluded.cik, tickers.cik), min(tickers.first_seen, excluded.first_seen))
+            active = excluded.active, first_seen = min(tickers.first_seen, excluded.first_seen), updated_at = excluded.updated_at,
+            {TickerRows.List("{0} = COALESCE(excluded.{0}, tickers.{0})")}
+        WHERE (tickers.active, tickers.first_seen, {TickerRows.List("tickers.{0}")})
+            IS NOT (excluded.active, min(tickers.first_seen, excluded.first_seen), {TickerRows.List("COALESCE(excluded.{0}, tickers.{0})")})
         """;
 
     public Task<long> ReplaceDailyBarsAsync(DateOnly day, IAsyncEnumerable<DailyBar> bars, CancellationToken ct = default)
@@ -124,8 +115,7 @@ public sealed partial class SqliteMarketStore(MaintenanceDatabase database, Time
         return InLoadTransactionAsync("tickers", day: null, async (connection, transaction) =>
         {
             using var upsert = Prepare(connection, transaction, UpsertTicker,
-                "$symbol", "$name", "$exchange", "$type", "$active", "$market_cap", "$float_shares", "$shares_outstanding",
-                "$sector", "$industry", "$cik", "$first_seen", "$today", "$now");
+                ["$symbol", "$active", "$first_seen", "$today", "$now", .. TickerRows.Merged.Select(c => "$" + c.Name)]);
             var p = upsert.Parameters;
             p["$today"].Value = today;
             p["$now"].Value = now;
@@ -135,17 +125,13 @@ public sealed partial class SqliteMarketStore(MaintenanceDatabase database, Time
                 rows++;
                 ArgumentNullException.ThrowIfNull(ticker);
                 p["$symbol"].Value = LoadChecks.Symbol(ticker.Symbol, "tickers", rows);
-                p["$name"].Value = (object?)ticker.Name ?? DBNull.Value;
-                p["$exchange"].Value = (object?)ticker.Exchange ?? DBNull.Value;
-                p["$type"].Value = (object?)ticker.Type ?? DBNull.Value;
                 p["$active"].Value = ticker.Active;
-                p["$market_cap"].Value = (object?)ticker.MarketCap ?? DBNull.Value;
-                p["$float_shares"].Value = (object?)ticker.FloatShares ?? DBNull.Value;
-                p["$shares_outstanding"].Value = (object?)ticker.SharesOutstanding ?? DBNull.Value;
-                p["$sector"].Value = (object?)ticker.Sector ?? DBNull.Value;
-                p["$industry"].Value = (object?)ticker.Industry ?? DBNull.Value;
-                p["$cik"].Value = (object?)ticker.Cik ?? DBNull.Value;
                 p["$first_seen"].Value = (object?)ticker.FirstSeen ?? DBNull.Value;
+                foreach (var column in TickerRows.Merged)
+                {
+                    p["$" + column.Name].Value = column.Value(ticker) ?? DBNull.Value;
+                }
+
                 upsert.ExecuteNonQuery();
             }
 

@@ -270,21 +270,59 @@ public sealed class PolygonRestSourceTests : IAsyncDisposable
     [Fact]
     public async Task Ticker_details_map_polygons_fields_and_an_unknown_ticker_is_null()
     {
+        // Polygon's documented example answer of /v3/reference/tickers/{ticker}, every field the metadata carries.
         var source = await StartAsync(context => context.Request.Path == "/v3/reference/tickers/AAPL"
             ? PolygonTestServer.Json(context, """
                 {"request_id":"r","status":"OK","results":{"ticker":"AAPL","name":"Apple Inc.","market":"stocks","locale":"us",
                  "primary_exchange":"XNAS","type":"CS","active":true,"currency_name":"usd","cik":"0000320193",
-                 "market_cap":3981234567890.12,"sic_code":"3571","sic_description":"ELECTRONIC COMPUTERS",
+                 "composite_figi":"BBG000B9XRY4","share_class_figi":"BBG001S5N8V8","market_cap":3981234567890.12,
+                 "phone_number":"(408) 996-1010","address":{"address1":"ONE APPLE PARK WAY","city":"CUPERTINO","state":"CA","postal_code":"95014"},
+                 "description":"Apple designs a wide variety of consumer electronic devices.","sic_code":"3571",
+                 "sic_description":"ELECTRONIC COMPUTERS","ticker_root":"AAPL","homepage_url":"https://www.apple.com",
+                 "total_employees":164000,"list_date":"1980-12-12",
+                 "branding":{"logo_url":"https://api.polygon.io/v1/reference/company-branding/d3d3LmFwcGxlLmNvbQ/images/2025-04-04_logo.svg",
+                             "icon_url":"https://api.polygon.io/v1/reference/company-branding/d3d3LmFwcGxlLmNvbQ/images/2025-04-04_icon.png"},
                  "share_class_shares_outstanding":14776353000,"weighted_shares_outstanding":14840390000,"round_lot":100}}
+                """)
+            : context.Request.Path == "/v3/reference/tickers/OLD"
+            ? PolygonTestServer.Json(context, """
+                {"status":"OK","results":{"ticker":"OLD","name":"Old Co","market":"otc","type":"CS","active":false,
+                 "delisted_utc":"2024-03-15T00:00:00Z","ticker_suffix":"W","total_employees":12.0,"list_date":"not a date"}}
                 """)
             : PolygonTestServer.Json(context, """{"status":"NOT_FOUND","request_id":"r","message":"Ticker not found."}""", 404));
 
         var details = await source.GetTickerDetailsAsync("AAPL", TestContext.Current.CancellationToken);
+        var delisted = await source.GetTickerDetailsAsync("OLD", TestContext.Current.CancellationToken);
         var unknown = await source.GetTickerDetailsAsync("NOPE", TestContext.Current.CancellationToken);
 
         Assert.Equal(
-            new TickerDetails("AAPL", "Apple Inc.", "XNAS", "CS", true, 3981234567890.12, 14776353000, 14840390000, null, "3571", "Manufacturing", "ELECTRONIC COMPUTERS", "0000320193"),
+            new TickerDetails("AAPL", "Apple Inc.", "XNAS", "CS", true, 3981234567890.12, 14776353000, 14840390000, null, "3571", "Manufacturing", "ELECTRONIC COMPUTERS", "0000320193")
+            {
+                Description = "Apple designs a wide variety of consumer electronic devices.",
+                HomepageUrl = "https://www.apple.com",
+                PhoneNumber = "(408) 996-1010",
+                Address1 = "ONE APPLE PARK WAY",
+                City = "CUPERTINO",
+                State = "CA",
+                PostalCode = "95014",
+                TotalEmployees = 164000,
+                ListDate = new DateOnly(1980, 12, 12),
+                LogoUrl = "https://api.polygon.io/v1/reference/company-branding/d3d3LmFwcGxlLmNvbQ/images/2025-04-04_logo.svg",
+                IconUrl = "https://api.polygon.io/v1/reference/company-branding/d3d3LmFwcGxlLmNvbQ/images/2025-04-04_icon.png",
+                CompositeFigi = "BBG000B9XRY4",
+                ShareClassFigi = "BBG001S5N8V8",
+                TickerRoot = "AAPL",
+                CurrencyName = "usd",
+                Locale = "us",
+                Market = "stocks",
+                RoundLot = 100,
+            },
             details);
+        Assert.NotNull(delisted);
+        Assert.Equal(
+            (false, "otc", "W", 12, (DateOnly?)null, new DateTimeOffset(2024, 3, 15, 0, 0, 0, TimeSpan.Zero)),
+            (delisted.Active, delisted.Market, delisted.TickerSuffix, delisted.TotalEmployees, delisted.ListDate, delisted.DelistedUtc!.Value));
+        Assert.Equal(TimeSpan.Zero, delisted.DelistedUtc.Value.Offset);
         Assert.Null(unknown);
     }
 

@@ -312,6 +312,59 @@ public abstract class MarketStoreTests : IAsyncLifetime
         Assert.Equal("Gone Corp", all[1].Name);
     }
 
+    /// <summary>A ticker with every one of Polygon's ticker-details fields.</summary>
+    public static Ticker Detailed(string symbol) => new()
+    {
+        Symbol = symbol,
+        Name = "Apple Inc.",
+        Exchange = "XNAS",
+        Type = "CS",
+        MarketCap = 3.98e12,
+        FloatShares = 14_700_000_000,
+        SharesOutstanding = 14_776_353_000,
+        Sector = "Manufacturing",
+        Industry = "ELECTRONIC COMPUTERS",
+        Cik = "0000320193",
+        FirstSeen = new DateOnly(2020, 1, 2),
+        Description = "Apple designs a wide variety of consumer electronic devices.",
+        HomepageUrl = "https://www.apple.com",
+        PhoneNumber = "(408) 996-1010",
+        Address1 = "ONE APPLE PARK WAY",
+        City = "CUPERTINO",
+        State = "CA",
+        PostalCode = "95014",
+        TotalEmployees = 164_000,
+        ListDate = new DateOnly(1980, 12, 12),
+        LogoUrl = "https://example.com/logo.svg",
+        IconUrl = "https://example.com/icon.png",
+        CompositeFigi = "BBG000B9XRY4",
+        ShareClassFigi = "BBG001S5N8V8",
+        TickerRoot = "AAPL",
+        TickerSuffix = "W",
+        CurrencyName = "usd",
+        Locale = "us",
+        Market = "stocks",
+        RoundLot = 100,
+        DelistedUtc = new DateTimeOffset(2030, 1, 2, 3, 4, 5, TimeSpan.FromHours(-5)),
+    };
+
+    [Fact]
+    public async Task Ticker_details_round_trip_and_an_upsert_that_does_not_know_them_keeps_them()
+    {
+        var detailed = Detailed("AAPL");
+        await Store.UpsertTickersAsync(new[] { detailed }.ToAsyncEnumerable(), Ct);
+        var first = Assert.Single(await Loads.ToListAsync(Store.ReadTickersAsync(activeOnly: false, Ct)));
+
+        await Store.UpsertTickersAsync(new Ticker[] { new() { Symbol = "AAPL", MarketCap = 4e12 } }.ToAsyncEnumerable(), Ct);
+        var second = Assert.Single(await Loads.ToListAsync(Store.ReadTickersAsync(activeOnly: false, Ct)));
+
+        // The instant comes back in UTC, the same instant.
+        var expected = detailed with { DelistedUtc = new DateTimeOffset(2030, 1, 2, 8, 4, 5, TimeSpan.Zero) };
+        Assert.Equal(expected with { UpdatedAt = first.UpdatedAt }, first);
+        Assert.Equal(TimeSpan.Zero, first.DelistedUtc!.Value.Offset);
+        Assert.Equal(expected with { MarketCap = 4e12, UpdatedAt = second.UpdatedAt }, second);
+    }
+
     [Fact]
     public async Task A_ticker_without_a_first_seen_date_gets_today()
     {

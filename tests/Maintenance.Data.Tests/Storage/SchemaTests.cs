@@ -2,6 +2,8 @@ using Maintenance.Data.Schema;
 using Maintenance.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -105,6 +107,80 @@ public sealed class SchemaTests(PostgresServer postgres)
             var error = await Assert.ThrowsAsync<InvalidOperationException>(() => DatabaseSchema.EnsureAsync(services, Ct));
 
             Assert.Contains("but not daily_bars, volume_slots, atr_values", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task A_postgres_database_of_the_first_version_gets_the_ticker_details_columns_and_keeps_its_rows()
+    {
+        var connectionString = await postgres.CreateDatabaseAsync(Ct);
+        await using var services = Services(new() { ["ConnectionStrings:Postgres"] = connectionString });
+        await using (var scope = services.CreateAsyncScope())
+        {
+            var context = scope.ServiceProvider.GetRequiredService<MaintenanceDbContext>();
+            await context.GetService<IMigrator>().MigrateAsync("20261128201657_InitialMarketData", cancellationToken: Ct);
+            await context.Database.ExecuteSqlRawAsync(
+                "INSERT INTO tickers (symbol, name, active, first_seen, updated_at) VALUES ('OLD', 'Old Co', true, '2024-01-02', now())", Ct);
+        }
+
+        await DatabaseSchema.EnsureAsync(services, Ct);
+        var store = services.GetRequiredService<IMarketStore>();
+        await store.UpsertTickersAsync(new[] { MarketStoreTests.Detailed("NEW") }.ToAsyncEnumerable(), Ct);
+
+        var tickers = await Loads.ToListAsync(store.ReadTickersAsync(activeOnly: false, Ct));
+        Assert.Equal(["NEW", "OLD"], tickers.Select(t => t.Symbol));
+        Assert.Equal(MarketStoreTests.Detailed("NEW").Description, tickers[0].Description);
+        Assert.Equal(("Old Co", null, null), (tickers[1].Name, tickers[1].Description, tickers[1].ListDate));
+    }
+
+    [Fact]
+    public async Task A_sqlite_file_of_the_first_version_gets_the_ticker_details_columns_and_keeps_its_rows()
+    {
+        var folder = Directory.CreateTempSubdirectory("maintenance-schema-").FullName;
+        try
+        {
+            var path = Path.Combine(folder, "old.db");
+            string[] added = ["description", "homepage_url", "phone_number", "address1", "city", "state", "postal_code", "total_employees",
+                "list_date", "logo_url", "icon_url", "composite_figi", "share_class_figi", "ticker_root", "ticker_suffix", "currency_name",
+                "locale", "market", "round_lot", "delisted_utc"];
+            await using (var services = Services(new() { ["Storage:SqlitePath"] = path }))
+            {
+                await DatabaseSchema.EnsureAsync(services, Ct);
+                await services.GetRequiredService<IMarketStore>().UpsertTickersAsync(
+                    new Ticker[] { new() { Symbol = "OLD", Name = "Old Co" } }.ToAsyncEnumerable(), Ct);
+            }
+
+            // Back to the first version's table: the columns of this change dropped.
+            await using (var connection = new SqliteConnection($"Data Source={path}"))
+            {
+                await connection.OpenAsync(Ct);
+                foreach (var column in added)
+                {
+                    await using var drop = connection.CreateCommand();
+                    drop.CommandText = $"ALTER TABLE tickers DROP COLUMN {column}";
+                    await drop.ExecuteNonQueryAsync(Ct);
+                }
+            }
+
+            SqliteConnection.ClearAllPools();
+            await using (var services = Services(new() { ["Storage:SqlitePath"] = path }))
+            {
+                await DatabaseSchema.EnsureAsync(services, Ct);
+                await DatabaseSchema.EnsureAsync(services, Ct);
+                var store = services.GetRequiredService<IMarketStore>();
+                await store.UpsertTickersAsync(new[] { MarketStoreTests.Detailed("NEW") }.ToAsyncEnumerable(), Ct);
+
+                var tickers = await Loads.ToListAsync(store.ReadTickersAsync(activeOnly: false, Ct));
+                Assert.Equal(["NEW", "OLD"], tickers.Select(t => t.Symbol));
+                Assert.Equal(MarketStoreTests.Detailed("NEW") with { UpdatedAt = tickers[0].UpdatedAt, DelistedUtc = tickers[0].DelistedUtc }, tickers[0]);
+                Assert.Equal(MarketStoreTests.Detailed("NEW").DelistedUtc, tickers[0].DelistedUtc);
+                Assert.Equal(("Old Co", null, null), (tickers[1].Name, tickers[1].Description, tickers[1].ListDate));
+            }
         }
         finally
         {

@@ -174,7 +174,31 @@ public sealed class PolygonRestClient
             result.SicCode,
             SicSectors.SectorOf(result.SicCode),
             result.SicDescription,
-            result.Cik);
+            result.Cik)
+        {
+            Description = result.Description,
+            HomepageUrl = result.HomepageUrl,
+            PhoneNumber = result.PhoneNumber,
+            Address1 = result.Address?.Address1,
+            City = result.Address?.City,
+            State = result.Address?.State,
+            PostalCode = result.Address?.PostalCode,
+            TotalEmployees = ToCount(result.TotalEmployees),
+            ListDate = DateOnly.TryParseExact(result.ListDate, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var listed) ? listed : null,
+            LogoUrl = result.Branding?.LogoUrl,
+            IconUrl = result.Branding?.IconUrl,
+            CompositeFigi = result.CompositeFigi,
+            ShareClassFigi = result.ShareClassFigi,
+            TickerRoot = result.TickerRoot,
+            TickerSuffix = result.TickerSuffix,
+            CurrencyName = result.CurrencyName,
+            Locale = result.Locale,
+            Market = result.Market,
+            RoundLot = ToCount(result.RoundLot),
+            DelistedUtc = DateTimeOffset.TryParse(result.DelistedUtc, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var delisted)
+                ? delisted
+                : null,
+        };
     }
 
     /// <summary>Active stock tickers (as of <paramref name="asOf"/> when given), page after page.</summary>
@@ -223,6 +247,10 @@ public sealed class PolygonRestClient
     /// <summary><paramref name="text"/> with the value of any <c>apiKey</c> parameter replaced, for messages.</summary>
     internal static string WithoutApiKey(string text) =>
         System.Text.RegularExpressions.Regex.Replace(text, "(?i)(apiKey=)[^&\\s]*", "$1***");
+
+    // A count Polygon may send as 1200 or 1200.0; anything unusable is unknown rather than a failed ticker.
+    private static int? ToCount(double? value) =>
+        value is { } v && double.IsFinite(v) && v >= 0 && v <= int.MaxValue ? (int)Math.Round(v) : null;
 
     private static long? ToShares(double? value) =>
         value is { } v && double.IsFinite(v) && v >= 0 ? (long)Math.Round(v) : null;

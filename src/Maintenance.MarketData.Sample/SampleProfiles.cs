@@ -1,5 +1,4 @@
 using System.Globalization;
-
 using Maintenance.Data.MarketData;
 
 namespace Maintenance.MarketData.Sample;

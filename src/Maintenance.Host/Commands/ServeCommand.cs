@@ -55,7 +55,7 @@ public sealed class ServeCommand : AsyncCommand<ServeCommand.Settings>
         }
         else
         {
-            app.MapHealthChecks("/health");
+            app.MapMaintenanceHealth();
         }
 
         await app.RunAsync(cancellationToken);

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
+using Maintenance.Benchmarks.Bench.Rest;
 using Maintenance.Core;
 using Maintenance.MarketData.Sample;
 using Microsoft.Extensions.Configuration;
@@ -67,6 +68,14 @@ public sealed class BenchCommand : AsyncCommand<BenchCommand.Settings>
         [Description("RabbitMQ management API, for a fresh virtual host (default: RabbitMq:ManagementUri, MAINTENANCE_TEST_RABBITMQ_MANAGEMENT, or port 15672 of the broker).")]
         public string? RabbitMqManagement { get; init; }
 
+        [CommandOption("--source <SOURCE>")]
+        [Description("files (default): every day from flat files. rest: the next day D from a local stand-in for Polygon's REST API (history from files), as at 03:00 in production.")]
+        public string Source { get; init; } = "files";
+
+        [CommandOption("--rest-concurrency <N>")]
+        [Description("With --source rest: MarketData:PolygonMaxConcurrency given to the workers (default: theirs, 8).")]
+        public int? RestConcurrency { get; init; }
+
         [CommandOption("--json <PATH>")]
         [Description("Also write the results as JSON to this file.")]
         public string? Json { get; init; }
@@ -92,6 +101,8 @@ public sealed class BenchCommand : AsyncCommand<BenchCommand.Settings>
                 : Workers is < 1 or > 16 ? ValidationResult.Error("--workers must be between 1 and 16.")
                 : RedisDatabase is < 0 ? ValidationResult.Error("--redis-db must be 0 or more.")
                 : TimeoutMinutes < 1 ? ValidationResult.Error("--timeout must be 1 minute or more.")
+                : Source is not ("files" or "rest") ? ValidationResult.Error("--source must be files or rest.")
+                : RestConcurrency is < 1 ? ValidationResult.Error("--rest-concurrency must be 1 or more.")
                 : ValidationResult.Success();
         }
 
@@ -152,6 +163,7 @@ public sealed class BenchCommand : AsyncCommand<BenchCommand.Settings>
         Floors floors;
         double? floorsLoadBefore, floorsLoadAfter;
         BenchSampleData data;
+        RestReport? restReport = null;
         int daysWritten;
         TimeSpan sampleTime;
         try
@@ -164,7 +176,27 @@ public sealed class BenchCommand : AsyncCommand<BenchCommand.Settings>
             (data, daysWritten, sampleTime) = await BenchSampleData.EnsureAsync(root, target, settings.Tickers, settings.Days + 1, settings.MinuteDays + 1, settings.Seed, cancellationToken);
             Say(daysWritten == 0 ? $"reusing {data.Layout.Root}" : $"wrote {daysWritten} days in {sampleTime.TotalSeconds:F1}s to {data.Layout.Root}");
             var plan = new (string Name, DateOnly Day)[] { (BenchReport.FirstRun, previous), (BenchReport.NextDay, target), (BenchReport.ReRun, target) };
-            await RunServicesAsync(settings, executable, data, infrastructure, serviceSettings, logs, plan, runs, memory, cancellationToken);
+            var environment = new Dictionary<string, string>(serviceSettings, StringComparer.Ordinal)
+            {
+                ["ConnectionStrings__RabbitMq"] = infrastructure.RabbitMq,
+                ["ConnectionStrings__Postgres"] = infrastructure.Postgres,
+                ["ConnectionStrings__Redis"] = infrastructure.Redis,
+                ["MarketData__FlatFilesPath"] = data.Layout.Root,
+            };
+            if (settings.Source == "rest")
+            {
+                await using var rest = await RestCase.StartAsync(data, target, settings.Tickers, settings.Seed, root);
+                rest.Configure(environment, settings.RestConcurrency);
+                Say($"Polygon stand-in at {rest.StandIn.BaseUrl}; the workers read {target:yyyy-MM-dd} from it, earlier days from {rest.FilesWithoutTarget}");
+                await RunServicesAsync(settings, executable, environment, logs, plan, runs, memory, rest, cancellationToken);
+                Say("measuring the stand-in alone");
+                restReport = await rest.ReportAsync(infrastructure.Postgres, settings.RestConcurrency ?? RestCase.DefaultConcurrency, cancellationToken);
+            }
+            else
+            {
+                await RunServicesAsync(settings, executable, environment, logs, plan, runs, memory, null, cancellationToken);
+            }
+
             Say("measuring the floors");
             floorsLoadBefore = MachineLoad.OneMinute();
             try
@@ -204,6 +236,7 @@ public sealed class BenchCommand : AsyncCommand<BenchCommand.Settings>
             floorsLoadBefore,
             floorsLoadAfter,
             memory,
+            restReport,
             BenchReport.Check(runReports, memory));
         report.Print();
         Say($"service logs in {logs}");
@@ -220,22 +253,14 @@ public sealed class BenchCommand : AsyncCommand<BenchCommand.Settings>
     private static async Task RunServicesAsync(
         Settings settings,
         MaintenanceExecutable executable,
-        BenchSampleData data,
-        BenchInfrastructure infrastructure,
-        Dictionary<string, string> serviceSettings,
+        Dictionary<string, string> environment,
         string logs,
         IReadOnlyList<(string Name, DateOnly Day)> plan,
         Dictionary<string, (MeasuredRun Run, double? LoadBefore, double? LoadAfter)> runs,
         List<ProcessPeak> memory,
+        RestCase? rest,
         CancellationToken ct)
     {
-        var environment = new Dictionary<string, string>(serviceSettings, StringComparer.Ordinal)
-        {
-            ["ConnectionStrings__RabbitMq"] = infrastructure.RabbitMq,
-            ["ConnectionStrings__Postgres"] = infrastructure.Postgres,
-            ["ConnectionStrings__Redis"] = infrastructure.Redis,
-            ["MarketData__FlatFilesPath"] = data.Layout.Root,
-        };
         var services = new List<ServiceProcess>();
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
         try
@@ -261,8 +286,10 @@ public sealed class BenchCommand : AsyncCommand<BenchCommand.Settings>
             {
                 Say($"{name}: POST /trigger {day:yyyy-MM-dd}");
                 var loadBefore = MachineLoad.OneMinute();
+                rest?.StandIn.Counters.Reset();
                 var run = await api.RunAsync(day, timeout, ct);
                 runs[name] = (run, loadBefore, MachineLoad.OneMinute());
+                rest?.Record(name, run.EndToEnd.TotalSeconds);
                 Say($"{name}: {(run.Status.Succeeded ? "succeeded" : "FAILED: " + run.Status.State)} in {run.EndToEnd.TotalSeconds:F2}s");
             }
         }

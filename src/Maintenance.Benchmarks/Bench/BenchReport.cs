@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Maintenance.Benchmarks.Bench.Rest;
 using Spectre.Console;
 
 namespace Maintenance.Benchmarks.Bench;
@@ -52,6 +53,7 @@ public sealed record BenchReport(
     double? FloorsLoadBefore,
     double? FloorsLoadAfter,
     IReadOnlyList<ProcessPeak> Memory,
+    RestReport? Rest,
     IReadOnlyList<TargetCheck> Targets)
 {
     public const string NextDay = "next day";
@@ -122,6 +124,11 @@ public sealed record BenchReport(
         }
 
         AnsiConsole.Write(FloorTable());
+        if (Rest is not null)
+        {
+            AnsiConsole.Write(RestTable(Rest));
+        }
+
         AnsiConsole.Write(MemoryTable());
         AnsiConsole.Write(TargetTable());
     }
@@ -207,6 +214,26 @@ public sealed record BenchReport(
         foreach (var floor in Floors)
         {
             table.AddRow(floor.Name, Invariant($"{floor.Count:N0} {floor.Unit}"), Invariant($"{floor.Seconds:F3}"), Invariant($"{floor.PerSecond:N0}"), floor.What);
+        }
+
+        return table;
+    }
+
+    /// <summary>The stand-in's answers per run; the last row is the stand-in alone (its floor).</summary>
+    private static Table RestTable(RestReport rest)
+    {
+        var next = rest.Runs.FirstOrDefault(r => r.Run == NextDay)?.Tally;
+        var ratio = next is { CallsPerSecond: > 0 } && rest.Floor.CallsPerSecond > 0 ? rest.Floor.CallsPerSecond / next.CallsPerSecond : (double?)null;
+        var table = new Table().Border(TableBorder.Rounded)
+            .Title(Invariant($"REST source: {rest.Day:yyyy-MM-dd} from the Polygon stand-in, concurrency {rest.Concurrency}"))
+            .Caption(Invariant($"next day at {Number(ratio, "F2")}x the stand-in's floor (calls/s); tickers with slots {rest.TickersWithSlots:N0} of {rest.TickersServed:N0} served, daily bars {rest.TickersWithDailyBar:N0} of {rest.DailyBarsServed:N0}"))
+            .AddColumn("run").AddColumn(new TableColumn("calls").RightAligned()).AddColumn(new TableColumn("minute calls").RightAligned())
+            .AddColumn(new TableColumn("other calls").RightAligned()).AddColumn(new TableColumn("429").RightAligned()).AddColumn(new TableColumn("503").RightAligned())
+            .AddColumn(new TableColumn("slow").RightAligned()).AddColumn(new TableColumn("REST s").RightAligned()).AddColumn(new TableColumn("calls/s").RightAligned());
+        foreach (var run in rest.Runs.Append(new RestRun("stand-in alone (floor)", 0, rest.Floor)))
+        {
+            table.AddRow(run.Run, Invariant($"{run.Tally.Calls:N0}"), Invariant($"{run.Tally.MinuteCalls:N0}"), Invariant($"{run.Tally.OtherCalls:N0}"), Invariant($"{run.Tally.RateLimited:N0}"),
+                Invariant($"{run.Tally.Failing:N0}"), Invariant($"{run.Tally.Slow:N0}"), Invariant($"{run.Tally.ActiveSeconds:F2}"), Invariant($"{run.Tally.CallsPerSecond:N0}"));
         }
 
         return table;

@@ -38,6 +38,18 @@ public sealed class PostgresServer : IAsyncDisposable
         return new NpgsqlConnectionStringBuilder(admin) { Database = name, IncludeErrorDetail = true }.ConnectionString;
     }
 
+    /// <summary>
+    /// The connection string of a database that does not exist yet, for tests of creating it; dropped when the run
+    /// ends, like those of <see cref="CreateDatabaseAsync"/>.
+    /// </summary>
+    public async Task<string> ReserveDatabaseAsync()
+    {
+        var admin = await AdminConnectionStringAsync();
+        var name = "t_" + Guid.NewGuid().ToString("N")[..16];
+        _databases.Enqueue(name);
+        return new NpgsqlConnectionStringBuilder(admin) { Database = name, IncludeErrorDetail = true }.ConnectionString;
+    }
+
     private async Task<string> AdminConnectionStringAsync()
     {
         var reason = await _unavailableReason.Value;

@@ -2,40 +2,33 @@ namespace Maintenance.Contracts;
 
 /// <summary>
 /// Starts (or re-runs) the maintenance of one trading day. Anyone may publish it: the scheduler,
-/// <c>POST /trigger</c>, the CLI, or a plain AMQP client.
+/// <c>POST /trigger</c>, the CLI, or a plain AMQP client. The saga validates it whoever sent it.
 /// </summary>
 /// <param name="TargetDate">The trading day whose data is maintained (normally the previous trading day).</param>
 /// <param name="RequestedBy">Who asked: <c>scheduler</c>, <c>api</c>, <c>cli</c>, a service name.</param>
 /// <param name="Force">Redo work that is already complete and valid.</param>
 /// <param name="Steps">Queue names of the steps to run (<c>load-ohlc</c>, ...); null or empty runs all.</param>
-public sealed record StartMaintenance(DateOnly TargetDate, string RequestedBy, bool Force = false, string[]? Steps = null);
+/// <param name="ForceClearCaches">Clear the real-time caches even while a market session is in progress.</param>
+public sealed record StartMaintenance(DateOnly TargetDate, string RequestedBy, bool Force = false, string[]? Steps = null, bool ForceClearCaches = false);
 
-/// <summary>What every task command carries.</summary>
-public interface IStepCommand
-{
-    /// <summary>The saga instance (one per target date).</summary>
-    Guid RunId { get; }
-
-    DateOnly TargetDate { get; }
-
-    /// <summary>The run's attempt number; answers from an older attempt are ignored by the saga.</summary>
-    int Attempt { get; }
-
-    bool Force { get; }
-}
-
-public sealed record ClearCaches(Guid RunId, DateOnly TargetDate, int Attempt, bool Force) : IStepCommand;
-
-public sealed record LoadOhlc(Guid RunId, DateOnly TargetDate, int Attempt, bool Force) : IStepCommand;
-
-public sealed record RecoverMissingTickers(Guid RunId, DateOnly TargetDate, int Attempt, bool Force) : IStepCommand;
-
-public sealed record LoadVolumeSlots(Guid RunId, DateOnly TargetDate, int Attempt, bool Force) : IStepCommand;
-
-public sealed record CalculateAtr(Guid RunId, DateOnly TargetDate, int Attempt, bool Force) : IStepCommand;
-
-public sealed record CalculateRvol(Guid RunId, DateOnly TargetDate, int Attempt, bool Force) : IStepCommand;
-
-public sealed record EnrichMetadata(Guid RunId, DateOnly TargetDate, int Attempt, bool Force) : IStepCommand;
-
-public sealed record SyncRedis(Guid RunId, DateOnly TargetDate, int Attempt, bool Force) : IStepCommand;
+/// <summary>
+/// Asks a step's task to do its work for a run: sent to the step's own queue (<see cref="MaintenanceSteps.QueueName"/>).
+/// A step that divides its work is sent as <paramref name="ShardCount"/> commands, one per <paramref name="Shard"/>,
+/// which the task's replicas share.
+/// </summary>
+/// <param name="RunId">The saga instance (one per target date).</param>
+/// <param name="Attempt">The run's attempt number; answers from an older attempt are ignored by the saga.</param>
+/// <param name="Force">Redo work that is already complete and valid.</param>
+/// <param name="ForceClearCaches">Clear the real-time caches even while a market session is in progress.</param>
+/// <param name="Shard">This command's part of the work, 0 to <paramref name="ShardCount"/> - 1.</param>
+/// <param name="Expected">Figures of the steps this one checks, by <c>step.metric</c> (the notification verifies the run's output against them).</param>
+public sealed record RunMaintenanceStep(
+    Guid RunId,
+    DateOnly TargetDate,
+    int Attempt,
+    MaintenanceStep Step,
+    bool Force = false,
+    bool ForceClearCaches = false,
+    int Shard = 0,
+    int ShardCount = 1,
+    IReadOnlyDictionary<string, double>? Expected = null);

@@ -5,47 +5,30 @@ namespace Maintenance.Contracts;
 /// <param name="Verdict">One line a person reads: what was checked and against which threshold.</param>
 public sealed record StepValidation(bool Passed, string Verdict);
 
-/// <summary>What every task completion event carries.</summary>
-public interface IStepCompleted
-{
-    Guid RunId { get; }
-
-    DateOnly TargetDate { get; }
-
-    int Attempt { get; }
-
-    /// <summary>True when the work was already complete and valid and nothing was redone.</summary>
-    bool Skipped { get; }
-
-    StepValidation Validation { get; }
-
-    /// <summary>Counts and figures of the task, e.g. <c>rows</c>, <c>tickers</c>, <c>rejected.high_below_open_close</c>.</summary>
-    IReadOnlyDictionary<string, double> Metrics { get; }
-
-    double DurationSeconds { get; }
-}
-
-public sealed record CachesCleared(Guid RunId, DateOnly TargetDate, int Attempt, bool Skipped, StepValidation Validation, IReadOnlyDictionary<string, double> Metrics, double DurationSeconds) : IStepCompleted;
-
-public sealed record OhlcLoaded(Guid RunId, DateOnly TargetDate, int Attempt, bool Skipped, StepValidation Validation, IReadOnlyDictionary<string, double> Metrics, double DurationSeconds) : IStepCompleted;
-
-public sealed record MissingTickersRecovered(Guid RunId, DateOnly TargetDate, int Attempt, bool Skipped, StepValidation Validation, IReadOnlyDictionary<string, double> Metrics, double DurationSeconds) : IStepCompleted;
-
-public sealed record VolumeSlotsLoaded(Guid RunId, DateOnly TargetDate, int Attempt, bool Skipped, StepValidation Validation, IReadOnlyDictionary<string, double> Metrics, double DurationSeconds) : IStepCompleted;
-
-public sealed record AtrCalculated(Guid RunId, DateOnly TargetDate, int Attempt, bool Skipped, StepValidation Validation, IReadOnlyDictionary<string, double> Metrics, double DurationSeconds) : IStepCompleted;
-
-public sealed record RvolCalculated(Guid RunId, DateOnly TargetDate, int Attempt, bool Skipped, StepValidation Validation, IReadOnlyDictionary<string, double> Metrics, double DurationSeconds) : IStepCompleted;
-
-public sealed record MetadataEnriched(Guid RunId, DateOnly TargetDate, int Attempt, bool Skipped, StepValidation Validation, IReadOnlyDictionary<string, double> Metrics, double DurationSeconds) : IStepCompleted;
-
-public sealed record RedisSynced(Guid RunId, DateOnly TargetDate, int Attempt, bool Skipped, StepValidation Validation, IReadOnlyDictionary<string, double> Metrics, double DurationSeconds) : IStepCompleted;
+/// <summary>A step (or one shard of it) has done its work for a run and checked it.</summary>
+/// <param name="Skipped">The work was already complete and valid and nothing was redone.</param>
+/// <param name="Metrics">Counts and figures of the task, e.g. <c>rows</c>, <c>tickers</c>, <c>rejected.high_below_open_close</c>.</param>
+public sealed record MaintenanceStepCompleted(
+    Guid RunId,
+    DateOnly TargetDate,
+    int Attempt,
+    MaintenanceStep Step,
+    int Shard,
+    int ShardCount,
+    bool Skipped,
+    StepValidation Validation,
+    IReadOnlyDictionary<string, double> Metrics,
+    double DurationSeconds);
 
 /// <summary>
 /// A task gave up: after its retries (<paramref name="Retryable"/> true: a transient fault outlasted them)
-/// or at once on a validation failure or bad input (<paramref name="Retryable"/> false).
+/// or at once on a validation failure or bad input (<paramref name="Retryable"/> false). The only failure path:
+/// a task that cannot answer at all is caught by the step's deadline.
 /// </summary>
-public sealed record MaintenanceStepFailed(Guid RunId, DateOnly TargetDate, int Attempt, MaintenanceStep Step, string Reason, bool Retryable);
+public sealed record MaintenanceStepFailed(Guid RunId, DateOnly TargetDate, int Attempt, MaintenanceStep Step, string Reason, bool Retryable, int Shard = 0);
+
+/// <summary>How far a running step (or shard) has come, in its own unit (<c>days</c>, <c>rows</c>, <c>tickers</c>); sent at most once a second.</summary>
+public sealed record MaintenanceStepProgress(Guid RunId, DateOnly TargetDate, int Attempt, MaintenanceStep Step, int Shard, long Done, long Total, string Unit);
 
 public sealed record MaintenanceStarted(Guid RunId, DateOnly TargetDate, int Attempt, string RequestedBy, bool Force, DateTimeOffset StartedAt);
 

@@ -5,7 +5,7 @@ namespace Maintenance.Orchestrator;
 
 /// <summary>
 /// The maintenance of one target date: the saga instance (a row of <c>maintenance_runs</c>) and its per-step history
-/// (rows of <c>maintenance_step_runs</c>, eight per attempt). Everything here is pure bookkeeping; the state machine
+/// (rows of <c>maintenance_step_runs</c>, one per step and attempt). Everything here is pure bookkeeping; the state machine
 /// decides when to call it and does the I/O.
 /// </summary>
 public class MaintenanceRun : SagaStateMachineInstance
@@ -30,12 +30,12 @@ public class MaintenanceRun : SagaStateMachineInstance
 
     public bool Force { get; set; }
 
+    /// <summary>Clear the real-time caches even during a market session (the start's explicit override).</summary>
+    public bool ForceClearCaches { get; set; }
+
     public DateTimeOffset? StartedAt { get; set; }
 
     public DateTimeOffset? CompletedAt { get; set; }
-
-    /// <summary>The step whose command is out, null when none is.</summary>
-    public MaintenanceStep? CurrentStep { get; set; }
 
     /// <summary>Why the attempt ended as it did, for a person; null while running and on full success.</summary>
     public string? Outcome { get; set; }
@@ -52,9 +52,12 @@ public class MaintenanceRun : SagaStateMachineInstance
 
     public StepRun StepOf(MaintenanceStep step) => Steps.Single(s => s.Attempt == Attempt && s.Step == step);
 
+    /// <summary>The steps of this attempt whose commands are out.</summary>
+    public IEnumerable<StepRun> RunningSteps => CurrentSteps.Where(s => s.Status == StepStatus.Running);
+
     /// <summary>
-    /// Opens the next attempt: eight step rows, pending or (not in <see cref="StartMaintenance.Steps"/>) skipped.
-    /// Unknown step names are reported back, not guessed at.
+    /// Opens the next attempt: one step row per step of <see cref="MaintenanceSteps.Graph"/>, pending or (not in
+    /// <see cref="StartMaintenance.Steps"/>) skipped. Unknown step names are reported back, not guessed at.
     /// </summary>
     /// <returns>The step names of the request that name no step.</returns>
     public IReadOnlyList<string> BeginAttempt(StartMaintenance request, DateTimeOffset now)
@@ -67,9 +70,9 @@ public class MaintenanceRun : SagaStateMachineInstance
         Attempt++;
         RequestedBy = request.RequestedBy;
         Force = request.Force;
+        ForceClearCaches = request.ForceClearCaches;
         StartedAt = now;
         CompletedAt = null;
-        CurrentStep = null;
         Outcome = null;
         foreach (var step in MaintenanceSteps.InOrder)
         {
@@ -88,49 +91,86 @@ public class MaintenanceRun : SagaStateMachineInstance
         return unknown;
     }
 
-    /// <summary>Marks the first pending step running; null when no step is left.</summary>
-    public StepRun? StartNextStep(DateTimeOffset now)
+    /// <summary>
+    /// Marks running every pending step whose prerequisites have all finished, each split into
+    /// <paramref name="shardsOf"/> shards; empty when nothing can start now (steps are running, or none is left).
+    /// </summary>
+    public IReadOnlyList<StepRun> StartReadySteps(DateTimeOffset now, Func<MaintenanceStep, int> shardsOf)
     {
-        var next = CurrentSteps.FirstOrDefault(s => s.Status == StepStatus.Pending);
-        CurrentStep = next?.Step;
-        if (next is not null)
+        ArgumentNullException.ThrowIfNull(shardsOf);
+        var finished = CurrentSteps.Where(s => s.Status is not (StepStatus.Pending or StepStatus.Running)).Select(s => s.Step).ToHashSet();
+        var ready = CurrentSteps
+            .Where(s => s.Status == StepStatus.Pending && s.Step.Definition().Prerequisites.All(finished.Contains))
+            .ToList();
+        foreach (var step in ready)
         {
-            next.Status = StepStatus.Running;
-            next.StartedAt = now;
+            step.Status = StepStatus.Running;
+            step.StartedAt = now;
+            var count = step.Step.Definition().Divisible ? Math.Max(1, shardsOf(step.Step)) : 1;
+            step.Shards = [.. Enumerable.Range(0, count).Select(i => new ShardRun { Shard = i, Status = StepStatus.Running })];
         }
 
-        return next;
+        return ready;
     }
 
+    /// <summary>True once no step of the attempt is pending or running.</summary>
+    public bool AllStepsFinished => CurrentSteps.All(s => s.Status is not (StepStatus.Pending or StepStatus.Running));
+
     /// <summary>
-    /// Records a task's completion event. A completion whose own validation failed counts as a failure.
+    /// Records a shard's completion event; the step succeeds once all its shards have. A completion whose own
+    /// validation failed fails the whole step.
     /// </summary>
-    /// <returns>False when the event does not belong to the running step of this attempt (a late or duplicate answer).</returns>
-    public bool RecordCompleted(MaintenanceStep step, IStepCompleted completed, DateTimeOffset now)
+    /// <returns>False when the event does not belong to a running shard of this attempt (a late or duplicate answer).</returns>
+    public bool RecordCompleted(MaintenanceStepCompleted completed, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(completed);
-        if (!IsRunning(step, completed.Attempt))
+        if (RunningShard(completed.Step, completed.Attempt, completed.Shard) is not { } shard)
         {
             return false;
         }
 
         if (!completed.Validation.Passed)
         {
-            return RecordFailed(step, completed.Attempt, "validation failed: " + completed.Validation.Verdict, now);
+            var where = completed.ShardCount > 1 ? $" (shard {completed.Shard + 1} of {completed.ShardCount})" : "";
+            return RecordFailed(completed.Step, completed.Attempt, $"validation failed{where}: {completed.Validation.Verdict}", now);
         }
 
-        var row = StepOf(step);
+        shard.Status = StepStatus.Success;
+        shard.DurationSeconds = completed.DurationSeconds;
+        shard.Skipped = completed.Skipped;
+        shard.Verdict = completed.Validation.Verdict;
+        shard.Metrics = new Dictionary<string, double>(completed.Metrics);
+        var row = StepOf(completed.Step);
+        if (row.Shards.Any(s => s.Status == StepStatus.Running))
+        {
+            return true;
+        }
+
         row.Status = StepStatus.Success;
         row.CompletedAt = now;
-        row.DurationSeconds = completed.DurationSeconds;
-        row.WorkSkipped = completed.Skipped;
-        row.Verdict = completed.Validation.Verdict;
-        row.Metrics = new Dictionary<string, double>(completed.Metrics);
-        CurrentStep = null;
+        row.DurationSeconds = row.Shards.Max(s => s.DurationSeconds);
+        row.WorkSkipped = row.Shards.All(s => s.Skipped);
+        row.Verdict = string.Join(" | ", row.Shards.Select(s => s.Verdict).Distinct());
+        row.Metrics = SumOf(row.Shards);
         return true;
     }
 
-    /// <summary>Records a step failure (a failed event, a fault or a timeout) and skips the steps that depend on it.</summary>
+    /// <summary>Records how far a running shard has come; false when the shard is not running.</summary>
+    public bool RecordProgress(MaintenanceStepProgress progress)
+    {
+        ArgumentNullException.ThrowIfNull(progress);
+        if (RunningShard(progress.Step, progress.Attempt, progress.Shard) is not { } shard)
+        {
+            return false;
+        }
+
+        shard.Done = progress.Done;
+        shard.Total = progress.Total;
+        shard.Unit = progress.Unit;
+        return true;
+    }
+
+    /// <summary>Records a step failure (a failed event or a timeout) and skips the steps that need it.</summary>
     /// <returns>False when the step is not running in <paramref name="attempt"/> (a late or duplicate answer).</returns>
     public bool RecordFailed(MaintenanceStep step, int attempt, string reason, DateTimeOffset now)
     {
@@ -143,7 +183,11 @@ public class MaintenanceRun : SagaStateMachineInstance
         row.Status = StepStatus.Failed;
         row.CompletedAt = now;
         row.Error = reason;
-        CurrentStep = null;
+        foreach (var shard in row.Shards.Where(s => s.Status == StepStatus.Running))
+        {
+            shard.Status = StepStatus.Failed;
+        }
+
         SkipDependantsOf(step);
         return true;
     }
@@ -152,7 +196,6 @@ public class MaintenanceRun : SagaStateMachineInstance
     public RunOutcome Finish(DateTimeOffset now)
     {
         CompletedAt = now;
-        CurrentStep = null;
         var requested = CurrentSteps.Where(s => s.Requested).ToList();
         var failed = requested.Where(s => s.Status == StepStatus.Failed).Select(s => s.Step.QueueName()).ToList();
         var skipped = requested.Where(s => s.Status == StepStatus.Skipped).Select(s => s.Step.QueueName()).ToList();
@@ -188,15 +231,35 @@ public class MaintenanceRun : SagaStateMachineInstance
         .Select(s => new StepOutcome(s.Step, s.Status, s.StartedAt, s.CompletedAt, s.Error, s.Metrics))
         .ToArray();
 
+    /// <summary>The figures of this attempt's successful steps, as <c>queue.metric</c>: what the notification checks is still in place.</summary>
+    public Dictionary<string, double> SucceededFigures() => CurrentSteps
+        .Where(s => s.Status == StepStatus.Success && s.Metrics is not null)
+        .SelectMany(s => s.Metrics!.Select(m => (Key: $"{s.Step.QueueName()}.{m.Key}", m.Value)))
+        .ToDictionary(m => m.Key, m => m.Value, StringComparer.Ordinal);
+
     private bool IsRunning(MaintenanceStep step, int attempt) =>
         attempt == Attempt && CompletedAt is null && Steps.Any(s => s.Attempt == attempt && s.Step == step && s.Status == StepStatus.Running);
+
+    private ShardRun? RunningShard(MaintenanceStep step, int attempt, int shard) =>
+        IsRunning(step, attempt) ? StepOf(step).Shards.FirstOrDefault(s => s.Shard == shard && s.Status == StepStatus.Running) : null;
+
+    private static Dictionary<string, double> SumOf(List<ShardRun> shards)
+    {
+        var sum = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var (name, value) in shards.Where(s => s.Metrics is not null).SelectMany(s => s.Metrics!))
+        {
+            sum[name] = sum.GetValueOrDefault(name) + value;
+        }
+
+        return sum;
+    }
 
     private void SkipDependantsOf(MaintenanceStep failed)
     {
         var blocked = new Queue<MaintenanceStep>([failed]);
         while (blocked.TryDequeue(out var cause))
         {
-            foreach (var dependant in CurrentSteps.Where(s => s.Step.DependsOn() == cause && s.Status == StepStatus.Pending))
+            foreach (var dependant in CurrentSteps.Where(s => s.Step.Definition().Needs.Contains(cause) && s.Status == StepStatus.Pending))
             {
                 dependant.Status = StepStatus.Skipped;
                 dependant.Error = $"skipped: {cause.QueueName()} did not succeed";
@@ -274,6 +337,38 @@ public class StepRun
     public string? Verdict { get; set; }
 
     public string? Error { get; set; }
+
+    public Dictionary<string, double>? Metrics { get; set; }
+
+    /// <summary>The shards the step's work was split into (one for a step that does not divide), with their progress.</summary>
+    public List<ShardRun> Shards { get; set; } = [];
+
+    /// <summary>Done so far over all shards, in <see cref="ProgressUnit"/>; null before any shard reported.</summary>
+    public long? ProgressDone => Shards.Any(s => s.Unit is not null) ? Shards.Sum(s => s.Done) : null;
+
+    public long? ProgressTotal => Shards.Any(s => s.Unit is not null) ? Shards.Sum(s => s.Total) : null;
+
+    public string? ProgressUnit => Shards.Select(s => s.Unit).FirstOrDefault(u => u is not null);
+}
+
+/// <summary>One shard of a running or finished step: its answer and how far it has come.</summary>
+public class ShardRun
+{
+    public int Shard { get; set; }
+
+    public StepStatus Status { get; set; }
+
+    public long Done { get; set; }
+
+    public long Total { get; set; }
+
+    public string? Unit { get; set; }
+
+    public bool Skipped { get; set; }
+
+    public double? DurationSeconds { get; set; }
+
+    public string? Verdict { get; set; }
 
     public Dictionary<string, double>? Metrics { get; set; }
 }

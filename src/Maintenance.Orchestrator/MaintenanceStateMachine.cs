@@ -6,26 +6,27 @@ using MassTransit;
 namespace Maintenance.Orchestrator;
 
 /// <summary>
-/// One run per target date (<see cref="RunIds.ForDate"/>): sends each step's command to its task's queue, one step at
-/// a time in DESIGN.md's order, and advances on the task's answer — its completion event, a
-/// <see cref="MaintenanceStepFailed"/>, a <see cref="Fault{T}"/> of the command, or the step's deadline
-/// (<see cref="StepTimedOut"/>). A failed step's dependants are skipped; independent steps still run. The state names
-/// the running step; a finished attempt rests in <see cref="Completed"/>, <see cref="CompletedWithErrors"/> or
-/// <see cref="Failed"/> (see <see cref="MaintenanceRun.Finish"/>) until a start that is not the scheduler's opens
-/// the next attempt. Answers of an older attempt, late answers and duplicates change nothing.
+/// One run per target date (<see cref="RunIds.ForDate"/>) following <see cref="MaintenanceSteps.Graph"/>: every step
+/// whose prerequisites have finished is sent at once (as one command, or one per shard), each to its task's queue, and
+/// joined when all its answers are in — <see cref="MaintenanceStepCompleted"/>, <see cref="MaintenanceStepFailed"/>, or
+/// the step's deadline (<see cref="StepTimedOut"/>). A failed step's dependants are skipped; the rest still run.
+/// A finished attempt rests in <see cref="Completed"/>, <see cref="CompletedWithErrors"/> or <see cref="Failed"/>
+/// (see <see cref="MaintenanceRun.Finish"/>) until a start that is not the scheduler's opens the next attempt.
+/// Answers of an older attempt, late answers and duplicates change nothing.
 /// </summary>
 public sealed class MaintenanceStateMachine : MassTransitStateMachine<MaintenanceRun>
 {
     private readonly TimeProvider _clock;
     private readonly StepDeadlines _deadlines;
+    private readonly StepSharding _sharding;
     private readonly RunStatusBoard _statusBoard;
     private readonly ILogger<MaintenanceStateMachine> _log;
-    private readonly Dictionary<MaintenanceStep, State> _stepStates;
 
-    public MaintenanceStateMachine(TimeProvider clock, StepDeadlines deadlines, RunStatusBoard statusBoard, ILogger<MaintenanceStateMachine> log)
+    public MaintenanceStateMachine(TimeProvider clock, StepDeadlines deadlines, StepSharding sharding, RunStatusBoard statusBoard, ILogger<MaintenanceStateMachine> log)
     {
         _clock = clock;
         _deadlines = deadlines;
+        _sharding = sharding;
         _statusBoard = statusBoard;
         _log = log;
 
@@ -37,75 +38,28 @@ public sealed class MaintenanceStateMachine : MassTransitStateMachine<Maintenanc
             e.InsertOnInitial = true;
             e.SetSagaFactory(c => new MaintenanceRun { CorrelationId = RunIds.ForDate(c.Message.TargetDate), TargetDate = c.Message.TargetDate });
         });
-        Answer(() => CachesCleared, c => c.Message.RunId);
-        Answer(() => OhlcLoaded, c => c.Message.RunId);
-        Answer(() => MissingTickersRecovered, c => c.Message.RunId);
-        Answer(() => VolumeSlotsLoaded, c => c.Message.RunId);
-        Answer(() => AtrCalculated, c => c.Message.RunId);
-        Answer(() => RvolCalculated, c => c.Message.RunId);
-        Answer(() => MetadataEnriched, c => c.Message.RunId);
-        Answer(() => RedisSynced, c => c.Message.RunId);
+        Answer(() => StepCompleted, c => c.Message.RunId);
         Answer(() => StepFailed, c => c.Message.RunId);
+        Answer(() => StepProgressed, c => c.Message.RunId);
         Answer(() => TimedOut, c => c.Message.RunId);
-        Answer(() => ClearCachesFaulted, c => c.Message.Message.RunId);
-        Answer(() => LoadOhlcFaulted, c => c.Message.Message.RunId);
-        Answer(() => RecoverMissingTickersFaulted, c => c.Message.Message.RunId);
-        Answer(() => LoadVolumeSlotsFaulted, c => c.Message.Message.RunId);
-        Answer(() => CalculateAtrFaulted, c => c.Message.Message.RunId);
-        Answer(() => CalculateRvolFaulted, c => c.Message.Message.RunId);
-        Answer(() => EnrichMetadataFaulted, c => c.Message.Message.RunId);
-        Answer(() => SyncRedisFaulted, c => c.Message.Message.RunId);
-
-        _stepStates = new Dictionary<MaintenanceStep, State>
-        {
-            [MaintenanceStep.ClearCaches] = ClearingCaches,
-            [MaintenanceStep.LoadOhlc] = LoadingOhlc,
-            [MaintenanceStep.RecoverMissingTickers] = RecoveringMissingTickers,
-            [MaintenanceStep.LoadVolumeSlots] = LoadingVolumeSlots,
-            [MaintenanceStep.CalculateAtr] = CalculatingAtr,
-            [MaintenanceStep.CalculateRvol] = CalculatingRvol,
-            [MaintenanceStep.EnrichMetadata] = EnrichingMetadata,
-            [MaintenanceStep.SyncRedis] = SyncingRedis,
-        };
-        var running = _stepStates.Values.ToArray();
 
         Initially(When(StartRequested).ThenAsync(BeginAttemptAsync));
 
-        During(running, When(StartRequested).Then(c => _log.LogInformation(
+        During(Running, When(StartRequested).Then(c => _log.LogInformation(
             "Run {RunId} for {TargetDate} attempt {Attempt} is active; the start requested by {RequestedBy} changes nothing",
             c.Saga.CorrelationId, c.Saga.TargetDate, c.Saga.Attempt, c.Message.RequestedBy)));
 
         During(Completed, CompletedWithErrors, Failed, When(StartRequested).ThenAsync(RestartAsync));
 
         DuringAny(
-            When(CachesCleared).ThenAsync(c => OnCompletedAsync(c, MaintenanceStep.ClearCaches)),
-            When(OhlcLoaded).ThenAsync(c => OnCompletedAsync(c, MaintenanceStep.LoadOhlc)),
-            When(MissingTickersRecovered).ThenAsync(c => OnCompletedAsync(c, MaintenanceStep.RecoverMissingTickers)),
-            When(VolumeSlotsLoaded).ThenAsync(c => OnCompletedAsync(c, MaintenanceStep.LoadVolumeSlots)),
-            When(AtrCalculated).ThenAsync(c => OnCompletedAsync(c, MaintenanceStep.CalculateAtr)),
-            When(RvolCalculated).ThenAsync(c => OnCompletedAsync(c, MaintenanceStep.CalculateRvol)),
-            When(MetadataEnriched).ThenAsync(c => OnCompletedAsync(c, MaintenanceStep.EnrichMetadata)),
-            When(RedisSynced).ThenAsync(c => OnCompletedAsync(c, MaintenanceStep.SyncRedis)),
+            When(StepCompleted).ThenAsync(OnCompletedAsync),
             When(StepFailed).ThenAsync(c => OnFailedAsync(c, c.Message.Step, c.Message.Attempt, (c.Message.Retryable ? "gave up after retries: " : "") + c.Message.Reason)),
             When(TimedOut).ThenAsync(c => OnFailedAsync(c, c.Message.Step, c.Message.Attempt, $"no answer within {TimeSpan.FromSeconds(c.Message.TimeoutSeconds)}")),
-            When(ClearCachesFaulted).ThenAsync(c => OnFaultAsync(c, MaintenanceStep.ClearCaches)),
-            When(LoadOhlcFaulted).ThenAsync(c => OnFaultAsync(c, MaintenanceStep.LoadOhlc)),
-            When(RecoverMissingTickersFaulted).ThenAsync(c => OnFaultAsync(c, MaintenanceStep.RecoverMissingTickers)),
-            When(LoadVolumeSlotsFaulted).ThenAsync(c => OnFaultAsync(c, MaintenanceStep.LoadVolumeSlots)),
-            When(CalculateAtrFaulted).ThenAsync(c => OnFaultAsync(c, MaintenanceStep.CalculateAtr)),
-            When(CalculateRvolFaulted).ThenAsync(c => OnFaultAsync(c, MaintenanceStep.CalculateRvol)),
-            When(EnrichMetadataFaulted).ThenAsync(c => OnFaultAsync(c, MaintenanceStep.EnrichMetadata)),
-            When(SyncRedisFaulted).ThenAsync(c => OnFaultAsync(c, MaintenanceStep.SyncRedis)));
+            When(StepProgressed).Then(c => c.Saga.RecordProgress(c.Message)));
     }
 
-    public State ClearingCaches { get; private set; } = null!;
-    public State LoadingOhlc { get; private set; } = null!;
-    public State RecoveringMissingTickers { get; private set; } = null!;
-    public State LoadingVolumeSlots { get; private set; } = null!;
-    public State CalculatingAtr { get; private set; } = null!;
-    public State CalculatingRvol { get; private set; } = null!;
-    public State EnrichingMetadata { get; private set; } = null!;
-    public State SyncingRedis { get; private set; } = null!;
+    /// <summary>Steps are out; the step rows say which.</summary>
+    public State Running { get; private set; } = null!;
 
     /// <summary>Every requested step succeeded.</summary>
     public State Completed { get; private set; } = null!;
@@ -118,26 +72,13 @@ public sealed class MaintenanceStateMachine : MassTransitStateMachine<Maintenanc
 
     public Event<StartMaintenance> StartRequested { get; private set; } = null!;
 
-    public Event<CachesCleared> CachesCleared { get; private set; } = null!;
-    public Event<OhlcLoaded> OhlcLoaded { get; private set; } = null!;
-    public Event<MissingTickersRecovered> MissingTickersRecovered { get; private set; } = null!;
-    public Event<VolumeSlotsLoaded> VolumeSlotsLoaded { get; private set; } = null!;
-    public Event<AtrCalculated> AtrCalculated { get; private set; } = null!;
-    public Event<RvolCalculated> RvolCalculated { get; private set; } = null!;
-    public Event<MetadataEnriched> MetadataEnriched { get; private set; } = null!;
-    public Event<RedisSynced> RedisSynced { get; private set; } = null!;
+    public Event<MaintenanceStepCompleted> StepCompleted { get; private set; } = null!;
 
     public Event<MaintenanceStepFailed> StepFailed { get; private set; } = null!;
-    public Event<StepTimedOut> TimedOut { get; private set; } = null!;
 
-    public Event<Fault<ClearCaches>> ClearCachesFaulted { get; private set; } = null!;
-    public Event<Fault<LoadOhlc>> LoadOhlcFaulted { get; private set; } = null!;
-    public Event<Fault<RecoverMissingTickers>> RecoverMissingTickersFaulted { get; private set; } = null!;
-    public Event<Fault<LoadVolumeSlots>> LoadVolumeSlotsFaulted { get; private set; } = null!;
-    public Event<Fault<CalculateAtr>> CalculateAtrFaulted { get; private set; } = null!;
-    public Event<Fault<CalculateRvol>> CalculateRvolFaulted { get; private set; } = null!;
-    public Event<Fault<EnrichMetadata>> EnrichMetadataFaulted { get; private set; } = null!;
-    public Event<Fault<SyncRedis>> SyncRedisFaulted { get; private set; } = null!;
+    public Event<MaintenanceStepProgress> StepProgressed { get; private set; } = null!;
+
+    public Event<StepTimedOut> TimedOut { get; private set; } = null!;
 
     /// <summary>An answer to a command: it belongs to the run named in it, and to nothing when that run does not exist
     /// (a manual <c>POST /clear-caches</c> has its own run id).</summary>
@@ -161,6 +102,7 @@ public sealed class MaintenanceStateMachine : MassTransitStateMachine<Maintenanc
 
         _log.LogInformation("Run {RunId} for {TargetDate} attempt {Attempt} started by {RequestedBy} (force {Force})", run.CorrelationId, run.TargetDate, run.Attempt, run.RequestedBy, run.Force);
         await context.Publish(new MaintenanceStarted(run.CorrelationId, run.TargetDate, run.Attempt, run.RequestedBy, run.Force, run.StartedAt!.Value), context.CancellationToken);
+        await context.TransitionToState(Running);
         await AdvanceAsync(context);
     }
 
@@ -176,26 +118,33 @@ public sealed class MaintenanceStateMachine : MassTransitStateMachine<Maintenanc
         await BeginAttemptAsync(context);
     }
 
-    private async Task OnCompletedAsync<T>(BehaviorContext<MaintenanceRun, T> context, MaintenanceStep step)
-        where T : class, IStepCompleted
+    private async Task OnCompletedAsync(BehaviorContext<MaintenanceRun, MaintenanceStepCompleted> context)
     {
-        if (!context.Saga.RecordCompleted(step, context.Message, Now()))
+        var answer = context.Message;
+        if (!context.Saga.RecordCompleted(answer, Now()))
         {
-            IgnoreAnswer(context.Saga, step, context.Message.Attempt, "completion");
+            IgnoreAnswer(context.Saga, answer.Step, answer.Attempt, "completion");
             return;
         }
 
-        _log.LogInformation("Run {RunId} step {Step} succeeded in {DurationSeconds} s: {Verdict}", context.Saga.CorrelationId, step.QueueName(), context.Message.DurationSeconds, context.Message.Validation.Verdict);
-        await _deadlines.DisarmAsync(context.Saga.CorrelationId, step, context.Message.Attempt, context.CancellationToken);
-        await AdvanceAsync(context);
-    }
+        var row = context.Saga.StepOf(answer.Step);
+        if (row.Status == StepStatus.Running)
+        {
+            _log.LogInformation("Run {RunId} step {Step} shard {Shard} of {ShardCount} done in {DurationSeconds} s", context.Saga.CorrelationId, answer.Step.QueueName(), answer.Shard + 1, answer.ShardCount, answer.DurationSeconds);
+            return;
+        }
 
-    private Task OnFaultAsync<T>(BehaviorContext<MaintenanceRun, Fault<T>> context, MaintenanceStep step)
-        where T : class, IStepCommand
-    {
-        var exception = context.Message.Exceptions.FirstOrDefault();
-        var reason = exception is null ? "the task faulted" : $"the task faulted: {exception.ExceptionType}: {exception.Message}";
-        return OnFailedAsync(context, step, context.Message.Message.Attempt, reason);
+        if (row.Status == StepStatus.Success)
+        {
+            _log.LogInformation("Run {RunId} step {Step} succeeded in {DurationSeconds} s: {Verdict}", context.Saga.CorrelationId, answer.Step.QueueName(), row.DurationSeconds, row.Verdict);
+        }
+        else
+        {
+            _log.LogWarning("Run {RunId} step {Step} failed: {Reason}", context.Saga.CorrelationId, answer.Step.QueueName(), row.Error);
+        }
+
+        await _deadlines.DisarmAsync(context.Saga.CorrelationId, answer.Step, answer.Attempt, context.CancellationToken);
+        await AdvanceAsync(context);
     }
 
     private async Task OnFailedAsync<T>(BehaviorContext<MaintenanceRun, T> context, MaintenanceStep step, int attempt, string reason)
@@ -216,23 +165,27 @@ public sealed class MaintenanceStateMachine : MassTransitStateMachine<Maintenanc
         await AdvanceAsync(context);
     }
 
-    /// <summary>Sends the next step's command and arms its deadline, or ends the attempt when no step is left.</summary>
+    /// <summary>Sends the commands of every step that can start now and arms their deadlines, or ends the attempt when no step is left.</summary>
     private async Task AdvanceAsync<T>(BehaviorContext<MaintenanceRun, T> context)
         where T : class
     {
         var run = context.Saga;
         var now = Now();
-        var next = run.StartNextStep(now);
-        if (next is not null)
+        foreach (var step in run.StartReadySteps(now, _sharding.ShardsOf))
         {
-            var command = StepCommands.For(next.Step, run.CorrelationId, run.TargetDate, run.Attempt, run.Force);
-            var endpoint = await context.GetSendEndpoint(StepCommands.Address(next.Step));
-            await endpoint.Send((object)command, context.CancellationToken);
-            await _deadlines.ArmAsync(run.CorrelationId, next.Step, run.Attempt, now, context.CancellationToken);
-            await context.TransitionToState(_stepStates[next.Step]);
-            _log.LogInformation("Run {RunId} for {TargetDate} attempt {Attempt}: {Step} sent", run.CorrelationId, run.TargetDate, run.Attempt, next.Step.QueueName());
+            var endpoint = await context.GetSendEndpoint(StepCommands.Address(step.Step));
+            var expected = step.Step == MaintenanceStep.NotifyServices ? run.SucceededFigures() : null;
+            foreach (var shard in step.Shards)
+            {
+                var command = new RunMaintenanceStep(run.CorrelationId, run.TargetDate, run.Attempt, step.Step, run.Force, run.ForceClearCaches, shard.Shard, step.Shards.Count, expected);
+                await endpoint.Send(command, context.CancellationToken);
+            }
+
+            await _deadlines.ArmAsync(run.CorrelationId, step.Step, run.Attempt, now, context.CancellationToken);
+            _log.LogInformation("Run {RunId} for {TargetDate} attempt {Attempt}: {Step} sent ({Shards} shards)", run.CorrelationId, run.TargetDate, run.Attempt, step.Step.QueueName(), step.Shards.Count);
         }
-        else
+
+        if (run.AllStepsFinished)
         {
             var outcome = run.Finish(now);
             if (outcome.Result == RunResult.Failed)

@@ -32,6 +32,7 @@ public static class OrchestratorRegistration
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(TradingCalendar.Nyse);
         services.AddSingleton(StepTimeouts.FromConfiguration(configuration));
+        services.AddSingleton(StepSharding.FromConfiguration(configuration));
         services.AddSingleton(schedule);
         services.AddDbContext<SagaDbContext>(o => SagaDatabase.Configure(o, configuration));
         services.AddSingleton<StepDeadlines>();

@@ -1,15 +1,8 @@
 using MassTransit;
 using Maintenance.Contracts;
+using System.Reflection;
 using Maintenance.Core;
-using Maintenance.Tasks.CalculateAtr;
-using Maintenance.Tasks.CalculateRvol;
-using Maintenance.Tasks.ClearCaches;
 using Maintenance.Tasks.Common;
-using Maintenance.Tasks.EnrichMetadata;
-using Maintenance.Tasks.LoadOhlc;
-using Maintenance.Tasks.LoadVolumeSlots;
-using Maintenance.Tasks.RecoverMissingTickers;
-using Maintenance.Tasks.SyncRedis;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -29,18 +22,13 @@ public static class TasksRegistration
     {
         ArgumentNullException.ThrowIfNull(configuration);
         AddOptions<TaskRetryOptions>(services, configuration, TaskRetryOptions.Section, o => o.EffectiveIntervals.Any(i => i < TimeSpan.Zero) ? $"{TaskRetryOptions.Section}:Intervals must not be negative." : null);
-        AddOptions<ClearCachesOptions>(services, configuration, ClearCachesOptions.Section, o => o.Problem());
-        AddOptions<LoadOhlcOptions>(services, configuration, LoadOhlcOptions.Section, o => o.Problem());
-        AddOptions<RecoverMissingTickersOptions>(services, configuration, RecoverMissingTickersOptions.Section, o => o.Problem());
-        AddOptions<LoadVolumeSlotsOptions>(services, configuration, LoadVolumeSlotsOptions.Section, o => o.Problem());
-        AddOptions<AtrOptions>(services, configuration, AtrOptions.Section, o => o.Problem());
-        AddOptions<RvolOptions>(services, configuration, RvolOptions.Section, o => o.Problem());
-        AddOptions<EnrichMetadataOptions>(services, configuration, EnrichMetadataOptions.Section, o => o.Problem());
-
         services.TryAddSingleton(TradingCalendar.Nyse);
         services.TryAddSingleton(TimeProvider.System);
-        services.AddScoped<DailyBarsLoader>();
-        services.AddScoped<VolumeSlotsLoader>();
+        foreach (var service in StepServices.Values)
+        {
+            Generic(nameof(AddStepServices), service).Invoke(null, [services, configuration]);
+        }
+
         return services;
     }
 
@@ -55,42 +43,62 @@ public static class TasksRegistration
         ArgumentNullException.ThrowIfNull(steps);
         foreach (var step in steps.Distinct())
         {
-            switch (step)
-            {
-                case MaintenanceStep.ClearCaches: AddStep<ClearCachesConsumer>(x, step); break;
-                case MaintenanceStep.LoadOhlc: AddStep<LoadOhlcConsumer>(x, step); break;
-                case MaintenanceStep.RecoverMissingTickers: AddStep<RecoverMissingTickersConsumer>(x, step); break;
-                case MaintenanceStep.LoadVolumeSlots: AddStep<LoadVolumeSlotsConsumer>(x, step); break;
-                case MaintenanceStep.CalculateAtr: AddStep<CalculateAtrConsumer>(x, step); break;
-                case MaintenanceStep.CalculateRvol: AddStep<CalculateRvolConsumer>(x, step); break;
-                case MaintenanceStep.EnrichMetadata: AddStep<EnrichMetadataConsumer>(x, step); break;
-                case MaintenanceStep.SyncRedis: AddStep<SyncRedisConsumer>(x, step); break;
-                default: throw new ArgumentOutOfRangeException(nameof(steps), step, "Unknown maintenance step.");
-            }
+            Generic(nameof(AddConsumer), StepServices[step]).Invoke(null, [x]);
         }
 
         return x;
     }
 
-    private static void AddStep<TConsumer>(IBusRegistrationConfigurator x, MaintenanceStep step)
-        where TConsumer : class, IConsumer =>
-        x.AddConsumer<TConsumer, StepConsumerDefinition<TConsumer>>()
+    /// <summary>Every step's service, found in this assembly: a step is its folder, nothing to list here.</summary>
+    public static IReadOnlyDictionary<MaintenanceStep, Type> StepServices { get; } = FindStepServices();
+
+    /// <summary>Registers one step's service and the options and helpers it declares; public so a test can add a step of its own.</summary>
+    public static void AddStepServices<TStep>(IServiceCollection services, IConfiguration configuration)
+        where TStep : class, IStepService
+    {
+        services.AddScoped<TStep>();
+        TStep.AddServices(services, configuration);
+    }
+
+    /// <summary>The consumer of one step's queue; public so a test can host a step of its own.</summary>
+    public static void AddConsumer<TStep>(IBusRegistrationConfigurator x)
+        where TStep : class, IStepService
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        x.AddConsumer<StepConsumer<TStep>, StepConsumerDefinition<StepConsumer<TStep>>>()
             .Endpoint(e =>
             {
-                e.Name = step.QueueName();
+                e.Name = TStep.Kind.QueueName();
                 // One task at a time per process: the work is heavy and replicas share the queue.
                 e.ConcurrentMessageLimit = 1;
                 e.PrefetchCount = 1;
             });
+    }
 
-    private static void AddOptions<TOptions>(IServiceCollection services, IConfiguration configuration, string section, Func<TOptions, string?> problem)
+    /// <summary>Binds a step's options section and validates it at start with the options' own message.</summary>
+    public static void AddOptions<TOptions>(IServiceCollection services, IConfiguration configuration, string section, Func<TOptions, string?> problem)
         where TOptions : class
     {
+        ArgumentNullException.ThrowIfNull(configuration);
         services.AddOptions<TOptions>()
             .Bind(configuration.GetSection(section))
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<TOptions>>(new ProblemValidation<TOptions>(problem));
     }
+
+    private static Dictionary<MaintenanceStep, Type> FindStepServices()
+    {
+        var services = typeof(TasksRegistration).Assembly.GetTypes()
+            .Where(t => t is { IsClass: true, IsAbstract: false } && typeof(IStepService).IsAssignableFrom(t))
+            .ToDictionary(t => (MaintenanceStep)t.GetProperty(nameof(IStepService.Kind), BindingFlags.Public | BindingFlags.Static)!.GetValue(null)!);
+        var missing = MaintenanceSteps.InOrder.Where(s => !services.ContainsKey(s)).ToList();
+        return missing.Count == 0
+            ? services
+            : throw new InvalidOperationException($"No step service does {string.Join(", ", missing.Select(s => s.QueueName()))}: add a class implementing IStepService in its folder.");
+    }
+
+    private static MethodInfo Generic(string method, Type step) =>
+        typeof(TasksRegistration).GetMethod(method, BindingFlags.Public | BindingFlags.Static)!.MakeGenericMethod(step);
 
     /// <summary>Puts the options' own message (which setting, what is wrong) into the start-up error.</summary>
     private sealed class ProblemValidation<TOptions>(Func<TOptions, string?> problem) : IValidateOptions<TOptions>

@@ -116,7 +116,7 @@ public sealed class ApiTests : IAsyncLifetime
         Assert.Equal("api", latest.GetProperty("requested_by").GetString());
         Assert.True(latest.GetProperty("all_success").GetBoolean());
         Assert.Equal("success", latest.GetProperty("tasks").GetProperty("load_ohlc").GetString());
-        Assert.Equal(8, latest.GetProperty("steps").GetArrayLength());
+        Assert.Equal(9, latest.GetProperty("steps").GetArrayLength());
         Assert.Equal(42, latest.GetProperty("steps")[1].GetProperty("metrics").GetProperty("rows").GetDouble());
 
         var byDate = await JsonAsync(await api.Client.GetAsync("/status/2025-12-04", TestContext.Current.CancellationToken));
@@ -133,7 +133,7 @@ public sealed class ApiTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         var command = Assert.Single(api.Setup.Script.Received);
-        Assert.Equal((typeof(CalculateAtr), true), (command.GetType(), command.Force));
+        Assert.Equal((MaintenanceStep.CalculateAtr, true), (command.Step, command.Force));
         Assert.True(completed.Succeeded);
 
         var again = await JsonAsync(await PostJsonAsync(api, "/trigger", """{"target_date": "2025-12-02"}"""));
@@ -148,7 +148,7 @@ public sealed class ApiTests : IAsyncLifetime
     [InlineData("""{"target_date": "1989-12-29"}""", "target_date 1989-12-29 is before 1990-01-01, the start of the trading calendar")]
     [InlineData("""{"target_date": "12/02/2025"}""", "target_date '12/02/2025' is not a date in the form yyyy-MM-dd")]
     [InlineData("""{"target_date": "2025-02-30"}""", "target_date '2025-02-30' is not a date in the form yyyy-MM-dd")]
-    [InlineData("""{"target_date": "2025-12-02", "steps": ["load-ohlc", "warm-up"]}""", "steps 'warm-up' name no step; use clear-caches, load-ohlc, recover-missing-tickers, load-volume-slots, calculate-atr, calculate-rvol, enrich-metadata, sync-redis")]
+    [InlineData("""{"target_date": "2025-12-02", "steps": ["load-ohlc", "warm-up"]}""", "steps 'warm-up' name no step; use clear-caches, load-ohlc, recover-missing-tickers, load-volume-slots, calculate-atr, calculate-rvol, enrich-metadata, sync-redis, notify-services")]
     public async Task A_trigger_with_a_bad_date_or_step_is_refused_with_the_reason(string body, string error)
     {
         var api = await StartAsync();
@@ -238,7 +238,7 @@ public sealed class ApiTests : IAsyncLifetime
 
         var response = await api.Client.PostAsync("/clear-caches", null, TestContext.Current.CancellationToken);
         var body = await JsonAsync(response);
-        var command = await RunEvents.WaitAsync(() => api.Setup.Script.FirstOf<ClearCaches>(), "the clear-caches command");
+        var command = await RunEvents.WaitAsync(() => api.Setup.Script.FirstOf(MaintenanceStep.ClearCaches), "the clear-caches command");
         await Task.Delay(500, TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);

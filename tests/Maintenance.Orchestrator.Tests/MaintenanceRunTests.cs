@@ -3,14 +3,15 @@ using Maintenance.Orchestrator.Tests.Support;
 
 namespace Maintenance.Orchestrator.Tests;
 
-/// <summary>The run's bookkeeping without a bus: order, dependants, outcomes, stale answers.</summary>
+/// <summary>The run's bookkeeping without a bus: the graph's waves, dependants, shards, outcomes, stale answers.</summary>
 public sealed class MaintenanceRunTests
 {
     private static readonly DateOnly Date = new(2025, 12, 2);
     private static readonly DateTimeOffset T0 = new(2025, 12, 3, 8, 0, 0, TimeSpan.Zero);
+    private static readonly Func<MaintenanceStep, int> OneShard = _ => 1;
 
     [Fact]
-    public void A_first_start_opens_attempt_one_with_eight_pending_steps_in_order()
+    public void A_first_start_opens_attempt_one_with_every_step_of_the_graph_pending()
     {
         var run = new MaintenanceRun();
         var unknown = run.BeginAttempt(new StartMaintenance(Date, "api"), T0);
@@ -18,78 +19,97 @@ public sealed class MaintenanceRunTests
         Assert.Empty(unknown);
         Assert.Equal(1, run.Attempt);
         Assert.Equal(RunIds.ForDate(Date), run.CorrelationId);
-        Assert.Equal(MaintenanceSteps.InOrder, run.CurrentSteps.Select(s => s.Step));
+        Assert.Equal(9, run.CurrentSteps.Count());
         Assert.All(run.CurrentSteps, s => Assert.Equal(StepStatus.Pending, s.Status));
         Assert.True(run.IsActive);
     }
 
     [Fact]
-    public void Steps_run_one_at_a_time_in_order_and_a_clean_run_completes()
+    public void Independent_steps_start_together_in_the_waves_of_the_graph_and_a_clean_run_completes()
     {
         var run = new MaintenanceRun();
         run.BeginAttempt(new StartMaintenance(Date, "api"), T0);
-        var order = new List<MaintenanceStep>();
-        for (var i = 0; run.StartNextStep(T0.AddMinutes(i)) is { } step; i++)
+
+        var waves = new List<MaintenanceStep[]>();
+        while (run.StartReadySteps(T0, OneShard) is { Count: > 0 } started)
         {
-            Assert.Single(run.CurrentSteps, s => s.Status == StepStatus.Running);
-            order.Add(step.Step);
-            Assert.True(run.RecordCompleted(step.Step, Completion(step.Step, 1), T0.AddMinutes(i).AddSeconds(30)));
+            waves.Add([.. started.Select(s => s.Step)]);
+            foreach (var step in started)
+            {
+                Assert.True(run.RecordCompleted(Completion(step.Step, 1), T0.AddSeconds(30)));
+            }
         }
 
-        var outcome = run.Finish(T0.AddMinutes(9));
-
-        Assert.Equal(MaintenanceSteps.InOrder, order);
-        Assert.Equal(new RunOutcome(RunResult.Completed, null), outcome);
-        Assert.All(run.CurrentSteps, s => Assert.Equal(StepStatus.Success, s.Status));
+        Assert.Equal(
+            [
+                [MaintenanceStep.ClearCaches],
+                [MaintenanceStep.LoadOhlc, MaintenanceStep.LoadVolumeSlots],
+                [MaintenanceStep.RecoverMissingTickers],
+                [MaintenanceStep.CalculateAtr, MaintenanceStep.CalculateRvol, MaintenanceStep.EnrichMetadata],
+                [MaintenanceStep.SyncRedis],
+                [MaintenanceStep.NotifyServices],
+            ],
+            waves);
+        Assert.True(run.AllStepsFinished);
+        Assert.Equal(new RunOutcome(RunResult.Completed, null), run.Finish(T0.AddMinutes(9)));
         Assert.Equal(42, run.StepOf(MaintenanceStep.LoadOhlc).Metrics!["rows"]);
         Assert.False(run.IsActive);
     }
 
     [Fact]
-    public void A_failed_step_skips_its_dependant_and_the_independent_steps_still_run()
+    public void A_step_waits_for_all_of_its_prerequisites()
     {
         var run = new MaintenanceRun();
         run.BeginAttempt(new StartMaintenance(Date, "api"), T0);
-        Complete(run, MaintenanceStep.ClearCaches);
-        Complete(run, MaintenanceStep.LoadOhlc);
-        Complete(run, MaintenanceStep.RecoverMissingTickers);
-        var slots = run.StartNextStep(T0)!;
-        Assert.Equal(MaintenanceStep.LoadVolumeSlots, slots.Step);
+        CompleteWave(run, MaintenanceStep.ClearCaches);
+        Assert.Equal([MaintenanceStep.LoadOhlc, MaintenanceStep.LoadVolumeSlots], Started(run));
+        run.RecordCompleted(Completion(MaintenanceStep.LoadOhlc, 1), T0);
+        Assert.Equal([MaintenanceStep.RecoverMissingTickers], Started(run));
+        run.RecordCompleted(Completion(MaintenanceStep.RecoverMissingTickers, 1), T0);
+
+        // ATR and enrich need only what has finished; RVOL still waits for the volume slots.
+        Assert.Equal([MaintenanceStep.CalculateAtr, MaintenanceStep.EnrichMetadata], Started(run));
+        run.RecordCompleted(Completion(MaintenanceStep.LoadVolumeSlots, 1), T0);
+        Assert.Equal([MaintenanceStep.CalculateRvol], Started(run));
+    }
+
+    [Fact]
+    public void A_failed_step_skips_only_what_needs_it_and_the_rest_still_runs()
+    {
+        var run = new MaintenanceRun();
+        run.BeginAttempt(new StartMaintenance(Date, "api"), T0);
+        CompleteWave(run, MaintenanceStep.ClearCaches);
+        Started(run);
         Assert.True(run.RecordFailed(MaintenanceStep.LoadVolumeSlots, 1, "source down", T0));
+        run.RecordCompleted(Completion(MaintenanceStep.LoadOhlc, 1), T0);
+        CompleteAllReady(run);
 
         Assert.Equal(StepStatus.Skipped, run.StepOf(MaintenanceStep.CalculateRvol).Status);
         Assert.Equal("skipped: load-volume-slots did not succeed", run.StepOf(MaintenanceStep.CalculateRvol).Error);
-        Assert.Equal(MaintenanceStep.CalculateAtr, run.StartNextStep(T0)!.Step);
-        run.RecordCompleted(MaintenanceStep.CalculateAtr, Completion(MaintenanceStep.CalculateAtr, 1), T0);
-        Assert.Equal(MaintenanceStep.EnrichMetadata, run.StartNextStep(T0)!.Step);
-        run.RecordCompleted(MaintenanceStep.EnrichMetadata, Completion(MaintenanceStep.EnrichMetadata, 1), T0);
-        Assert.Equal(MaintenanceStep.SyncRedis, run.StartNextStep(T0)!.Step);
-        run.RecordCompleted(MaintenanceStep.SyncRedis, Completion(MaintenanceStep.SyncRedis, 1), T0);
-        Assert.Null(run.StartNextStep(T0));
-
+        Assert.Equal(StepStatus.Success, run.StepOf(MaintenanceStep.SyncRedis).Status);
+        Assert.Equal(StepStatus.Success, run.StepOf(MaintenanceStep.NotifyServices).Status);
         var outcome = run.Finish(T0);
         Assert.Equal(RunResult.CompletedWithErrors, outcome.Result);
         Assert.Equal("failed: load-volume-slots; skipped: calculate-rvol", outcome.Reason);
     }
 
     [Fact]
-    public void A_failed_load_ohlc_fails_the_run_because_the_days_bars_are_missing()
+    public void A_failed_load_ohlc_skips_everything_that_reads_bars_and_fails_the_run()
     {
         var run = new MaintenanceRun();
         run.BeginAttempt(new StartMaintenance(Date, "api"), T0);
-        Complete(run, MaintenanceStep.ClearCaches);
-        run.StartNextStep(T0);
+        CompleteWave(run, MaintenanceStep.ClearCaches);
+        Started(run);
         run.RecordFailed(MaintenanceStep.LoadOhlc, 1, "no grouped daily file", T0);
-        while (run.StartNextStep(T0) is { } step)
-        {
-            run.RecordCompleted(step.Step, Completion(step.Step, 1), T0);
-        }
+        CompleteAllReady(run);
 
         var outcome = run.Finish(T0);
 
-        Assert.Equal(StepStatus.Skipped, run.StepOf(MaintenanceStep.CalculateAtr).Status);
         Assert.Equal(RunResult.Failed, outcome.Result);
-        Assert.Equal("load-ohlc failed (no grouped daily file): the day's bars are missing; failed: load-ohlc; skipped: calculate-atr", outcome.Reason);
+        Assert.Equal(
+            "load-ohlc failed (no grouped daily file): the day's bars are missing; failed: load-ohlc; skipped: recover-missing-tickers, calculate-atr, notify-services",
+            outcome.Reason);
+        Assert.Equal(StepStatus.Success, run.StepOf(MaintenanceStep.CalculateRvol).Status);
     }
 
     [Fact]
@@ -97,10 +117,11 @@ public sealed class MaintenanceRunTests
     {
         var run = new MaintenanceRun();
         run.BeginAttempt(new StartMaintenance(Date, "api", Steps: ["enrich-metadata", "sync-redis"]), T0);
-        run.StartNextStep(T0);
+        Assert.Equal([MaintenanceStep.EnrichMetadata], Started(run));
         run.RecordFailed(MaintenanceStep.EnrichMetadata, 1, "provider 500", T0);
 
-        Assert.Null(run.StartNextStep(T0));
+        Assert.Empty(Started(run));
+        Assert.True(run.AllStepsFinished);
         var outcome = run.Finish(T0);
 
         Assert.Equal(RunResult.Failed, outcome.Result);
@@ -118,7 +139,44 @@ public sealed class MaintenanceRunTests
             [MaintenanceStep.LoadOhlc, MaintenanceStep.CalculateAtr],
             run.CurrentSteps.Where(s => s.Requested).Select(s => s.Step));
         Assert.Equal("not requested", run.StepOf(MaintenanceStep.ClearCaches).Error);
-        Assert.Equal(MaintenanceStep.LoadOhlc, run.StartNextStep(T0)!.Step);
+        Assert.Equal([MaintenanceStep.LoadOhlc], Started(run));
+    }
+
+    [Fact]
+    public void A_divisible_step_is_split_into_shards_and_succeeds_when_every_shard_has_with_summed_figures()
+    {
+        var run = new MaintenanceRun();
+        run.BeginAttempt(new StartMaintenance(Date, "api", Steps: ["calculate-atr"]), T0);
+        var atr = Assert.Single(run.StartReadySteps(T0, _ => 3));
+        Assert.Equal([0, 1, 2], atr.Shards.Select(s => s.Shard));
+
+        Assert.True(run.RecordCompleted(Completion(MaintenanceStep.CalculateAtr, 1, shard: 2, of: 3), T0));
+        Assert.True(run.RecordProgress(new MaintenanceStepProgress(run.CorrelationId, Date, 1, MaintenanceStep.CalculateAtr, 0, 10, 40, "tickers")));
+        Assert.True(run.RecordProgress(new MaintenanceStepProgress(run.CorrelationId, Date, 1, MaintenanceStep.CalculateAtr, 1, 5, 40, "tickers")));
+        Assert.Equal((15L, 80L, "tickers"), (atr.ProgressDone!.Value, atr.ProgressTotal!.Value, atr.ProgressUnit!));
+        Assert.False(run.RecordCompleted(Completion(MaintenanceStep.CalculateAtr, 1, shard: 2, of: 3), T0));
+        Assert.True(run.RecordCompleted(Completion(MaintenanceStep.CalculateAtr, 1, shard: 0, of: 3), T0));
+        Assert.Equal(StepStatus.Running, atr.Status);
+        Assert.True(run.RecordCompleted(Completion(MaintenanceStep.CalculateAtr, 1, shard: 1, of: 3), T0));
+
+        Assert.Equal(StepStatus.Success, atr.Status);
+        Assert.Equal(3 * 42, atr.Metrics!["rows"]);
+    }
+
+    [Fact]
+    public void One_failed_shard_fails_the_step_and_later_shard_answers_change_nothing()
+    {
+        var run = new MaintenanceRun();
+        run.BeginAttempt(new StartMaintenance(Date, "api", Steps: ["calculate-rvol", "sync-redis"]), T0);
+        Assert.Equal(2, Assert.Single(run.StartReadySteps(T0, _ => 2)).Shards.Count);
+
+        Assert.True(run.RecordCompleted(Completion(MaintenanceStep.CalculateRvol, 1, shard: 1, of: 2, passed: false), T0));
+        Assert.False(run.RecordCompleted(Completion(MaintenanceStep.CalculateRvol, 1, shard: 0, of: 2), T0));
+
+        var rvol = run.StepOf(MaintenanceStep.CalculateRvol);
+        Assert.Equal(StepStatus.Failed, rvol.Status);
+        Assert.Equal("validation failed (shard 2 of 2): calculate-rvol: 3 of 42 rows rejected (threshold 1)", rvol.Error);
+        Assert.All(rvol.Shards, s => Assert.NotEqual(StepStatus.Running, s.Status));
     }
 
     [Fact]
@@ -126,16 +184,17 @@ public sealed class MaintenanceRunTests
     {
         var run = new MaintenanceRun();
         run.BeginAttempt(new StartMaintenance(Date, "api"), T0);
-        Complete(run, MaintenanceStep.ClearCaches);
-        run.StartNextStep(T0);
+        CompleteWave(run, MaintenanceStep.ClearCaches);
+        Started(run);
 
-        Assert.False(run.RecordCompleted(MaintenanceStep.ClearCaches, Completion(MaintenanceStep.ClearCaches, 1), T0));
-        Assert.False(run.RecordCompleted(MaintenanceStep.LoadOhlc, Completion(MaintenanceStep.LoadOhlc, 2), T0));
+        Assert.False(run.RecordCompleted(Completion(MaintenanceStep.ClearCaches, 1), T0));
+        Assert.False(run.RecordCompleted(Completion(MaintenanceStep.LoadOhlc, 2), T0));
         Assert.False(run.RecordFailed(MaintenanceStep.CalculateAtr, 1, "not running", T0));
+        Assert.False(run.RecordProgress(new MaintenanceStepProgress(run.CorrelationId, Date, 1, MaintenanceStep.CalculateAtr, 0, 1, 2, "tickers")));
         Assert.Equal(StepStatus.Running, run.StepOf(MaintenanceStep.LoadOhlc).Status);
 
         Assert.True(run.RecordFailed(MaintenanceStep.LoadOhlc, 1, "timed out", T0));
-        Assert.False(run.RecordCompleted(MaintenanceStep.LoadOhlc, Completion(MaintenanceStep.LoadOhlc, 1), T0));
+        Assert.False(run.RecordCompleted(Completion(MaintenanceStep.LoadOhlc, 1), T0));
         Assert.Equal(StepStatus.Failed, run.StepOf(MaintenanceStep.LoadOhlc).Status);
     }
 
@@ -144,13 +203,25 @@ public sealed class MaintenanceRunTests
     {
         var run = new MaintenanceRun();
         run.BeginAttempt(new StartMaintenance(Date, "api"), T0);
-        run.StartNextStep(T0);
-        var command = new ClearCaches(run.CorrelationId, Date, 1, false);
+        Started(run);
 
-        Assert.True(run.RecordCompleted(MaintenanceStep.ClearCaches, TaskScript.CompletionOf(MaintenanceStep.ClearCaches, command, passed: false), T0));
+        Assert.True(run.RecordCompleted(Completion(MaintenanceStep.ClearCaches, 1, passed: false), T0));
 
         Assert.Equal(StepStatus.Failed, run.StepOf(MaintenanceStep.ClearCaches).Status);
         Assert.Equal("validation failed: clear-caches: 3 of 42 rows rejected (threshold 1)", run.StepOf(MaintenanceStep.ClearCaches).Error);
+    }
+
+    [Fact]
+    public void The_notification_is_given_the_figures_of_the_successful_steps()
+    {
+        var run = new MaintenanceRun();
+        run.BeginAttempt(new StartMaintenance(Date, "api", Steps: ["load-ohlc", "calculate-atr", "notify-services"]), T0);
+        CompleteWave(run, MaintenanceStep.LoadOhlc);
+        Started(run);
+        run.RecordFailed(MaintenanceStep.CalculateAtr, 1, "boom", T0);
+
+        Assert.Equal([MaintenanceStep.NotifyServices], Started(run));
+        Assert.Equal(new Dictionary<string, double> { ["load-ohlc.rows"] = 42, ["load-ohlc.seconds"] = 0.25 }, run.SucceededFigures());
     }
 
     [Fact]
@@ -158,16 +229,13 @@ public sealed class MaintenanceRunTests
     {
         var run = new MaintenanceRun();
         run.BeginAttempt(new StartMaintenance(Date, "api"), T0);
-        while (run.StartNextStep(T0) is { } step)
-        {
-            run.RecordCompleted(step.Step, Completion(step.Step, 1), T0);
-        }
+        CompleteAllReady(run);
 
         run.Finish(T0.AddMinutes(5));
         run.BeginAttempt(new StartMaintenance(Date, "cli", Force: true), T0.AddHours(1));
 
         Assert.Equal(2, run.Attempt);
-        Assert.Equal(16, run.Steps.Count);
+        Assert.Equal(18, run.Steps.Count);
         Assert.All(run.Steps.Where(s => s.Attempt == 1), s => Assert.Equal(StepStatus.Success, s.Status));
         Assert.All(run.CurrentSteps, s => Assert.Equal(StepStatus.Pending, s.Status));
         Assert.True(run.Force);
@@ -175,13 +243,46 @@ public sealed class MaintenanceRunTests
         Assert.Equal(T0.AddHours(1), run.StartedAt);
     }
 
-    private static void Complete(MaintenanceRun run, MaintenanceStep expected)
+    [Fact]
+    public void The_graph_lists_every_step_once_and_after_its_prerequisites()
     {
-        var step = run.StartNextStep(T0)!;
-        Assert.Equal(expected, step.Step);
-        Assert.True(run.RecordCompleted(step.Step, Completion(step.Step, run.Attempt), T0));
+        Assert.Equal(Enum.GetValues<MaintenanceStep>().Order(), MaintenanceSteps.InOrder.Order());
+        var seen = new HashSet<MaintenanceStep>();
+        foreach (var definition in MaintenanceSteps.Graph)
+        {
+            Assert.All(definition.Prerequisites, p => Assert.Contains(p, seen));
+            Assert.True(seen.Add(definition.Step));
+        }
     }
 
-    private static IStepCompleted Completion(MaintenanceStep step, int attempt) =>
-        TaskScript.CompletionOf(step, new LoadOhlc(RunIds.ForDate(Date), Date, attempt, false));
+    private static MaintenanceStep[] Started(MaintenanceRun run) => [.. run.StartReadySteps(T0, OneShard).Select(s => s.Step)];
+
+    private static void CompleteWave(MaintenanceRun run, params MaintenanceStep[] expected)
+    {
+        Assert.Equal(expected, Started(run));
+        foreach (var step in expected)
+        {
+            Assert.True(run.RecordCompleted(Completion(step, run.Attempt), T0));
+        }
+    }
+
+    private static void CompleteAllReady(MaintenanceRun run)
+    {
+        while (run.StartReadySteps(T0, OneShard) is { Count: > 0 } started)
+        {
+            foreach (var step in started)
+            {
+                run.RecordCompleted(Completion(step.Step, run.Attempt), T0);
+            }
+        }
+
+        foreach (var running in run.RunningSteps.ToList())
+        {
+            run.RecordCompleted(Completion(running.Step, run.Attempt), T0);
+            CompleteAllReady(run);
+        }
+    }
+
+    private static MaintenanceStepCompleted Completion(MaintenanceStep step, int attempt, int shard = 0, int of = 1, bool passed = true) =>
+        TaskScript.CompletionOf(new RunMaintenanceStep(RunIds.ForDate(Date), Date, attempt, step, Shard: shard, ShardCount: of), passed);
 }

@@ -56,7 +56,7 @@ public sealed class PlainAmqpInteropTests(PostgresServer postgres, RabbitMqServe
         Assert.Equal("2025-12-02", completed.GetProperty("targetDate").GetString());
         Assert.Equal(1, completed.GetProperty("attempt").GetInt32());
         Assert.True(completed.GetProperty("succeeded").GetBoolean());
-        Assert.Equal(8, completed.GetProperty("steps").GetArrayLength());
+        Assert.Equal(9, completed.GetProperty("steps").GetArrayLength());
     }
 
     [Fact]

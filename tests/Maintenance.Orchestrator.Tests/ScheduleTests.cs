@@ -118,7 +118,7 @@ public sealed class ScheduleTests(PostgresServer postgres, RabbitMqServer rabbit
 
         Assert.Single(workers.Events.Started);
         Assert.Single(workers.Events.Completed);
-        Assert.Equal(8, workers.Script.Received.Count);
+        Assert.Equal(9, workers.Script.Received.Count);
         Assert.Equal(1, await replicaA.CountRunsAsync());
     }
 

@@ -27,6 +27,10 @@ public static class RedisKeys
     /// <summary>The Python service's TTL of the daily caches: a day, so yesterday's values never outlive a missed run by long.</summary>
     public static readonly TimeSpan DailyCacheTtl = TimeSpan.FromHours(24);
 
+    public const string RvolAveragesPattern = "rvol:hist:avg:*";
+
+    public const string TickerMetadataPattern = "metadata:ticker:*";
+
     /// <summary>The status JSON lives a week.</summary>
     public static readonly TimeSpan StatusTtl = TimeSpan.FromDays(7);
 

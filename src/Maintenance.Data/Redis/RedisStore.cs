@@ -116,13 +116,10 @@ public sealed class RedisStore(IConnectionMultiplexer redis, ILogger<RedisStore>
         await RenameAllAsync(db, renames, ttl);
     }
 
-    /// <summary>Deletes every key of the default database that matches <paramref name="pattern"/>: SCAN in pages, UNLINK per page.</summary>
-    /// <returns>How many keys were deleted.</returns>
-    public async Task<long> DeleteByPatternAsync(string pattern, CancellationToken ct = default)
+    /// <summary>Every key of the default database that matches <paramref name="pattern"/>, by SCAN in pages (never KEYS).</summary>
+    public async IAsyncEnumerable<RedisKey> ScanAsync(string pattern, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(pattern);
-        var db = Database;
-        long deleted = 0;
         foreach (var server in redis.GetServers())
         {
             if (server.IsReplica || !server.IsConnected)
@@ -130,22 +127,57 @@ public sealed class RedisStore(IConnectionMultiplexer redis, ILogger<RedisStore>
                 continue;
             }
 
-            var page = new List<object>(KeysPerUnlink);
             // database -1: the multiplexer's default database, the one Database writes to.
             await foreach (var key in server.KeysAsync(database: -1, pattern: pattern, pageSize: KeysPerUnlink).WithCancellation(ct))
             {
-                page.Add(key);
-                if (page.Count == KeysPerUnlink)
-                {
-                    deleted += await UnlinkAsync(db, page);
-                    page.Clear();
-                }
+                yield return key;
+            }
+        }
+    }
+
+    /// <summary>How many keys of the default database match <paramref name="pattern"/>.</summary>
+    public async Task<long> CountByPatternAsync(string pattern, CancellationToken ct = default)
+    {
+        long count = 0;
+        await foreach (var _ in ScanAsync(pattern, ct))
+        {
+            count++;
+        }
+
+        return count;
+    }
+
+    /// <summary>Deletes every key of the default database that matches <paramref name="pattern"/>: SCAN in pages, UNLINK per page.</summary>
+    /// <returns>How many keys were deleted.</returns>
+    public async Task<long> DeleteByPatternAsync(string pattern, CancellationToken ct = default) =>
+        await DeleteWhereAsync(pattern, _ => true, ct);
+
+    /// <summary>Deletes the keys matching <paramref name="pattern"/> that <paramref name="stale"/> says are stale.</summary>
+    /// <returns>How many keys were deleted.</returns>
+    public async Task<long> DeleteWhereAsync(string pattern, Func<RedisKey, bool> stale, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(stale);
+        var db = Database;
+        long deleted = 0;
+        var page = new List<object>(KeysPerUnlink);
+        await foreach (var key in ScanAsync(pattern, ct))
+        {
+            if (!stale(key))
+            {
+                continue;
             }
 
-            if (page.Count > 0)
+            page.Add(key);
+            if (page.Count == KeysPerUnlink)
             {
                 deleted += await UnlinkAsync(db, page);
+                page.Clear();
             }
+        }
+
+        if (page.Count > 0)
+        {
+            deleted += await UnlinkAsync(db, page);
         }
 
         logger.LogInformation("Deleted {Keys} keys matching {Pattern}", deleted, pattern);

@@ -19,7 +19,7 @@ public sealed record RunView(
     DateTimeOffset? CompletedAt,
     double? DurationSeconds,
     bool AllSuccess,
-    string? CurrentStep,
+    IReadOnlyList<string> RunningSteps,
     string? Outcome,
     IReadOnlyDictionary<string, string> Tasks,
     IReadOnlyList<StepView> Steps)
@@ -39,7 +39,7 @@ public sealed record RunView(
             run.CompletedAt,
             status.DurationSeconds,
             status.AllSuccess,
-            run.CurrentStep?.QueueName(),
+            [.. run.RunningSteps.Select(s => s.Step.QueueName())],
             run.Outcome,
             status.Tasks,
             run.CurrentSteps.Select(StepView.Of).ToList());
@@ -56,7 +56,9 @@ public sealed record StepView(
     bool WorkSkipped,
     string? Verdict,
     string? Error,
-    IReadOnlyDictionary<string, double>? Metrics)
+    IReadOnlyDictionary<string, double>? Metrics,
+    StepProgressView? Progress,
+    IReadOnlyList<ShardView> Shards)
 {
     public static StepView Of(StepRun step)
     {
@@ -71,9 +73,17 @@ public sealed record StepView(
             step.WorkSkipped,
             step.Verdict,
             step.Error,
-            step.Metrics);
+            step.Metrics,
+            step.ProgressUnit is { } unit ? new StepProgressView(step.ProgressDone ?? 0, step.ProgressTotal ?? 0, unit) : null,
+            [.. step.Shards.Select(s => new ShardView(s.Shard, SagaDbContext.StatusName(s.Status), s.Done, s.Total, s.Unit, s.DurationSeconds, s.Verdict))]);
     }
 }
+
+/// <summary>How far a running step has come over all its shards, in its own unit (<c>tickers</c>, <c>days</c>).</summary>
+public sealed record StepProgressView(long Done, long Total, string Unit);
+
+/// <summary>One shard of a step (a step that does not divide has one).</summary>
+public sealed record ShardView(int Shard, string Status, long Done, long Total, string? Unit, double? DurationSeconds, string? Verdict);
 
 public sealed record RunList(IReadOnlyList<RunView> Runs);
 

@@ -230,9 +230,10 @@ public static class MaintenanceApi
         // Its own run id: the answer must not be mistaken for a step of the date's maintenance run.
         var runId = Guid.NewGuid();
         var endpoint = await bus.GetSendEndpoint(StepCommands.Address(MaintenanceStep.ClearCaches));
-        await endpoint.Send(new ClearCaches(runId, targetDate, 0, true), ct);
+        // The session rule was applied above: the task is told to clear whatever the hour.
+        await endpoint.Send(new RunMaintenanceStep(runId, targetDate, 0, MaintenanceStep.ClearCaches, Force: true, ForceClearCaches: true), ct);
         log.LogInformation("POST /clear-caches: sent under run id {RunId}", runId);
-        return TypedResults.Accepted((string?)null, new ClearCachesAccepted(runId, targetDate, "sent to the clear-caches queue; the task answers with CachesCleared under this run id"));
+        return TypedResults.Accepted((string?)null, new ClearCachesAccepted(runId, targetDate, "sent to the clear-caches queue; the task answers with MaintenanceStepCompleted under this run id"));
     }
 
     private static async Task<string> ReadBodyAsync(HttpRequest request, CancellationToken ct)

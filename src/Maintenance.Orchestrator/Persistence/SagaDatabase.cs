@@ -73,7 +73,31 @@ public static class SagaDatabase
         if (tables.Count == 0)
         {
             await db.GetService<IRelationalDatabaseCreator>().CreateTablesAsync(ct);
+            return;
         }
+
+        // A file from before the step graph: the columns the model added since, and one Running state for all steps.
+        await AddSqliteColumnAsync(db, SagaDbContext.StepRunsTable, "shards", "TEXT NOT NULL DEFAULT '[]'", ct);
+        if (await AddSqliteColumnAsync(db, SagaDbContext.RunsTable, "force_clear_caches", "INTEGER NOT NULL DEFAULT 0", ct))
+        {
+            await db.Database.ExecuteSqlRawAsync($"UPDATE {SagaDbContext.RunsTable} SET current_state = 'Running' WHERE current_state NOT IN ('Initial', 'Final', 'Completed', 'CompletedWithErrors', 'Failed')", ct);
+        }
+    }
+
+    private static async Task<bool> AddSqliteColumnAsync(SagaDbContext db, string table, string column, string definition, CancellationToken ct)
+    {
+        var present = await db.Database
+            .SqlQuery<string>($"SELECT name AS \"Value\" FROM pragma_table_info({table}) WHERE name = {column}")
+            .ToListAsync(ct);
+        if (present.Count > 0)
+        {
+            return false;
+        }
+
+#pragma warning disable EF1002 // Names are this class's constants, not input.
+        await db.Database.ExecuteSqlRawAsync($"ALTER TABLE {table} ADD COLUMN {column} {definition}", ct);
+#pragma warning restore EF1002
+        return true;
     }
 }
 

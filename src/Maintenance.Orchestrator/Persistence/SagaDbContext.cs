@@ -48,10 +48,11 @@ public sealed class SagaDbContext(DbContextOptions<SagaDbContext> options) : DbC
         runs.HasKey(r => r.CorrelationId);
         runs.Property(r => r.CurrentState).HasMaxLength(64);
         runs.Property(r => r.RequestedBy).HasMaxLength(200);
-        runs.Property(r => r.CurrentStep).HasConversion(NullableStepNames).HasMaxLength(32);
         runs.Property(r => r.Version).IsConcurrencyToken();
         runs.Ignore(r => r.CurrentSteps);
         runs.Ignore(r => r.IsActive);
+        runs.Ignore(r => r.RunningSteps);
+        runs.Ignore(r => r.AllStepsFinished);
         runs.HasIndex(r => r.TargetDate).IsUnique();
         runs.HasIndex(r => r.StartedAt);
         runs.HasMany(r => r.Steps).WithOne().HasForeignKey(s => s.RunId).OnDelete(DeleteBehavior.Cascade);
@@ -62,9 +63,14 @@ public sealed class SagaDbContext(DbContextOptions<SagaDbContext> options) : DbC
         steps.Property(s => s.Step).HasConversion(StepNames).HasMaxLength(32);
         steps.Property(s => s.Status).HasConversion(StatusNames).HasMaxLength(16);
         steps.Property(s => s.Metrics).HasConversion(MetricsJson, MetricsComparer);
+        steps.Property(s => s.Shards).HasConversion(ShardsJson, ShardsComparer);
+        steps.Ignore(s => s.ProgressDone);
+        steps.Ignore(s => s.ProgressTotal);
+        steps.Ignore(s => s.ProgressUnit);
         if (Database.IsNpgsql())
         {
             steps.Property(s => s.Metrics).HasColumnType("jsonb");
+            steps.Property(s => s.Shards).HasColumnType("jsonb");
         }
 
         foreach (var entity in modelBuilder.Model.GetEntityTypes())
@@ -100,10 +106,6 @@ public sealed class SagaDbContext(DbContextOptions<SagaDbContext> options) : DbC
         step => step.QueueName(),
         name => ParseStep(name));
 
-    private static readonly ValueConverter<MaintenanceStep?, string?> NullableStepNames = new(
-        step => step == null ? null : step.Value.QueueName(),
-        name => name == null ? null : ParseStep(name));
-
     private static readonly ValueConverter<StepStatus, string> StatusNames = new(
         status => StatusName(status),
         name => Enum.Parse<StepStatus>(name, true));
@@ -116,6 +118,16 @@ public sealed class SagaDbContext(DbContextOptions<SagaDbContext> options) : DbC
         (a, b) => a == null ? b == null : b != null && a.Count == b.Count && !a.Except(b).Any(),
         metrics => metrics == null ? 0 : metrics.Aggregate(0, (hash, pair) => HashCode.Combine(hash, pair.Key, pair.Value)),
         metrics => metrics == null ? null : new Dictionary<string, double>(metrics));
+
+    private static readonly ValueConverter<List<ShardRun>, string> ShardsJson = new(
+        shards => JsonSerializer.Serialize(shards, JsonSerializerOptions.Default),
+        json => string.IsNullOrEmpty(json) ? new List<ShardRun>() : JsonSerializer.Deserialize<List<ShardRun>>(json, JsonSerializerOptions.Default) ?? new List<ShardRun>());
+
+    // Shards are mutated in place (progress, answers): compare and snapshot them by their JSON.
+    private static readonly ValueComparer<List<ShardRun>> ShardsComparer = new(
+        (a, b) => JsonSerializer.Serialize(a, JsonSerializerOptions.Default) == JsonSerializer.Serialize(b, JsonSerializerOptions.Default),
+        shards => JsonSerializer.Serialize(shards, JsonSerializerOptions.Default).GetHashCode(StringComparison.Ordinal),
+        shards => JsonSerializer.Deserialize<List<ShardRun>>(JsonSerializer.Serialize(shards, JsonSerializerOptions.Default), JsonSerializerOptions.Default)!);
 
     /// <summary>The lower-case name of the Redis status contract: <c>success</c>.</summary>
     public static string StatusName(StepStatus status) => status.ToString().ToLowerInvariant();

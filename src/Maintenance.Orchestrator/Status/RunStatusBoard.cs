@@ -28,10 +28,6 @@ public sealed class RunStatusBoard(IServiceProvider services, ILogger<RunStatusB
 
     public static string StatusKey(DateOnly date) => "maintenance:status:" + Iso(date);
 
-    public static string ExecutedKey(DateOnly date) => "maintenance:executed:" + Iso(date);
-
-    public const string LastRunKey = "maintenance:last_run";
-
     public async Task WriteAsync(MaintenanceRun run, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(run);
@@ -63,17 +59,6 @@ public sealed class RunStatusBoard(IServiceProvider services, ILogger<RunStatusB
     {
         var document = RunStatusDocument.Of(run);
         await redis.StringSetAsync(StatusKey(run.TargetDate), JsonSerializer.Serialize(document, Json), StatusLifetime);
-        if (document.AllSuccess)
-        {
-            await redis.StringSetAsync(ExecutedKey(run.TargetDate), document.CompletedAt!, StatusLifetime);
-
-            // A backfill of an older date must not move the scanners' "latest maintained day" backwards.
-            var latest = await redis.StringGetAsync(LastRunKey);
-            if (latest.IsNullOrEmpty || string.CompareOrdinal(latest.ToString(), document.Date) <= 0)
-            {
-                await redis.StringSetAsync(LastRunKey, document.Date);
-            }
-        }
     }
 
     private static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);

@@ -1,85 +1,83 @@
 using System.Diagnostics;
 using MassTransit;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Maintenance.Contracts;
 using Maintenance.Data.MarketData;
 
 namespace Maintenance.Tasks.Common;
 
 /// <summary>
-/// The frame every task runs in: logs start and result, times the work, and answers the saga with the
-/// step's completion event or <see cref="MaintenanceStepFailed"/>. Transient faults are rethrown so the
-/// endpoint's retry policy runs again; on the last attempt the saga is told before the message goes to
-/// the queue's _error queue. A failed self-validation or unusable input is not retried.
+/// The one consumer of every step's queue: logs start and result, times the work of <typeparamref name="TStep"/>,
+/// passes its progress on, and answers the saga with <see cref="MaintenanceStepCompleted"/> or
+/// <see cref="MaintenanceStepFailed"/>. Transient faults are rethrown so the endpoint's retry policy runs again; on
+/// the last try the saga is told before the message goes to the queue's _error queue. A failed self-validation or
+/// unusable input is not retried.
 /// </summary>
-public abstract class StepConsumer<TCommand> : IConsumer<TCommand>
-    where TCommand : class, IStepCommand
+public sealed class StepConsumer<TStep>(TStep step, IOptions<TaskRetryOptions> retry, ILogger<TStep> logger) : IConsumer<RunMaintenanceStep>
+    where TStep : class, IStepService
 {
-    private readonly ILogger _logger;
-    private readonly TaskRetryOptions _retry;
-
-    protected StepConsumer(ILogger logger, TaskRetryOptions retry)
-    {
-        _logger = logger;
-        _retry = retry;
-    }
-
-    protected abstract MaintenanceStep StepKind { get; }
-
-    protected abstract Task<StepResult> RunAsync(TCommand command, CancellationToken cancellationToken);
-
-    public async Task Consume(ConsumeContext<TCommand> context)
+    public async Task Consume(ConsumeContext<RunMaintenanceStep> context)
     {
         ArgumentNullException.ThrowIfNull(context);
         var command = context.Message;
-        using var scope = _logger.BeginScope(new Dictionary<string, object>
+        var name = TStep.Kind.QueueName();
+        if (command.Step != TStep.Kind)
         {
-            ["Step"] = StepKind.QueueName(),
+            // A command sent to the wrong queue: answering for another step would corrupt the run's record.
+            throw new InvalidOperationException($"The {name} queue received a command for {command.Step.QueueName()}.");
+        }
+
+        using var scope = logger.BeginScope(new Dictionary<string, object>
+        {
+            ["Step"] = name,
             ["RunId"] = command.RunId,
             ["TargetDate"] = command.TargetDate.Iso(),
             ["Attempt"] = command.Attempt,
+            ["Shard"] = command.Shard,
         });
         var retryAttempt = context.GetRetryAttempt();
-        _logger.LogInformation("{Step} started for {TargetDate} (run attempt {Attempt}, try {Try}, force {Force})", StepKind.QueueName(), command.TargetDate.Iso(), command.Attempt, retryAttempt + 1, command.Force);
+        logger.LogInformation("{Step} started for {TargetDate} (run attempt {Attempt}, shard {Shard} of {ShardCount}, try {Try}, force {Force})", name, command.TargetDate.Iso(), command.Attempt, command.Shard + 1, command.ShardCount, retryAttempt + 1, command.Force);
         var clock = Stopwatch.StartNew();
+        var progress = new StepProgress(logger, (done, total, unit) =>
+            context.Publish(new MaintenanceStepProgress(command.RunId, command.TargetDate, command.Attempt, command.Step, command.Shard, done, total, unit), context.CancellationToken));
         try
         {
-            var result = await RunAsync(command, context.CancellationToken);
+            var result = await step.RunAsync(command, progress, context.CancellationToken);
+            await progress.FlushAsync();
             var seconds = clock.Elapsed.TotalSeconds;
             if (!result.Validation.Passed)
             {
-                _logger.LogError("{Step} failed its validation after {Seconds:F2}s: {Verdict} {@Metrics}", StepKind.QueueName(), seconds, result.Validation.Verdict, result.Metrics);
-                await context.Publish(new MaintenanceStepFailed(command.RunId, command.TargetDate, command.Attempt, StepKind, result.Validation.Verdict, Retryable: false));
+                logger.LogError("{Step} failed its validation after {Seconds:F2}s: {Verdict} {@Metrics}", name, seconds, result.Validation.Verdict, result.Metrics);
+                await context.Publish(Failed(command, result.Validation.Verdict, retryable: false));
                 return;
             }
 
-            _logger.LogInformation(
-                "{Step} {Outcome} in {Seconds:F2}s: {Verdict} {@Metrics}",
-                StepKind.QueueName(),
-                result.Skipped ? "skipped (already complete)" : "succeeded",
-                seconds,
-                result.Validation.Verdict,
-                result.Metrics);
-            // Published as its concrete type so the saga's event for this step receives it.
-            await context.Publish((object)StepEvents.Completed(StepKind, command, result, seconds), context.CancellationToken);
+            logger.LogInformation("{Step} {Outcome} in {Seconds:F2}s: {Verdict} {@Metrics}", name, result.Skipped ? "skipped (already complete)" : "succeeded", seconds, result.Validation.Verdict, result.Metrics);
+            await context.Publish(
+                new MaintenanceStepCompleted(command.RunId, command.TargetDate, command.Attempt, command.Step, command.Shard, command.ShardCount, result.Skipped, result.Validation, result.Metrics, seconds),
+                context.CancellationToken);
         }
         catch (Exception e) when (IsUnusableInput(e))
         {
-            _logger.LogError("{Step} cannot run: {Reason}", StepKind.QueueName(), e.Message);
-            await context.Publish(new MaintenanceStepFailed(command.RunId, command.TargetDate, command.Attempt, StepKind, e.Message, Retryable: false));
+            logger.LogError("{Step} cannot run: {Reason}", name, e.Message);
+            await context.Publish(Failed(command, e.Message, retryable: false));
         }
-        catch (Exception e) when (e is not OperationCanceledException && retryAttempt >= _retry.EffectiveIntervals.Length)
+        catch (Exception e) when (e is not OperationCanceledException && retryAttempt >= retry.Value.EffectiveIntervals.Length)
         {
-            _logger.LogError(e, "{Step} failed after {Tries} tries: {Reason}", StepKind.QueueName(), retryAttempt + 1, e.Message);
-            await context.Publish(new MaintenanceStepFailed(command.RunId, command.TargetDate, command.Attempt, StepKind, $"{e.GetType().Name}: {e.Message}", Retryable: true));
+            logger.LogError(e, "{Step} failed after {Tries} tries: {Reason}", name, retryAttempt + 1, e.Message);
+            await context.Publish(Failed(command, $"{e.GetType().Name}: {e.Message}", retryable: true));
             throw;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            _logger.LogWarning("{Step} try {Try} failed, will retry: {Reason}", StepKind.QueueName(), retryAttempt + 1, e.Message);
+            logger.LogWarning("{Step} try {Try} failed, will retry: {Reason}", name, retryAttempt + 1, e.Message);
             throw;
         }
     }
+
+    private static MaintenanceStepFailed Failed(RunMaintenanceStep command, string reason, bool retryable) =>
+        new(command.RunId, command.TargetDate, command.Attempt, command.Step, reason, retryable, command.Shard);
 
     /// <summary>
     /// Faults that another try cannot fix: the data for the day is not there, the source refused it for good, or the

@@ -10,12 +10,12 @@ public static class ConcurrentAnswers
 {
     public const int EachKind = 20;
 
-    public static Task PublishAsync(TestOrchestrator orchestrator, ClearCaches command)
+    public static Task PublishAsync(TestOrchestrator orchestrator, RunMaintenanceStep command)
     {
         var answers = new List<Task>();
         for (var i = 0; i < EachKind; i++)
         {
-            answers.Add(orchestrator.PublishAsync((CachesCleared)TaskScript.CompletionOf(MaintenanceStep.ClearCaches, command)));
+            answers.Add(orchestrator.PublishAsync(TaskScript.CompletionOf(command)));
             answers.Add(orchestrator.PublishAsync(new MaintenanceStepFailed(command.RunId, command.TargetDate, command.Attempt, MaintenanceStep.ClearCaches, "concurrent failure " + i, false)));
             answers.Add(orchestrator.PublishAsync(new StepTimedOut(command.RunId, MaintenanceStep.ClearCaches, command.Attempt, 600)));
         }
@@ -27,14 +27,14 @@ public static class ConcurrentAnswers
     {
         Assert.NotNull(run);
         Assert.Single(orchestrator.Events.Completed);
-        Assert.Single(orchestrator.Script.ReceivedOf<LoadOhlc>());
-        Assert.Equal(8, orchestrator.Script.Received.Count);
+        Assert.Single(orchestrator.Script.ReceivedOf(MaintenanceStep.LoadOhlc));
+        Assert.Equal(MaintenanceSteps.Graph.Count, orchestrator.Script.Received.Count);
         var clear = run.StepOf(MaintenanceStep.ClearCaches);
         Assert.Contains(clear.Status, new[] { StepStatus.Success, StepStatus.Failed });
         Assert.Equal(clear.Status, completed.Steps[0].Status);
         Assert.All(run.CurrentSteps.Skip(1), s => Assert.Equal(StepStatus.Success, s.Status));
 
         // One version bump per committed transition: start, then one per step answer. Anything lost would lower it.
-        Assert.Equal(1 + 8, run.Version);
+        Assert.Equal(1 + MaintenanceSteps.Graph.Count, run.Version);
     }
 }

@@ -12,7 +12,7 @@ public enum TaskBehaviour
     /// <summary>Publishes <see cref="MaintenanceStepFailed"/> (what a task does after its retries).</summary>
     Fail,
 
-    /// <summary>Throws, so MassTransit publishes <see cref="Fault{T}"/> of the command.</summary>
+    /// <summary>Throws without answering (a task crashing outside its own error handling): only the deadline catches it.</summary>
     Fault,
 
     /// <summary>Never answers.</summary>
@@ -27,7 +27,7 @@ public sealed class TaskScript
 {
     private readonly ConcurrentDictionary<MaintenanceStep, TaskBehaviour> _behaviours = new();
     private readonly ConcurrentDictionary<MaintenanceStep, TaskCompletionSource> _gates = new();
-    private readonly ConcurrentQueue<IStepCommand> _received = new();
+    private readonly ConcurrentQueue<RunMaintenanceStep> _received = new();
 
     public TaskScript Answer(MaintenanceStep step, TaskBehaviour behaviour)
     {
@@ -50,69 +50,50 @@ public sealed class TaskScript
         }
     }
 
-    public IReadOnlyList<IStepCommand> Received => [.. _received];
+    public IReadOnlyList<RunMaintenanceStep> Received => [.. _received];
 
-    public IReadOnlyList<T> ReceivedOf<T>()
-        where T : IStepCommand => [.. _received.OfType<T>()];
+    public IReadOnlyList<RunMaintenanceStep> ReceivedOf(MaintenanceStep step) => [.. _received.Where(c => c.Step == step)];
 
-    /// <summary>The first command of that type that arrived, or null.</summary>
-    public T? FirstOf<T>()
-        where T : class, IStepCommand => _received.OfType<T>().FirstOrDefault();
+    /// <summary>The first command of that step that arrived, or null.</summary>
+    public RunMaintenanceStep? FirstOf(MaintenanceStep step) => _received.FirstOrDefault(c => c.Step == step);
 
     internal TaskBehaviour BehaviourOf(MaintenanceStep step) => _behaviours.GetValueOrDefault(step, TaskBehaviour.Succeed);
 
-    internal async Task ArriveAsync(MaintenanceStep step, IStepCommand command, CancellationToken ct)
+    internal async Task ArriveAsync(RunMaintenanceStep command, CancellationToken ct)
     {
         _received.Enqueue(command);
-        if (_gates.TryGetValue(step, out var gate))
+        if (_gates.TryGetValue(command.Step, out var gate))
         {
             await gate.Task.WaitAsync(ct);
         }
     }
 
-    /// <summary>The step a command type asks for: the command's name is the step's name.</summary>
-    public static MaintenanceStep StepOf<T>()
-        where T : IStepCommand => Enum.Parse<MaintenanceStep>(typeof(T).Name);
-
-    public static IStepCompleted CompletionOf(MaintenanceStep step, IStepCommand c, bool passed = true)
+    public static MaintenanceStepCompleted CompletionOf(RunMaintenanceStep c, bool passed = true)
     {
-        var validation = new StepValidation(passed, passed ? $"{step.QueueName()}: 42 rows, all checks held" : $"{step.QueueName()}: 3 of 42 rows rejected (threshold 1)");
+        ArgumentNullException.ThrowIfNull(c);
+        var validation = new StepValidation(passed, passed ? $"{c.Step.QueueName()}: 42 rows, all checks held" : $"{c.Step.QueueName()}: 3 of 42 rows rejected (threshold 1)");
         var metrics = new Dictionary<string, double> { ["rows"] = 42, ["seconds"] = 0.25 };
-        return step switch
-        {
-            MaintenanceStep.ClearCaches => new CachesCleared(c.RunId, c.TargetDate, c.Attempt, false, validation, metrics, 0.25),
-            MaintenanceStep.LoadOhlc => new OhlcLoaded(c.RunId, c.TargetDate, c.Attempt, false, validation, metrics, 0.25),
-            MaintenanceStep.RecoverMissingTickers => new MissingTickersRecovered(c.RunId, c.TargetDate, c.Attempt, false, validation, metrics, 0.25),
-            MaintenanceStep.LoadVolumeSlots => new VolumeSlotsLoaded(c.RunId, c.TargetDate, c.Attempt, false, validation, metrics, 0.25),
-            MaintenanceStep.CalculateAtr => new AtrCalculated(c.RunId, c.TargetDate, c.Attempt, false, validation, metrics, 0.25),
-            MaintenanceStep.CalculateRvol => new RvolCalculated(c.RunId, c.TargetDate, c.Attempt, false, validation, metrics, 0.25),
-            MaintenanceStep.EnrichMetadata => new MetadataEnriched(c.RunId, c.TargetDate, c.Attempt, false, validation, metrics, 0.25),
-            MaintenanceStep.SyncRedis => new RedisSynced(c.RunId, c.TargetDate, c.Attempt, false, validation, metrics, 0.25),
-            _ => throw new ArgumentOutOfRangeException(nameof(step)),
-        };
+        return new MaintenanceStepCompleted(c.RunId, c.TargetDate, c.Attempt, c.Step, c.Shard, c.ShardCount, false, validation, metrics, 0.25);
     }
 }
 
-/// <summary>Consumes one step's command on the step's queue and answers as the <see cref="TaskScript"/> says.</summary>
-public sealed class ScriptedTask<T>(TaskScript script) : IConsumer<T>
-    where T : class, IStepCommand
+/// <summary>Consumes the commands of one step's queue and answers as the <see cref="TaskScript"/> says.</summary>
+public sealed class ScriptedTask(TaskScript script) : IConsumer<RunMaintenanceStep>
 {
-    private static readonly MaintenanceStep Step = TaskScript.StepOf<T>();
-
-    public async Task Consume(ConsumeContext<T> context)
+    public async Task Consume(ConsumeContext<RunMaintenanceStep> context)
     {
         var command = context.Message;
-        await script.ArriveAsync(Step, command, context.CancellationToken);
-        switch (script.BehaviourOf(Step))
+        await script.ArriveAsync(command, context.CancellationToken);
+        switch (script.BehaviourOf(command.Step))
         {
             case TaskBehaviour.Succeed:
-                await context.Publish((object)TaskScript.CompletionOf(Step, command));
+                await context.Publish(TaskScript.CompletionOf(command));
                 break;
             case TaskBehaviour.Fail:
-                await context.Publish(new MaintenanceStepFailed(command.RunId, command.TargetDate, command.Attempt, Step, "injected failure: the source answered 503 five times", true));
+                await context.Publish(new MaintenanceStepFailed(command.RunId, command.TargetDate, command.Attempt, command.Step, "injected failure: the source answered 503 five times", true, command.Shard));
                 break;
             case TaskBehaviour.Fault:
-                throw new InvalidOperationException("injected fault in " + Step.QueueName());
+                throw new InvalidOperationException("injected fault in " + command.Step.QueueName());
             case TaskBehaviour.Silent:
                 break;
         }

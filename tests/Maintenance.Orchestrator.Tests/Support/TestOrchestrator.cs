@@ -67,6 +67,8 @@ public sealed record TestSetup
         }
         else
         {
+            // Empty, not absent: a ConnectionStrings__Postgres in the environment must not turn this test onto a shared database.
+            settings["ConnectionStrings:Postgres"] = "";
             settings["Storage:SqlitePath"] = SqlitePath;
         }
 
@@ -104,18 +106,6 @@ public sealed record TestSetup
                 x.AddMaintenanceSaga();
             }
 
-            if (Workers)
-            {
-                AddWorker<ClearCaches>(x);
-                AddWorker<LoadOhlc>(x);
-                AddWorker<RecoverMissingTickers>(x);
-                AddWorker<LoadVolumeSlots>(x);
-                AddWorker<CalculateAtr>(x);
-                AddWorker<CalculateRvol>(x);
-                AddWorker<EnrichMetadata>(x);
-                AddWorker<SyncRedis>(x);
-            }
-
             // Each host listens to the run events on a queue of its own (a temporary-like name per host).
             x.AddConsumer<RunEventsConsumer>().Endpoint(e =>
             {
@@ -125,7 +115,11 @@ public sealed record TestSetup
 
             if (RabbitMq is null)
             {
-                x.UsingInMemory((context, bus) => bus.ConfigureEndpoints(context));
+                x.UsingInMemory((context, bus) =>
+                {
+                    AddWorkers(bus, context);
+                    bus.ConfigureEndpoints(context);
+                });
             }
             else
             {
@@ -136,15 +130,27 @@ public sealed record TestSetup
                         h.Username(RabbitMqUser);
                         h.Password(RabbitMqPassword);
                     });
+                    AddWorkers(bus, context);
                     bus.ConfigureEndpoints(context);
                 });
             }
         });
     }
 
-    private static void AddWorker<T>(IBusRegistrationConfigurator x)
-        where T : class, IStepCommand =>
-        x.AddConsumer<ScriptedTask<T>>().Endpoint(e => e.Name = TaskScript.StepOf<T>().QueueName());
+    /// <summary>The scripted workers: one endpoint per step queue, as a worker hosting every task has.</summary>
+    private void AddWorkers(IReceiveConfigurator bus, IBusRegistrationContext context)
+    {
+        if (!Workers)
+        {
+            return;
+        }
+
+        var script = context.GetRequiredService<TaskScript>();
+        foreach (var step in MaintenanceSteps.InOrder)
+        {
+            bus.ReceiveEndpoint(step.QueueName(), e => e.Consumer(() => new ScriptedTask(script)));
+        }
+    }
 }
 
 /// <summary>A running generic host built from a <see cref="TestSetup"/>.</summary>

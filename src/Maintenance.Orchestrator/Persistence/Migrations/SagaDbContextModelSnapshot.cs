@@ -43,14 +43,13 @@ namespace Maintenance.Orchestrator.Persistence.Migrations
                         .HasColumnType("character varying(64)")
                         .HasColumnName("current_state");
 
-                    b.Property<string>("CurrentStep")
-                        .HasMaxLength(32)
-                        .HasColumnType("character varying(32)")
-                        .HasColumnName("current_step");
-
                     b.Property<bool>("Force")
                         .HasColumnType("boolean")
                         .HasColumnName("force");
+
+                    b.Property<bool>("ForceClearCaches")
+                        .HasColumnType("boolean")
+                        .HasColumnName("force_clear_caches");
 
                     b.Property<string>("Outcome")
                         .HasColumnType("text")
@@ -122,6 +121,11 @@ namespace Maintenance.Orchestrator.Persistence.Migrations
                     b.Property<bool>("Requested")
                         .HasColumnType("boolean")
                         .HasColumnName("requested");
+
+                    b.Property<string>("Shards")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("shards");
 
                     b.Property<DateTimeOffset?>("StartedAt")
                         .HasColumnType("timestamp with time zone")

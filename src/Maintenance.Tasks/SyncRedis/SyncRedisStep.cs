@@ -15,19 +15,17 @@ namespace Maintenance.Tasks.SyncRedis;
 /// no longer active are removed. Afterwards it reads Redis back and checks the set and the keys against the database.
 /// When Redis already holds exactly the database's content, the step skips, unless <c>Force</c>.
 /// </summary>
-public sealed class SyncRedisConsumer(
+public sealed class SyncRedisStep(
     IMarketStore store,
     RedisStore redis,
-    IConnectionMultiplexer multiplexer,
-    IOptions<TaskRetryOptions> retry,
-    ILogger<SyncRedisConsumer> logger)
-    : StepConsumer<Contracts.SyncRedis>(logger, retry.Value)
+    IConnectionMultiplexer multiplexer)
+    : IStepService
 {
     public const string MetadataPattern = "metadata:ticker:*";
 
-    protected override MaintenanceStep StepKind => MaintenanceStep.SyncRedis;
+    public static MaintenanceStep Kind => MaintenanceStep.SyncRedis;
 
-    protected override async Task<StepResult> RunAsync(Contracts.SyncRedis command, CancellationToken cancellationToken)
+    public async Task<StepResult> RunAsync(RunMaintenanceStep command, StepProgress progress, CancellationToken cancellationToken)
     {
         var active = new List<Ticker>();
         await foreach (var ticker in store.ReadTickersAsync(activeOnly: true, cancellationToken))

@@ -1,6 +1,8 @@
 using Maintenance.Contracts;
 using Maintenance.Data.Redis;
 using Maintenance.Tasks.Common;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -12,20 +14,22 @@ namespace Maintenance.Tasks.ClearCaches;
 /// (Tasks:ClearCaches:Patterns; DESIGN.md's defaults) with SCAN + UNLINK, never KEYS; reports the keys deleted per
 /// pattern, then scans again and passes when at most MaxRemainingKeys still match. Nothing to delete: skipped.
 /// </summary>
-public sealed class ClearCachesConsumer(
+public sealed class ClearCachesStep(
     RedisStore redis,
-    IConnectionMultiplexer multiplexer,
-    IOptions<ClearCachesOptions> options,
-    IOptions<TaskRetryOptions> retry,
-    ILogger<ClearCachesConsumer> logger)
-    : StepConsumer<Contracts.ClearCaches>(logger, retry.Value)
+    IOptions<ClearCachesOptions> options)
+    : IStepService
 {
-    protected override MaintenanceStep StepKind => MaintenanceStep.ClearCaches;
+    public static MaintenanceStep Kind => MaintenanceStep.ClearCaches;
+
+    public static void AddServices(IServiceCollection services, IConfiguration configuration)
+    {
+        TasksRegistration.AddOptions<ClearCachesOptions>(services, configuration, ClearCachesOptions.Section, o => o.Problem());
+    }
 
     /// <summary>The metric name of a pattern's count: <c>deleted.scanner:category:*</c>.</summary>
     public static string DeletedMetric(string pattern) => "deleted." + pattern;
 
-    protected override async Task<StepResult> RunAsync(Contracts.ClearCaches command, CancellationToken cancellationToken)
+    public async Task<StepResult> RunAsync(RunMaintenanceStep command, StepProgress progress, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         var metrics = new StepMetrics();
@@ -40,7 +44,7 @@ public sealed class ClearCachesConsumer(
         long remaining = 0;
         foreach (var pattern in settings.EffectivePatterns)
         {
-            remaining += await CountAsync(pattern, cancellationToken);
+            remaining += await redis.CountByPatternAsync(pattern, cancellationToken);
         }
 
         metrics["deleted"] = deleted;
@@ -54,25 +58,5 @@ public sealed class ClearCachesConsumer(
         return deleted == 0
             ? StepResult.AlreadyDone($"no keys match [{patterns}]: nothing to clear", metrics)
             : StepResult.Done(new StepValidation(true, $"{deleted} keys deleted by [{patterns}], {remaining} remain"), metrics);
-    }
-
-    private async Task<long> CountAsync(string pattern, CancellationToken ct)
-    {
-        long count = 0;
-        foreach (var server in multiplexer.GetServers())
-        {
-            if (server.IsReplica || !server.IsConnected)
-            {
-                continue;
-            }
-
-            // database -1: the multiplexer's default database.
-            await foreach (var key in server.KeysAsync(database: -1, pattern: pattern, pageSize: 1000).WithCancellation(ct))
-            {
-                count++;
-            }
-        }
-
-        return count;
     }
 }

@@ -7,6 +7,8 @@ using Maintenance.Data.MarketData;
 using Maintenance.Data.Schema;
 using Maintenance.Tasks.Common;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -18,19 +20,23 @@ namespace Maintenance.Tasks.EnrichMetadata;
 /// most RateLimit calls per second. A provider failure for some tickers is counted, not fatal, unless fewer than
 /// MinSuccessRatio of the calls answered. Nothing due: skipped.
 /// </summary>
-public sealed class EnrichMetadataConsumer(
+public sealed class EnrichMetadataStep(
     IMarketStore store,
     MaintenanceDbContext database,
     IMarketDataSource source,
     TimeProvider clock,
     IOptions<EnrichMetadataOptions> options,
-    IOptions<TaskRetryOptions> retry,
-    ILogger<EnrichMetadataConsumer> logger)
-    : StepConsumer<Contracts.EnrichMetadata>(logger, retry.Value)
+    ILogger<EnrichMetadataStep> logger)
+    : IStepService
 {
     private const int TickersPerWrite = 500;
 
-    protected override MaintenanceStep StepKind => MaintenanceStep.EnrichMetadata;
+    public static MaintenanceStep Kind => MaintenanceStep.EnrichMetadata;
+
+    public static void AddServices(IServiceCollection services, IConfiguration configuration)
+    {
+        TasksRegistration.AddOptions<EnrichMetadataOptions>(services, configuration, EnrichMetadataOptions.Section, o => o.Problem());
+    }
 
     /// <summary>True when the ticker has none of the provider's metadata, or it is older than <paramref name="maxAge"/>.</summary>
     public static bool IsDue(Ticker ticker, DateTimeOffset now, TimeSpan maxAge)
@@ -41,7 +47,7 @@ public sealed class EnrichMetadataConsumer(
         return missing || ticker.UpdatedAt < now - maxAge;
     }
 
-    protected override async Task<StepResult> RunAsync(Contracts.EnrichMetadata command, CancellationToken cancellationToken)
+    public async Task<StepResult> RunAsync(RunMaintenanceStep command, StepProgress progress, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         var now = clock.GetUtcNow();
@@ -66,7 +72,6 @@ public sealed class EnrichMetadataConsumer(
         long notFound = 0, failed = 0, done = 0, written = 0;
         var failures = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
         string? firstFailure = null;
-        var progress = new Progress(logger, "tickers", due.Count);
         using var limiter = RateLimiterFor(settings.RateLimit);
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = settings.MaxConcurrency, CancellationToken = cancellationToken };
         foreach (var batch in due.Chunk(TickersPerWrite))
@@ -107,7 +112,7 @@ public sealed class EnrichMetadataConsumer(
 
             written += enriched.Count == 0 ? 0 : await store.UpsertTickersAsync(enriched.ToAsyncEnumerable(), cancellationToken);
             await MarkCheckedAsync(enriched.Select(t => t.Symbol).ToList(), cancellationToken);
-            progress.Report(done);
+            progress.Report(done, due.Count, "tickers");
         }
 
         var answered = due.Count - failed;

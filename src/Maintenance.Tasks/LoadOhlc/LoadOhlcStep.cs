@@ -5,6 +5,8 @@ using Maintenance.Data;
 using Maintenance.Data.MarketData;
 using Maintenance.Tasks.CalculateAtr;
 using Maintenance.Tasks.Common;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -17,19 +19,24 @@ namespace Maintenance.Tasks.LoadOhlc;
 /// every history day (up to Tasks:LoadOhlc:MaxMissingHistoryDays may lack). A second run with everything present and
 /// covered skips; <c>Force</c> reloads the target day (history days already stored are kept).
 /// </summary>
-public sealed class LoadOhlcConsumer(
+public sealed class LoadOhlcStep(
     DailyBarsLoader loader,
     IMarketStore store,
     TradingCalendar calendar,
     IOptions<LoadOhlcOptions> options,
     IOptions<AtrOptions> atrOptions,
-    IOptions<TaskRetryOptions> retry,
-    ILogger<LoadOhlcConsumer> logger)
-    : StepConsumer<Contracts.LoadOhlc>(logger, retry.Value)
+    ILogger<LoadOhlcStep> logger)
+    : IStepService
 {
-    protected override MaintenanceStep StepKind => MaintenanceStep.LoadOhlc;
+    public static MaintenanceStep Kind => MaintenanceStep.LoadOhlc;
 
-    protected override async Task<StepResult> RunAsync(Contracts.LoadOhlc command, CancellationToken cancellationToken)
+    public static void AddServices(IServiceCollection services, IConfiguration configuration)
+    {
+        TasksRegistration.AddOptions<LoadOhlcOptions>(services, configuration, LoadOhlcOptions.Section, o => o.Problem());
+        services.AddScoped<DailyBarsLoader>();
+    }
+
+    public async Task<StepResult> RunAsync(RunMaintenanceStep command, StepProgress progress, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         var target = command.TargetDate;
@@ -71,7 +78,7 @@ public sealed class LoadOhlcConsumer(
         }
 
         var storedBars = await loader.StoreAsync(targetDay, cancellationToken);
-        var unavailable = await LoadHistoryAsync(missingHistory, metrics, cancellationToken);
+        var unavailable = await LoadHistoryAsync(missingHistory, metrics, progress, cancellationToken);
         var coverage = await CoverageAsync(target, cancellationToken);
         coverage.AddTo(metrics);
 
@@ -93,10 +100,9 @@ public sealed class LoadOhlcConsumer(
     }
 
     /// <returns>Why each history day that could not be loaded is missing.</returns>
-    private async Task<List<string>> LoadHistoryAsync(List<DateOnly> days, StepMetrics metrics, CancellationToken ct)
+    private async Task<List<string>> LoadHistoryAsync(List<DateOnly> days, StepMetrics metrics, StepProgress progress, CancellationToken ct)
     {
         var unavailable = new List<string>();
-        var progress = new Progress(logger, "history days", days.Count);
         for (var i = 0; i < days.Count; i++)
         {
             var day = days[i];
@@ -120,7 +126,7 @@ public sealed class LoadOhlcConsumer(
                 unavailable.Add(e.Message);
             }
 
-            progress.Report(i + 1);
+            progress.Report(i + 1, days.Count, "history days");
         }
 
         metrics["history_days_unavailable"] = unavailable.Count;

@@ -5,6 +5,8 @@ using Maintenance.Data.MarketData;
 using Maintenance.Tasks.CalculateAtr;
 using Maintenance.Tasks.Common;
 using Maintenance.Tasks.LoadOhlc;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -17,20 +19,24 @@ namespace Maintenance.Tasks.RecoverMissingTickers;
 /// reactivated; active tickers without a bar on any of the last Tasks:RecoverMissingTickers:InactiveAfterDays trading
 /// days are marked inactive. At most MaxPerRun tickers are added per run; the rest follow in the next runs.
 /// </summary>
-public sealed class RecoverMissingTickersConsumer(
+public sealed class RecoverMissingTickersStep(
     IMarketStore store,
     IMarketDataSource source,
     DailyBarsLoader loader,
     TradingCalendar calendar,
     IOptions<RecoverMissingTickersOptions> options,
     IOptions<AtrOptions> atrOptions,
-    IOptions<TaskRetryOptions> retry,
-    ILogger<RecoverMissingTickersConsumer> logger)
-    : StepConsumer<Contracts.RecoverMissingTickers>(logger, retry.Value)
+    ILogger<RecoverMissingTickersStep> logger)
+    : IStepService
 {
-    protected override MaintenanceStep StepKind => MaintenanceStep.RecoverMissingTickers;
+    public static MaintenanceStep Kind => MaintenanceStep.RecoverMissingTickers;
 
-    protected override async Task<StepResult> RunAsync(Contracts.RecoverMissingTickers command, CancellationToken cancellationToken)
+    public static void AddServices(IServiceCollection services, IConfiguration configuration)
+    {
+        TasksRegistration.AddOptions<RecoverMissingTickersOptions>(services, configuration, RecoverMissingTickersOptions.Section, o => o.Problem());
+    }
+
+    public async Task<StepResult> RunAsync(RunMaintenanceStep command, StepProgress progress, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         var target = command.TargetDate;
@@ -74,7 +80,7 @@ public sealed class RecoverMissingTickersConsumer(
             var listed = await ListedAsync(toAdd, target, cancellationToken);
             metrics["added_with_reference_data"] = listed.Count;
             await store.UpsertTickersAsync(toAdd.Select(symbol => NewTicker(symbol, target, listed.GetValueOrDefault(symbol))).ToAsyncEnumerable(), cancellationToken);
-            await LoadHistoryAsync(target, metrics, cancellationToken);
+            await LoadHistoryAsync(target, metrics, progress, cancellationToken);
         }
 
         if (toReactivate.Count > 0)
@@ -158,12 +164,11 @@ public sealed class RecoverMissingTickersConsumer(
     };
 
     /// <summary>New tickers need their ATR window of daily bars: load the days of it that are not stored yet.</summary>
-    private async Task LoadHistoryAsync(DateOnly target, StepMetrics metrics, CancellationToken ct)
+    private async Task LoadHistoryAsync(DateOnly target, StepMetrics metrics, StepProgress progress, CancellationToken ct)
     {
         var window = TradingWindow.EndingAt(calendar, target, atrOptions.Value.LookbackDays);
         var present = (await store.DaysWithDailyBarsAsync(window[0], target, ct)).ToHashSet();
         var missing = window.Where(day => !present.Contains(day)).ToList();
-        var progress = new Progress(logger, "history days", missing.Count);
         for (var i = 0; i < missing.Count; i++)
         {
             try
@@ -177,7 +182,7 @@ public sealed class RecoverMissingTickersConsumer(
                 metrics.Increment("history_days_unavailable", 1);
             }
 
-            progress.Report(i + 1);
+            progress.Report(i + 1, missing.Count, "history days");
         }
     }
 }

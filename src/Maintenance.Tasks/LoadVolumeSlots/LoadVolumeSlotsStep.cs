@@ -5,6 +5,8 @@ using Maintenance.Data;
 using Maintenance.Data.MarketData;
 using Maintenance.Tasks.CalculateRvol;
 using Maintenance.Tasks.Common;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -17,19 +19,24 @@ namespace Maintenance.Tasks.LoadVolumeSlots;
 /// at least MinTickerCoverage of the symbols that traded volume that day (daily bars), and the source had every
 /// history day. A second run with everything present and valid skips; <c>Force</c> reloads the target day.
 /// </summary>
-public sealed class LoadVolumeSlotsConsumer(
+public sealed class LoadVolumeSlotsStep(
     VolumeSlotsLoader loader,
     IMarketStore store,
     TradingCalendar calendar,
     IOptions<LoadVolumeSlotsOptions> options,
     IOptions<RvolOptions> rvolOptions,
-    IOptions<TaskRetryOptions> retry,
-    ILogger<LoadVolumeSlotsConsumer> logger)
-    : StepConsumer<Contracts.LoadVolumeSlots>(logger, retry.Value)
+    ILogger<LoadVolumeSlotsStep> logger)
+    : IStepService
 {
-    protected override MaintenanceStep StepKind => MaintenanceStep.LoadVolumeSlots;
+    public static MaintenanceStep Kind => MaintenanceStep.LoadVolumeSlots;
 
-    protected override async Task<StepResult> RunAsync(Contracts.LoadVolumeSlots command, CancellationToken cancellationToken)
+    public static void AddServices(IServiceCollection services, IConfiguration configuration)
+    {
+        TasksRegistration.AddOptions<LoadVolumeSlotsOptions>(services, configuration, LoadVolumeSlotsOptions.Section, o => o.Problem());
+        services.AddScoped<VolumeSlotsLoader>();
+    }
+
+    public async Task<StepResult> RunAsync(RunMaintenanceStep command, StepProgress progress, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         var target = command.TargetDate;
@@ -65,7 +72,6 @@ public sealed class LoadVolumeSlotsConsumer(
         }
 
         var unavailable = new List<string>();
-        var progress = new Progress(logger, "history days", missingHistory.Count);
         for (var i = 0; i < missingHistory.Count; i++)
         {
             try
@@ -88,7 +94,7 @@ public sealed class LoadVolumeSlotsConsumer(
                 unavailable.Add(e.Message);
             }
 
-            progress.Report(i + 1);
+            progress.Report(i + 1, missingHistory.Count, "history days");
         }
 
         metrics["history_days_unavailable"] = unavailable.Count;

@@ -5,6 +5,8 @@ using Maintenance.Core;
 using Maintenance.Data;
 using Maintenance.Data.Redis;
 using Maintenance.Tasks.Common;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -20,22 +22,26 @@ namespace Maintenance.Tasks.CalculateAtr;
 /// When daily bars of a later date are stored (a re-run of an older date), only <c>atr_values</c> is written: the hash
 /// the scanners read keeps the latest date's values.
 /// </summary>
-public sealed class CalculateAtrConsumer(
+public sealed class CalculateAtrStep(
     IMarketStore store,
     RedisStore redis,
     TradingCalendar calendar,
     TimeProvider clock,
     IOptions<AtrOptions> options,
-    IOptions<TaskRetryOptions> retry,
-    ILogger<CalculateAtrConsumer> logger)
-    : StepConsumer<Contracts.CalculateAtr>(logger, retry.Value)
+    ILogger<CalculateAtrStep> logger)
+    : IStepService
 {
-    protected override MaintenanceStep StepKind => MaintenanceStep.CalculateAtr;
+    public static MaintenanceStep Kind => MaintenanceStep.CalculateAtr;
+
+    public static void AddServices(IServiceCollection services, IConfiguration configuration)
+    {
+        TasksRegistration.AddOptions<AtrOptions>(services, configuration, AtrOptions.Section, o => o.Problem());
+    }
 
     /// <summary>The method's name in <c>atr_values.method</c>: <c>wilder</c>, <c>sma</c>, <c>ema</c>.</summary>
     public static string MethodName(AtrMethod method) => method.ToString().ToLowerInvariant();
 
-    protected override async Task<StepResult> RunAsync(Contracts.CalculateAtr command, CancellationToken cancellationToken)
+    public async Task<StepResult> RunAsync(RunMaintenanceStep command, StepProgress progress, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         var target = command.TargetDate;
@@ -59,7 +65,7 @@ public sealed class CalculateAtrConsumer(
             active.Add(ticker.Symbol);
         }
 
-        var outcome = await ComputeAsync(target, active, settings, cancellationToken);
+        var outcome = await ComputeAsync(target, active, settings, progress, cancellationToken);
         var values = outcome.Values;
         await store.ReplaceAtrValuesAsync(target, settings.Period, method, values.ToAsyncEnumerable(), cancellationToken);
         if (ownsCache)
@@ -108,14 +114,13 @@ public sealed class CalculateAtrConsumer(
         return StepResult.Done(new StepValidation(problems.Count == 0, verdict), result);
     }
 
-    private async Task<AtrOutcome> ComputeAsync(DateOnly target, HashSet<string> active, AtrOptions settings, CancellationToken ct)
+    private async Task<AtrOutcome> ComputeAsync(DateOnly target, HashSet<string> active, AtrOptions settings, StepProgress progress, CancellationToken ct)
     {
         var window = TradingWindow.EndingAt(calendar, target, settings.LookbackDays);
         var values = new List<AtrValue>(active.Count);
         var seen = 0;
         int shortHistory = 0, noBar = 0, failed = 0;
         string? firstFailure = null;
-        var progress = new Progress(logger, "tickers", active.Count);
         await foreach (var history in store.ReadDailyBarHistoryAsync(window[0], target, ct))
         {
             if (!active.Contains(history.Symbol))
@@ -148,7 +153,7 @@ public sealed class CalculateAtrConsumer(
                 }
             }
 
-            progress.Report(seen);
+            progress.Report(seen, active.Count, "tickers");
         }
 
         // Active tickers without a single bar in the window.

@@ -5,6 +5,8 @@ using Maintenance.Core;
 using Maintenance.Data;
 using Maintenance.Data.Redis;
 using Maintenance.Tasks.Common;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -20,27 +22,30 @@ namespace Maintenance.Tasks.CalculateRvol;
 /// are for, so a second run for the same date finds them complete and skips, unless <c>Force</c>. When a later date
 /// has volume slots (a re-run of an older date), the hashes are left to it and the step reports skipped.
 /// </summary>
-public sealed class CalculateRvolConsumer(
+public sealed class CalculateRvolStep(
     IMarketStore store,
     RedisStore redis,
-    IConnectionMultiplexer multiplexer,
     TradingCalendar calendar,
     TimeProvider clock,
     IOptions<RvolOptions> options,
-    IOptions<TaskRetryOptions> retry,
-    ILogger<CalculateRvolConsumer> logger)
-    : StepConsumer<Contracts.CalculateRvol>(logger, retry.Value)
+    ILogger<CalculateRvolStep> logger)
+    : IStepService
 {
-    public const string KeyPattern = "rvol:hist:avg:*";
+    public const string KeyPattern = RedisKeys.RvolAveragesPattern;
 
     /// <summary>What the current hashes were computed for (JSON <see cref="RvolMarker"/>), with the hashes' TTL.</summary>
     public const string MarkerKey = "rvol:hist:meta";
 
     private const int HashesPerBatch = 1000;
 
-    protected override MaintenanceStep StepKind => MaintenanceStep.CalculateRvol;
+    public static MaintenanceStep Kind => MaintenanceStep.CalculateRvol;
 
-    protected override async Task<StepResult> RunAsync(Contracts.CalculateRvol command, CancellationToken cancellationToken)
+    public static void AddServices(IServiceCollection services, IConfiguration configuration)
+    {
+        TasksRegistration.AddOptions<RvolOptions>(services, configuration, RvolOptions.Section, o => o.Problem());
+    }
+
+    public async Task<StepResult> RunAsync(RunMaintenanceStep command, StepProgress progress, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         var target = command.TargetDate;
@@ -57,7 +62,7 @@ public sealed class CalculateRvolConsumer(
         if (!command.Force && await redis.GetJsonAsync<RvolMarker>(MarkerKey) is { } marker
             && marker.TargetDate == target && marker.Lookbacks.SequenceEqual(lookbacks))
         {
-            var present = await CountKeysAsync(cancellationToken);
+            var present = await redis.CountByPatternAsync(KeyPattern, cancellationToken);
             if (present == marker.Keys)
             {
                 var metrics = new StepMetrics { ["tickers"] = marker.Tickers, ["keys"] = present };
@@ -78,7 +83,6 @@ public sealed class CalculateRvolConsumer(
         long count = 0;
         var written = new HashSet<string>(StringComparer.Ordinal);
         int tickers = 0, withTargetDay = 0, withHash = 0, shortHistory = 0;
-        var progress = new Progress(logger, "tickers", active.Count);
         await foreach (var history in store.ReadVolumeSlotHistoryAsync(days, cancellationToken))
         {
             if (!active.Contains(history.Symbol))
@@ -122,12 +126,12 @@ public sealed class CalculateRvolConsumer(
                 hashes.Clear();
             }
 
-            progress.Report(tickers);
+            progress.Report(tickers, active.Count, "tickers");
         }
 
         count += await redis.ReplaceHashesAsync(hashes, settings.Ttl, cancellationToken);
-        var stale = await DeleteStaleAsync(written, cancellationToken);
-        var presentAfter = await CountKeysAsync(cancellationToken);
+        var stale = await redis.DeleteWhereAsync(KeyPattern, key => !written.Contains(key.ToString()), cancellationToken);
+        var presentAfter = await redis.CountByPatternAsync(KeyPattern, cancellationToken);
         await redis.SetJsonAsync(MarkerKey, new RvolMarker(target, lookbacks, tickers, presentAfter, clock.GetUtcNow()), settings.Ttl);
         var ttlHolds = written.Count == 0 || await redis.Database.KeyTimeToLiveAsync(written.First()) is { } ttl && ttl > TimeSpan.Zero && ttl <= settings.Ttl;
 
@@ -168,54 +172,6 @@ public sealed class CalculateRvolConsumer(
             ? $"{count} hashes for {tickers} tickers, lookbacks [{string.Join(", ", lookbacks)}] ({shortHistory} averaged over fewer days than their lookback), TTL {settings.Ttl}; {stale} stale hashes removed"
             : string.Join("; ", problems);
         return StepResult.Done(new StepValidation(problems.Count == 0, verdict), result);
-    }
-
-    private async Task<long> DeleteStaleAsync(HashSet<string> keep, CancellationToken ct)
-    {
-        var stale = new List<RedisKey>();
-        await foreach (var key in ScanAsync(ct))
-        {
-            if (!keep.Contains(key.ToString()))
-            {
-                stale.Add(key);
-            }
-        }
-
-        long deleted = 0;
-        foreach (var chunk in stale.Chunk(1000))
-        {
-            deleted += await redis.Database.KeyDeleteAsync(chunk);
-        }
-
-        return deleted;
-    }
-
-    private async Task<long> CountKeysAsync(CancellationToken ct)
-    {
-        long count = 0;
-        await foreach (var key in ScanAsync(ct))
-        {
-            count++;
-        }
-
-        return count;
-    }
-
-    private async IAsyncEnumerable<RedisKey> ScanAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
-    {
-        foreach (var server in multiplexer.GetServers())
-        {
-            if (server.IsReplica || !server.IsConnected)
-            {
-                continue;
-            }
-
-            // database -1: the multiplexer's default database.
-            await foreach (var key in server.KeysAsync(database: -1, pattern: KeyPattern, pageSize: 1000).WithCancellation(ct))
-            {
-                yield return key;
-            }
-        }
     }
 }
 

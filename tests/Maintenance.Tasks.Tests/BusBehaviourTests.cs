@@ -33,7 +33,7 @@ public sealed class BusBehaviourTests(PostgresServer postgres, RedisServer redis
             faulted = await TryGetAsync(connection, "load-ohlc_error");
         }
 
-        var loaded = await RunAsync<OhlcLoaded>(worker, MaintenanceStep.LoadOhlc, id => new LoadOhlc(id, Target, 1, false));
+        var loaded = await RunAsync(worker, MaintenanceStep.LoadOhlc, id => new RunMaintenanceStep(id, Target, 1, MaintenanceStep.LoadOhlc, false));
 
         Assert.NotNull(faulted);
         Assert.Contains("not a date", Encoding.UTF8.GetString(faulted.Body.Span), StringComparison.Ordinal);
@@ -51,17 +51,17 @@ public sealed class BusBehaviourTests(PostgresServer postgres, RedisServer redis
         var ohlcRuns = Enumerable.Range(0, commands).Select(_ => Guid.NewGuid()).ToList();
         foreach (var runId in ohlcRuns)
         {
-            await first.SendAsync(MaintenanceStep.LoadOhlc, new LoadOhlc(runId, Target, 1, false));
+            await first.SendAsync(MaintenanceStep.LoadOhlc, new RunMaintenanceStep(runId, Target, 1, MaintenanceStep.LoadOhlc, false));
         }
 
-        var ohlc = await AnswersAsync<OhlcLoaded>(first, ohlcRuns);
+        var ohlc = await AnswersAsync(first, ohlcRuns);
         var slotRuns = Enumerable.Range(0, commands).Select(_ => Guid.NewGuid()).ToList();
         foreach (var runId in slotRuns)
         {
-            await first.SendAsync(MaintenanceStep.LoadVolumeSlots, new LoadVolumeSlots(runId, Target, 1, false));
+            await first.SendAsync(MaintenanceStep.LoadVolumeSlots, new RunMaintenanceStep(runId, Target, 1, MaintenanceStep.LoadVolumeSlots, false));
         }
 
-        var slots = await AnswersAsync<VolumeSlotsLoaded>(first, slotRuns);
+        var slots = await AnswersAsync(first, slotRuns);
 
         Assert.All(ohlc, e => Assert.True(e.Validation.Passed, e.Validation.Verdict));
         Assert.All(slots, e => Assert.True(e.Validation.Passed, e.Validation.Verdict));
@@ -81,7 +81,7 @@ public sealed class BusBehaviourTests(PostgresServer postgres, RedisServer redis
         settings["ConnectionStrings:Postgres"] = new NpgsqlConnectionStringBuilder(Database) { Database = "no_such_database_" + Guid.NewGuid().ToString("N")[..8] }.ConnectionString;
         var worker = await StartWorkerAsync(settings, true, MaintenanceStep.LoadOhlc);
 
-        var failed = await RunToFailureAsync(worker, MaintenanceStep.LoadOhlc, id => new LoadOhlc(id, Target, 1, false));
+        var failed = await RunToFailureAsync(worker, MaintenanceStep.LoadOhlc, id => new RunMaintenanceStep(id, Target, 1, MaintenanceStep.LoadOhlc, false));
 
         Assert.True(failed.Retryable);
         Assert.Contains("does not exist", failed.Reason, StringComparison.Ordinal);
@@ -98,13 +98,12 @@ public sealed class BusBehaviourTests(PostgresServer postgres, RedisServer redis
         Assert.Equal(2, Convert.ToInt32(faulted.BasicProperties.Headers!["MT-Fault-RetryCount"], System.Globalization.CultureInfo.InvariantCulture));
     }
 
-    private static async Task<List<T>> AnswersAsync<T>(TaskWorker worker, List<Guid> runIds)
-        where T : IStepCompleted
+    private static async Task<List<MaintenanceStepCompleted>> AnswersAsync(TaskWorker worker, List<Guid> runIds)
     {
-        var answers = new List<T>();
+        var answers = new List<MaintenanceStepCompleted>();
         foreach (var runId in runIds)
         {
-            answers.Add(await worker.Inbox!.CompletedAsync<T>(runId));
+            answers.Add(await worker.Inbox!.CompletedAsync(runId));
         }
 
         return answers;

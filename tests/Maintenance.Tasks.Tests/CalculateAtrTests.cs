@@ -20,7 +20,7 @@ public sealed class CalculateAtrTests(PostgresServer postgres, RedisServer redis
     {
         var worker = await PrepareAsync(Settings());
 
-        var calculated = await RunAsync<AtrCalculated>(worker, MaintenanceStep.CalculateAtr, id => new CalculateAtr(id, Target, 1, false));
+        var calculated = await RunAsync(worker, MaintenanceStep.CalculateAtr, id => new RunMaintenanceStep(id, Target, 1, MaintenanceStep.CalculateAtr, false));
 
         var expected = ExpectedAtr();
         var stored = await ReadTableAsync();
@@ -52,11 +52,11 @@ public sealed class CalculateAtrTests(PostgresServer postgres, RedisServer redis
     public async Task A_second_run_skips_leaving_the_same_rows_and_hash()
     {
         var worker = await PrepareAsync(Settings());
-        var first = await RunAsync<AtrCalculated>(worker, MaintenanceStep.CalculateAtr, id => new CalculateAtr(id, Target, 1, false));
+        var first = await RunAsync(worker, MaintenanceStep.CalculateAtr, id => new RunMaintenanceStep(id, Target, 1, MaintenanceStep.CalculateAtr, false));
         var rows = await DumpAsync(AtrTable);
         var keys = await RedisDumpAsync("atr:*");
 
-        var second = await RunAsync<AtrCalculated>(worker, MaintenanceStep.CalculateAtr, id => new CalculateAtr(id, Target, 1, false));
+        var second = await RunAsync(worker, MaintenanceStep.CalculateAtr, id => new RunMaintenanceStep(id, Target, 1, MaintenanceStep.CalculateAtr, false));
 
         Assert.False(first.Skipped);
         Assert.True(second.Skipped, second.Validation.Verdict);
@@ -72,7 +72,7 @@ public sealed class CalculateAtrTests(PostgresServer postgres, RedisServer redis
         settings["Tasks:Atr:Period"] = "10";
         var worker = await PrepareAsync(settings);
 
-        var calculated = await RunAsync<AtrCalculated>(worker, MaintenanceStep.CalculateAtr, id => new CalculateAtr(id, Target, 1, false));
+        var calculated = await RunAsync(worker, MaintenanceStep.CalculateAtr, id => new RunMaintenanceStep(id, Target, 1, MaintenanceStep.CalculateAtr, false));
 
         var stored = await ReadTableAsync();
         foreach (var (symbol, bars) in WindowBars())
@@ -90,11 +90,11 @@ public sealed class CalculateAtrTests(PostgresServer postgres, RedisServer redis
     {
         var worker = await PrepareAsync(Settings());
         var next = SampleFiles.NextDay;
-        await RunAsync<OhlcLoaded>(worker, MaintenanceStep.LoadOhlc, id => new LoadOhlc(id, next, 1, false));
-        await RunAsync<AtrCalculated>(worker, MaintenanceStep.CalculateAtr, id => new CalculateAtr(id, next, 1, false));
+        await RunAsync(worker, MaintenanceStep.LoadOhlc, id => new RunMaintenanceStep(id, next, 1, MaintenanceStep.LoadOhlc, false));
+        await RunAsync(worker, MaintenanceStep.CalculateAtr, id => new RunMaintenanceStep(id, next, 1, MaintenanceStep.CalculateAtr, false));
         var latest = await RedisDumpAsync("atr:daily");
 
-        var older = await RunAsync<AtrCalculated>(worker, MaintenanceStep.CalculateAtr, id => new CalculateAtr(id, Target, 1, false));
+        var older = await RunAsync(worker, MaintenanceStep.CalculateAtr, id => new RunMaintenanceStep(id, Target, 1, MaintenanceStep.CalculateAtr, false));
 
         Assert.True(older.Validation.Passed, older.Validation.Verdict);
         Assert.Equal(ExpectedAtr().Count, older.Metrics["computed"]);
@@ -107,8 +107,8 @@ public sealed class CalculateAtrTests(PostgresServer postgres, RedisServer redis
     private async Task<TaskWorker> PrepareAsync(Dictionary<string, string?> settings)
     {
         var worker = await StartWorkerAsync(settings, true, MaintenanceStep.LoadOhlc, MaintenanceStep.RecoverMissingTickers, MaintenanceStep.CalculateAtr);
-        await RunAsync<OhlcLoaded>(worker, MaintenanceStep.LoadOhlc, id => new LoadOhlc(id, Target, 1, false));
-        await RunAsync<MissingTickersRecovered>(worker, MaintenanceStep.RecoverMissingTickers, id => new RecoverMissingTickers(id, Target, 1, false));
+        await RunAsync(worker, MaintenanceStep.LoadOhlc, id => new RunMaintenanceStep(id, Target, 1, MaintenanceStep.LoadOhlc, false));
+        await RunAsync(worker, MaintenanceStep.RecoverMissingTickers, id => new RunMaintenanceStep(id, Target, 1, MaintenanceStep.RecoverMissingTickers, false));
         return worker;
     }
 

@@ -21,7 +21,7 @@ public sealed class CalculateRvolTests(PostgresServer postgres, RedisServer redi
         var active = FlatFileRows.Read(FlatFileRows.DayPath(Sample.Files, Target)).Select(r => r.Ticker).Order(StringComparer.Ordinal).ToList();
         await Redis.HashSetAsync($"rvol:hist:avg:{active[0]}:20", [new HashEntry(10, 123)]);
 
-        var calculated = await RunAsync<RvolCalculated>(worker, MaintenanceStep.CalculateRvol, id => new CalculateRvol(id, Target, 1, false));
+        var calculated = await RunAsync(worker, MaintenanceStep.CalculateRvol, id => new RunMaintenanceStep(id, Target, 1, MaintenanceStep.CalculateRvol, false));
 
         var expected = ExpectedAverages(5);
         var keys = new List<string>();
@@ -53,9 +53,9 @@ public sealed class CalculateRvolTests(PostgresServer postgres, RedisServer redi
         settings["Tasks:Rvol:Lookbacks:1"] = "5";
         var worker = await PrepareAsync(settings);
 
-        var first = await RunAsync<RvolCalculated>(worker, MaintenanceStep.CalculateRvol, id => new CalculateRvol(id, Target, 1, false));
+        var first = await RunAsync(worker, MaintenanceStep.CalculateRvol, id => new RunMaintenanceStep(id, Target, 1, MaintenanceStep.CalculateRvol, false));
         var afterFirst = await RedisDumpAsync("rvol:*");
-        var second = await RunAsync<RvolCalculated>(worker, MaintenanceStep.CalculateRvol, id => new CalculateRvol(id, Target, 1, false));
+        var second = await RunAsync(worker, MaintenanceStep.CalculateRvol, id => new RunMaintenanceStep(id, Target, 1, MaintenanceStep.CalculateRvol, false));
 
         foreach (var lookback in new[] { 2, 5 })
         {
@@ -75,10 +75,10 @@ public sealed class CalculateRvolTests(PostgresServer postgres, RedisServer redi
     public async Task Without_volume_slots_for_the_day_it_fails_validation()
     {
         var worker = await StartWorkerAsync(MaintenanceStep.LoadOhlc, MaintenanceStep.RecoverMissingTickers, MaintenanceStep.CalculateRvol);
-        await RunAsync<OhlcLoaded>(worker, MaintenanceStep.LoadOhlc, id => new LoadOhlc(id, Target, 1, false));
-        await RunAsync<MissingTickersRecovered>(worker, MaintenanceStep.RecoverMissingTickers, id => new RecoverMissingTickers(id, Target, 1, false));
+        await RunAsync(worker, MaintenanceStep.LoadOhlc, id => new RunMaintenanceStep(id, Target, 1, MaintenanceStep.LoadOhlc, false));
+        await RunAsync(worker, MaintenanceStep.RecoverMissingTickers, id => new RunMaintenanceStep(id, Target, 1, MaintenanceStep.RecoverMissingTickers, false));
 
-        var failed = await RunToFailureAsync(worker, MaintenanceStep.CalculateRvol, id => new CalculateRvol(id, Target, 1, false));
+        var failed = await RunToFailureAsync(worker, MaintenanceStep.CalculateRvol, id => new RunMaintenanceStep(id, Target, 1, MaintenanceStep.CalculateRvol, false));
 
         Assert.False(failed.Retryable);
         Assert.Contains("LoadVolumeSlots must load the day first", failed.Reason, StringComparison.Ordinal);
@@ -87,9 +87,9 @@ public sealed class CalculateRvolTests(PostgresServer postgres, RedisServer redi
     private async Task<TaskWorker> PrepareAsync(Dictionary<string, string?> settings)
     {
         var worker = await StartWorkerAsync(settings, true, MaintenanceStep.LoadOhlc, MaintenanceStep.RecoverMissingTickers, MaintenanceStep.LoadVolumeSlots, MaintenanceStep.CalculateRvol);
-        await RunAsync<OhlcLoaded>(worker, MaintenanceStep.LoadOhlc, id => new LoadOhlc(id, Target, 1, false));
-        await RunAsync<MissingTickersRecovered>(worker, MaintenanceStep.RecoverMissingTickers, id => new RecoverMissingTickers(id, Target, 1, false));
-        await RunAsync<VolumeSlotsLoaded>(worker, MaintenanceStep.LoadVolumeSlots, id => new LoadVolumeSlots(id, Target, 1, false));
+        await RunAsync(worker, MaintenanceStep.LoadOhlc, id => new RunMaintenanceStep(id, Target, 1, MaintenanceStep.LoadOhlc, false));
+        await RunAsync(worker, MaintenanceStep.RecoverMissingTickers, id => new RunMaintenanceStep(id, Target, 1, MaintenanceStep.RecoverMissingTickers, false));
+        await RunAsync(worker, MaintenanceStep.LoadVolumeSlots, id => new RunMaintenanceStep(id, Target, 1, MaintenanceStep.LoadVolumeSlots, false));
         return worker;
     }
 

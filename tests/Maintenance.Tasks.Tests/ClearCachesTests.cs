@@ -30,7 +30,7 @@ public sealed class ClearCachesTests(PostgresServer postgres, RedisServer redis,
         await SeedAsync("realtime:", 11);
         await SeedAsync("", 0, Kept);
 
-        var cleared = await RunAsync<CachesCleared>(worker, MaintenanceStep.ClearCaches, id => new ClearCaches(id, Target, 1, false));
+        var cleared = await RunAsync(worker, MaintenanceStep.ClearCaches, id => new RunMaintenanceStep(id, Target, 1, MaintenanceStep.ClearCaches, false));
 
         Assert.Equal(2500, cleared.Metrics["deleted.scanner:category:*"]);
         Assert.Equal(3, cleared.Metrics["deleted.scanner:sequence:*"]);
@@ -51,8 +51,8 @@ public sealed class ClearCachesTests(PostgresServer postgres, RedisServer redis,
         await SeedAsync("realtime:", 5);
         await SeedAsync("", 0, Kept);
 
-        var first = await RunAsync<CachesCleared>(worker, MaintenanceStep.ClearCaches, id => new ClearCaches(id, Target, 1, false));
-        var second = await RunAsync<CachesCleared>(worker, MaintenanceStep.ClearCaches, id => new ClearCaches(id, Target, 1, false));
+        var first = await RunAsync(worker, MaintenanceStep.ClearCaches, id => new RunMaintenanceStep(id, Target, 1, MaintenanceStep.ClearCaches, false));
+        var second = await RunAsync(worker, MaintenanceStep.ClearCaches, id => new RunMaintenanceStep(id, Target, 1, MaintenanceStep.ClearCaches, false));
 
         Assert.False(first.Skipped);
         Assert.True(second.Skipped, second.Validation.Verdict);
@@ -69,7 +69,7 @@ public sealed class ClearCachesTests(PostgresServer postgres, RedisServer redis,
         await SeedAsync("session:", 4);
         await SeedAsync("realtime:", 2);
 
-        var cleared = await RunAsync<CachesCleared>(worker, MaintenanceStep.ClearCaches, id => new ClearCaches(id, Target, 1, false));
+        var cleared = await RunAsync(worker, MaintenanceStep.ClearCaches, id => new RunMaintenanceStep(id, Target, 1, MaintenanceStep.ClearCaches, false));
 
         Assert.Equal(4, cleared.Metrics["deleted"]);
         Assert.Equal(["realtime:0", "realtime:1"], (await RedisDumpAsync("*")).Keys);

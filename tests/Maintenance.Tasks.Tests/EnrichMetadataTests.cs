@@ -22,9 +22,9 @@ public sealed class EnrichMetadataTests(PostgresServer postgres, RedisServer red
     {
         var worker = await PrepareAsync(Settings());
 
-        var enriched = await RunAsync<MetadataEnriched>(worker, MaintenanceStep.EnrichMetadata, id => new EnrichMetadata(id, Target, 1, false));
+        var enriched = await RunAsync(worker, MaintenanceStep.EnrichMetadata, id => new RunMaintenanceStep(id, Target, 1, MaintenanceStep.EnrichMetadata, false));
         var afterFirst = await DumpAsync(TickersTable);
-        var again = await RunAsync<MetadataEnriched>(worker, MaintenanceStep.EnrichMetadata, id => new EnrichMetadata(id, Target, 1, false));
+        var again = await RunAsync(worker, MaintenanceStep.EnrichMetadata, id => new RunMaintenanceStep(id, Target, 1, MaintenanceStep.EnrichMetadata, false));
 
         var universe = SampleUniverse.Create(SampleFiles.Tickers, SampleFiles.Seed);
         var rows = await DumpAsync("SELECT symbol, shares_outstanding, float_shares, industry, cik, market_cap > 0, sector IS NOT NULL FROM tickers ORDER BY symbol");
@@ -44,13 +44,13 @@ public sealed class EnrichMetadataTests(PostgresServer postgres, RedisServer red
         var settings = Settings();
         settings["Tasks:EnrichMetadata:MaxAge"] = "00:00:02";
         var worker = await PrepareAsync(settings);
-        await RunAsync<MetadataEnriched>(worker, MaintenanceStep.EnrichMetadata, id => new EnrichMetadata(id, Target, 1, false));
+        await RunAsync(worker, MaintenanceStep.EnrichMetadata, id => new RunMaintenanceStep(id, Target, 1, MaintenanceStep.EnrichMetadata, false));
         var stampedFirst = await DumpAsync("SELECT min(updated_at) FROM tickers");
         await Task.Delay(TimeSpan.FromSeconds(2.5), TestContext.Current.CancellationToken);
 
         // Nothing changed at the provider, yet the metadata is re-checked and stamped, so it is fresh for MaxAge again.
-        var refreshed = await RunAsync<MetadataEnriched>(worker, MaintenanceStep.EnrichMetadata, id => new EnrichMetadata(id, Target, 1, false));
-        var fresh = await RunAsync<MetadataEnriched>(worker, MaintenanceStep.EnrichMetadata, id => new EnrichMetadata(id, Target, 1, false));
+        var refreshed = await RunAsync(worker, MaintenanceStep.EnrichMetadata, id => new RunMaintenanceStep(id, Target, 1, MaintenanceStep.EnrichMetadata, false));
+        var fresh = await RunAsync(worker, MaintenanceStep.EnrichMetadata, id => new RunMaintenanceStep(id, Target, 1, MaintenanceStep.EnrichMetadata, false));
 
         Assert.False(refreshed.Skipped);
         Assert.Equal(refreshed.Metrics["active_tickers"], refreshed.Metrics["due"]);
@@ -65,7 +65,7 @@ public sealed class EnrichMetadataTests(PostgresServer postgres, RedisServer red
         var failing = traded.Take(3).ToHashSet();
         var worker = await PrepareAsync(Settings(), failing);
 
-        var enriched = await RunAsync<MetadataEnriched>(worker, MaintenanceStep.EnrichMetadata, id => new EnrichMetadata(id, Target, 1, false));
+        var enriched = await RunAsync(worker, MaintenanceStep.EnrichMetadata, id => new RunMaintenanceStep(id, Target, 1, MaintenanceStep.EnrichMetadata, false));
 
         Assert.True(enriched.Validation.Passed, enriched.Validation.Verdict);
         Assert.Equal(3, enriched.Metrics["failed"]);
@@ -81,7 +81,7 @@ public sealed class EnrichMetadataTests(PostgresServer postgres, RedisServer red
         var traded = FlatFileRows.Read(FlatFileRows.DayPath(Sample.Files, Target)).Select(r => r.Ticker).Order(StringComparer.Ordinal).ToList();
         var worker = await PrepareAsync(Settings(), traded.Take(10).ToHashSet());
 
-        var failed = await RunToFailureAsync(worker, MaintenanceStep.EnrichMetadata, id => new EnrichMetadata(id, Target, 1, false));
+        var failed = await RunToFailureAsync(worker, MaintenanceStep.EnrichMetadata, id => new RunMaintenanceStep(id, Target, 1, MaintenanceStep.EnrichMetadata, false));
 
         Assert.False(failed.Retryable);
         Assert.Contains($"{traded.Count - 10} enriched", failed.Reason, StringComparison.Ordinal);
@@ -101,8 +101,8 @@ public sealed class EnrichMetadataTests(PostgresServer postgres, RedisServer red
                 services.AddSingleton<IMarketDataSource>(sp => new FailingDetails((IMarketDataSource)original.ImplementationFactory!(sp), failFor));
             };
         var worker = await StartWorkerAsync(settings, true, replace, MaintenanceStep.LoadOhlc, MaintenanceStep.RecoverMissingTickers, MaintenanceStep.EnrichMetadata);
-        await RunAsync<OhlcLoaded>(worker, MaintenanceStep.LoadOhlc, id => new LoadOhlc(id, Target, 1, false));
-        await RunAsync<MissingTickersRecovered>(worker, MaintenanceStep.RecoverMissingTickers, id => new RecoverMissingTickers(id, Target, 1, false));
+        await RunAsync(worker, MaintenanceStep.LoadOhlc, id => new RunMaintenanceStep(id, Target, 1, MaintenanceStep.LoadOhlc, false));
+        await RunAsync(worker, MaintenanceStep.RecoverMissingTickers, id => new RunMaintenanceStep(id, Target, 1, MaintenanceStep.RecoverMissingTickers, false));
         return worker;
     }
 

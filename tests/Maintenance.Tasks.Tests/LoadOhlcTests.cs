@@ -19,7 +19,7 @@ public sealed class LoadOhlcTests(PostgresServer postgres, RedisServer redis, Ra
     {
         var worker = await StartWorkerAsync(MaintenanceStep.LoadOhlc);
 
-        var loaded = await RunAsync<OhlcLoaded>(worker, MaintenanceStep.LoadOhlc, id => new LoadOhlc(id, Target, 1, false));
+        var loaded = await RunAsync(worker, MaintenanceStep.LoadOhlc, id => new RunMaintenanceStep(id, Target, 1, MaintenanceStep.LoadOhlc, false));
 
         var window = TradingCalendar.Nyse.TradingDays(Target.AddDays(-60), Target).TakeLast(SampleFiles.AtrLookbackDays).ToList();
         var expected = new List<string>();
@@ -45,13 +45,13 @@ public sealed class LoadOhlcTests(PostgresServer postgres, RedisServer redis, Ra
     public async Task A_second_run_skips_and_leaves_the_same_rows_and_force_reloads_to_the_same_rows()
     {
         var worker = await StartWorkerAsync(MaintenanceStep.LoadOhlc);
-        var first = await RunAsync<OhlcLoaded>(worker, MaintenanceStep.LoadOhlc, id => new LoadOhlc(id, Target, 1, false));
+        var first = await RunAsync(worker, MaintenanceStep.LoadOhlc, id => new RunMaintenanceStep(id, Target, 1, MaintenanceStep.LoadOhlc, false));
         var afterFirst = await DumpAsync(DailyBarsTable);
 
-        var second = await RunAsync<OhlcLoaded>(worker, MaintenanceStep.LoadOhlc, id => new LoadOhlc(id, Target, 1, false));
+        var second = await RunAsync(worker, MaintenanceStep.LoadOhlc, id => new RunMaintenanceStep(id, Target, 1, MaintenanceStep.LoadOhlc, false));
         var afterSecond = await DumpAsync(DailyBarsTable);
 
-        var forced = await RunAsync<OhlcLoaded>(worker, MaintenanceStep.LoadOhlc, id => new LoadOhlc(id, Target, 2, true));
+        var forced = await RunAsync(worker, MaintenanceStep.LoadOhlc, id => new RunMaintenanceStep(id, Target, 2, MaintenanceStep.LoadOhlc, true));
         var afterForced = await DumpAsync(DailyBarsTable);
 
         Assert.False(first.Skipped);
@@ -82,7 +82,7 @@ public sealed class LoadOhlcTests(PostgresServer postgres, RedisServer redis, Ra
         ]);
         var worker = await StartWorkerAsync(Settings(folder), true, MaintenanceStep.LoadOhlc);
 
-        var loaded = await RunAsync<OhlcLoaded>(worker, MaintenanceStep.LoadOhlc, id => new LoadOhlc(id, Target, 1, false));
+        var loaded = await RunAsync(worker, MaintenanceStep.LoadOhlc, id => new RunMaintenanceStep(id, Target, 1, MaintenanceStep.LoadOhlc, false));
 
         Assert.True(loaded.Validation.Passed, loaded.Validation.Verdict);
         Assert.Equal(rows.Count, loaded.Metrics["rows"]);
@@ -101,7 +101,7 @@ public sealed class LoadOhlcTests(PostgresServer postgres, RedisServer redis, Ra
         FlatFileRows.Write(FlatFileRows.DayPath(folder, Target), []);
         var worker = await StartWorkerAsync(Settings(folder), true, MaintenanceStep.LoadOhlc);
 
-        var failed = await RunToFailureAsync(worker, MaintenanceStep.LoadOhlc, id => new LoadOhlc(id, Target, 1, false));
+        var failed = await RunToFailureAsync(worker, MaintenanceStep.LoadOhlc, id => new RunMaintenanceStep(id, Target, 1, MaintenanceStep.LoadOhlc, false));
 
         Assert.Equal(MaintenanceStep.LoadOhlc, failed.Step);
         Assert.False(failed.Retryable);
@@ -117,7 +117,7 @@ public sealed class LoadOhlcTests(PostgresServer postgres, RedisServer redis, Ra
         File.Delete(path);
         var worker = await StartWorkerAsync(Settings(folder), true, MaintenanceStep.LoadOhlc);
 
-        var failed = await RunToFailureAsync(worker, MaintenanceStep.LoadOhlc, id => new LoadOhlc(id, Target, 1, false));
+        var failed = await RunToFailureAsync(worker, MaintenanceStep.LoadOhlc, id => new RunMaintenanceStep(id, Target, 1, MaintenanceStep.LoadOhlc, false));
 
         Assert.False(failed.Retryable);
         Assert.Contains(path, failed.Reason, StringComparison.Ordinal);
@@ -132,7 +132,7 @@ public sealed class LoadOhlcTests(PostgresServer postgres, RedisServer redis, Ra
         await ExecuteAsync(string.Join(";", traded.Concat(Enumerable.Range(0, 10).Select(i => $"GONE{i}")).Select(symbol =>
             $"INSERT INTO tickers (symbol, active, first_seen, updated_at) VALUES ('{symbol}', true, '2025-01-02', now())")));
 
-        var failed = await RunToFailureAsync(worker, MaintenanceStep.LoadOhlc, id => new LoadOhlc(id, Target, 1, false));
+        var failed = await RunToFailureAsync(worker, MaintenanceStep.LoadOhlc, id => new RunMaintenanceStep(id, Target, 1, MaintenanceStep.LoadOhlc, false));
 
         Assert.False(failed.Retryable);
         Assert.Contains("coverage too low", failed.Reason, StringComparison.Ordinal);
@@ -146,7 +146,7 @@ public sealed class LoadOhlcTests(PostgresServer postgres, RedisServer redis, Ra
     {
         var worker = await StartWorkerAsync(MaintenanceStep.LoadOhlc);
 
-        var failed = await RunToFailureAsync(worker, MaintenanceStep.LoadOhlc, id => new LoadOhlc(id, new DateOnly(2025, 3, 8), 1, false));
+        var failed = await RunToFailureAsync(worker, MaintenanceStep.LoadOhlc, id => new RunMaintenanceStep(id, new DateOnly(2025, 3, 8), 1, MaintenanceStep.LoadOhlc));
 
         Assert.False(failed.Retryable);
         Assert.Contains("2025-03-08 is not a NYSE trading day", failed.Reason, StringComparison.Ordinal);

@@ -21,9 +21,9 @@ public sealed class LoadVolumeSlotsTests(PostgresServer postgres, RedisServer re
     public async Task Stores_the_slots_of_the_target_day_and_the_rvol_lookback_exactly_as_computed_from_the_minute_files()
     {
         var worker = await StartWorkerAsync(MaintenanceStep.LoadOhlc, MaintenanceStep.LoadVolumeSlots);
-        await RunAsync<OhlcLoaded>(worker, MaintenanceStep.LoadOhlc, id => new LoadOhlc(id, Target, 1, false));
+        await RunAsync(worker, MaintenanceStep.LoadOhlc, id => new RunMaintenanceStep(id, Target, 1, MaintenanceStep.LoadOhlc, false));
 
-        var loaded = await RunAsync<VolumeSlotsLoaded>(worker, MaintenanceStep.LoadVolumeSlots, id => new LoadVolumeSlots(id, Target, 1, false));
+        var loaded = await RunAsync(worker, MaintenanceStep.LoadVolumeSlots, id => new RunMaintenanceStep(id, Target, 1, MaintenanceStep.LoadVolumeSlots, false));
 
         var expected = new List<string>();
         foreach (var day in LookbackDays)
@@ -47,12 +47,12 @@ public sealed class LoadVolumeSlotsTests(PostgresServer postgres, RedisServer re
     public async Task A_second_run_skips_with_identical_rows_and_force_rewrites_the_same_rows()
     {
         var worker = await StartWorkerAsync(MaintenanceStep.LoadVolumeSlots);
-        var first = await RunAsync<VolumeSlotsLoaded>(worker, MaintenanceStep.LoadVolumeSlots, id => new LoadVolumeSlots(id, Target, 1, false));
+        var first = await RunAsync(worker, MaintenanceStep.LoadVolumeSlots, id => new RunMaintenanceStep(id, Target, 1, MaintenanceStep.LoadVolumeSlots, false));
         var afterFirst = await DumpAsync(SlotsTable);
 
-        var second = await RunAsync<VolumeSlotsLoaded>(worker, MaintenanceStep.LoadVolumeSlots, id => new LoadVolumeSlots(id, Target, 1, false));
+        var second = await RunAsync(worker, MaintenanceStep.LoadVolumeSlots, id => new RunMaintenanceStep(id, Target, 1, MaintenanceStep.LoadVolumeSlots, false));
         var afterSecond = await DumpAsync(SlotsTable);
-        var forced = await RunAsync<VolumeSlotsLoaded>(worker, MaintenanceStep.LoadVolumeSlots, id => new LoadVolumeSlots(id, Target, 2, true));
+        var forced = await RunAsync(worker, MaintenanceStep.LoadVolumeSlots, id => new RunMaintenanceStep(id, Target, 2, MaintenanceStep.LoadVolumeSlots, true));
 
         Assert.False(first.Skipped);
         Assert.True(second.Skipped, second.Validation.Verdict);
@@ -77,7 +77,7 @@ public sealed class LoadVolumeSlotsTests(PostgresServer postgres, RedisServer re
         ]);
         var worker = await StartWorkerAsync(Settings(folder), true, MaintenanceStep.LoadVolumeSlots);
 
-        var loaded = await RunAsync<VolumeSlotsLoaded>(worker, MaintenanceStep.LoadVolumeSlots, id => new LoadVolumeSlots(id, Target, 1, false));
+        var loaded = await RunAsync(worker, MaintenanceStep.LoadVolumeSlots, id => new RunMaintenanceStep(id, Target, 1, MaintenanceStep.LoadVolumeSlots, false));
 
         Assert.True(loaded.Validation.Passed, loaded.Validation.Verdict);
         Assert.Equal(1, loaded.Metrics["skipped_rows.volume"]);
@@ -96,8 +96,8 @@ public sealed class LoadVolumeSlotsTests(PostgresServer postgres, RedisServer re
         File.Delete(missing);
         var worker = await StartWorkerAsync(Settings(folder), true, MaintenanceStep.LoadVolumeSlots);
 
-        var empty = await RunToFailureAsync(worker, MaintenanceStep.LoadVolumeSlots, id => new LoadVolumeSlots(id, Target, 1, false));
-        var absent = await RunToFailureAsync(worker, MaintenanceStep.LoadVolumeSlots, id => new LoadVolumeSlots(id, Target.AddDays(1), 1, false));
+        var empty = await RunToFailureAsync(worker, MaintenanceStep.LoadVolumeSlots, id => new RunMaintenanceStep(id, Target, 1, MaintenanceStep.LoadVolumeSlots, false));
+        var absent = await RunToFailureAsync(worker, MaintenanceStep.LoadVolumeSlots, id => new RunMaintenanceStep(id, Target.AddDays(1), 1, MaintenanceStep.LoadVolumeSlots));
 
         Assert.False(empty.Retryable);
         Assert.Contains("no minute bars for 2025-03-11", empty.Reason, StringComparison.Ordinal);

@@ -18,11 +18,11 @@ public sealed class RecoverMissingTickersTests(PostgresServer postgres, RedisSer
     public async Task Adds_every_traded_symbol_with_the_providers_reference_data_and_a_second_run_skips()
     {
         var worker = await StartWorkerAsync(MaintenanceStep.LoadOhlc, MaintenanceStep.RecoverMissingTickers);
-        await RunAsync<OhlcLoaded>(worker, MaintenanceStep.LoadOhlc, id => new LoadOhlc(id, Target, 1, false));
+        await RunAsync(worker, MaintenanceStep.LoadOhlc, id => new RunMaintenanceStep(id, Target, 1, MaintenanceStep.LoadOhlc, false));
 
-        var recovered = await RunAsync<MissingTickersRecovered>(worker, MaintenanceStep.RecoverMissingTickers, id => new RecoverMissingTickers(id, Target, 1, false));
+        var recovered = await RunAsync(worker, MaintenanceStep.RecoverMissingTickers, id => new RunMaintenanceStep(id, Target, 1, MaintenanceStep.RecoverMissingTickers, false));
         var afterFirst = await DumpAsync(TickersTable);
-        var again = await RunAsync<MissingTickersRecovered>(worker, MaintenanceStep.RecoverMissingTickers, id => new RecoverMissingTickers(id, Target, 1, false));
+        var again = await RunAsync(worker, MaintenanceStep.RecoverMissingTickers, id => new RunMaintenanceStep(id, Target, 1, MaintenanceStep.RecoverMissingTickers, false));
 
         var universe = SampleUniverse.Create(SampleFiles.Tickers, SampleFiles.Seed);
         var traded = FlatFileRows.Read(FlatFileRows.DayPath(Sample.Files, Target)).Select(r => r.Ticker).Order(StringComparer.Ordinal).ToList();
@@ -42,7 +42,7 @@ public sealed class RecoverMissingTickersTests(PostgresServer postgres, RedisSer
         var settings = Settings();
         settings["Tasks:RecoverMissingTickers:InactiveAfterDays"] = "3";
         var worker = await StartWorkerAsync(settings, true, MaintenanceStep.LoadOhlc, MaintenanceStep.RecoverMissingTickers);
-        await RunAsync<OhlcLoaded>(worker, MaintenanceStep.LoadOhlc, id => new LoadOhlc(id, Target, 1, false));
+        await RunAsync(worker, MaintenanceStep.LoadOhlc, id => new RunMaintenanceStep(id, Target, 1, MaintenanceStep.LoadOhlc, false));
         var traded = FlatFileRows.Read(FlatFileRows.DayPath(Sample.Files, Target)).Select(r => r.Ticker).Order(StringComparer.Ordinal).ToList();
         var comeback = traded[0];
         // Absent from the files on every one of the last three trading days.
@@ -51,7 +51,7 @@ public sealed class RecoverMissingTickersTests(PostgresServer postgres, RedisSer
             INSERT INTO tickers (symbol, active, first_seen, updated_at) VALUES ('{comeback}', false, '2025-01-02', now());
             """);
 
-        var recovered = await RunAsync<MissingTickersRecovered>(worker, MaintenanceStep.RecoverMissingTickers, id => new RecoverMissingTickers(id, Target, 1, false));
+        var recovered = await RunAsync(worker, MaintenanceStep.RecoverMissingTickers, id => new RunMaintenanceStep(id, Target, 1, MaintenanceStep.RecoverMissingTickers, false));
 
         var lastThreeDays = new[] { new DateOnly(2025, 3, 7), new DateOnly(2025, 3, 10), Target };
         var seenRecently = lastThreeDays.SelectMany(day => FlatFileRows.Read(FlatFileRows.DayPath(Sample.Files, day)).Select(r => r.Ticker)).ToHashSet();
@@ -70,12 +70,12 @@ public sealed class RecoverMissingTickersTests(PostgresServer postgres, RedisSer
         var settings = Settings();
         settings["Tasks:RecoverMissingTickers:MaxPerRun"] = "25";
         var worker = await StartWorkerAsync(settings, true, MaintenanceStep.LoadOhlc, MaintenanceStep.RecoverMissingTickers);
-        await RunAsync<OhlcLoaded>(worker, MaintenanceStep.LoadOhlc, id => new LoadOhlc(id, Target, 1, false));
+        await RunAsync(worker, MaintenanceStep.LoadOhlc, id => new RunMaintenanceStep(id, Target, 1, MaintenanceStep.LoadOhlc, false));
         var traded = FlatFileRows.Read(FlatFileRows.DayPath(Sample.Files, Target)).Select(r => r.Ticker).Order(StringComparer.Ordinal).ToList();
 
-        var first = await RunAsync<MissingTickersRecovered>(worker, MaintenanceStep.RecoverMissingTickers, id => new RecoverMissingTickers(id, Target, 1, false));
+        var first = await RunAsync(worker, MaintenanceStep.RecoverMissingTickers, id => new RunMaintenanceStep(id, Target, 1, MaintenanceStep.RecoverMissingTickers, false));
         var afterFirst = await DumpAsync("SELECT symbol FROM tickers ORDER BY symbol");
-        var second = await RunAsync<MissingTickersRecovered>(worker, MaintenanceStep.RecoverMissingTickers, id => new RecoverMissingTickers(id, Target, 1, false));
+        var second = await RunAsync(worker, MaintenanceStep.RecoverMissingTickers, id => new RunMaintenanceStep(id, Target, 1, MaintenanceStep.RecoverMissingTickers, false));
 
         Assert.Equal(traded.Take(25), afterFirst);
         Assert.Equal(traded.Count - 25, first.Metrics["missing_remaining"]);
@@ -88,7 +88,7 @@ public sealed class RecoverMissingTickersTests(PostgresServer postgres, RedisSer
     {
         var worker = await StartWorkerAsync(MaintenanceStep.RecoverMissingTickers);
 
-        var failed = await RunToFailureAsync(worker, MaintenanceStep.RecoverMissingTickers, id => new RecoverMissingTickers(id, Target, 1, false));
+        var failed = await RunToFailureAsync(worker, MaintenanceStep.RecoverMissingTickers, id => new RunMaintenanceStep(id, Target, 1, MaintenanceStep.RecoverMissingTickers, false));
 
         Assert.False(failed.Retryable);
         Assert.Contains("no daily bars stored for 2025-03-11", failed.Reason, StringComparison.Ordinal);

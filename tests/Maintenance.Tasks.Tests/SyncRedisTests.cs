@@ -18,7 +18,7 @@ public sealed class SyncRedisTests(PostgresServer postgres, RedisServer redis, R
         var worker = await PrepareAsync();
         await Redis.StringSetAsync("metadata:ticker:GONE", "{\"symbol\":\"GONE\"}");
 
-        var synced = await RunAsync<RedisSynced>(worker, MaintenanceStep.SyncRedis, id => new SyncRedis(id, Target, 1, false));
+        var synced = await RunAsync(worker, MaintenanceStep.SyncRedis, id => new RunMaintenanceStep(id, Target, 1, MaintenanceStep.SyncRedis, false));
 
         await AssertRedisHoldsTheDatabaseAsync();
         Assert.False(await Redis.KeyExistsAsync("metadata:ticker:GONE"));
@@ -30,14 +30,14 @@ public sealed class SyncRedisTests(PostgresServer postgres, RedisServer redis, R
     public async Task A_second_run_skips_and_a_ticker_gone_inactive_leaves_the_universe_on_the_next_run()
     {
         var worker = await PrepareAsync();
-        var first = await RunAsync<RedisSynced>(worker, MaintenanceStep.SyncRedis, id => new SyncRedis(id, Target, 1, false));
+        var first = await RunAsync(worker, MaintenanceStep.SyncRedis, id => new RunMaintenanceStep(id, Target, 1, MaintenanceStep.SyncRedis, false));
         var afterFirst = await RedisDumpAsync("*");
 
-        var second = await RunAsync<RedisSynced>(worker, MaintenanceStep.SyncRedis, id => new SyncRedis(id, Target, 1, false));
+        var second = await RunAsync(worker, MaintenanceStep.SyncRedis, id => new RunMaintenanceStep(id, Target, 1, MaintenanceStep.SyncRedis, false));
         var afterSecond = await RedisDumpAsync("*");
         var gone = (await DumpAsync("SELECT symbol FROM tickers ORDER BY symbol LIMIT 1"))[0];
         await ExecuteAsync($"UPDATE tickers SET active = false WHERE symbol = '{gone}'");
-        var third = await RunAsync<RedisSynced>(worker, MaintenanceStep.SyncRedis, id => new SyncRedis(id, Target, 1, false));
+        var third = await RunAsync(worker, MaintenanceStep.SyncRedis, id => new RunMaintenanceStep(id, Target, 1, MaintenanceStep.SyncRedis, false));
 
         Assert.False(first.Skipped);
         Assert.True(second.Skipped, second.Validation.Verdict);
@@ -89,9 +89,9 @@ public sealed class SyncRedisTests(PostgresServer postgres, RedisServer redis, R
         var settings = Settings();
         settings["Tasks:EnrichMetadata:RateLimit"] = "1000";
         var worker = await StartWorkerAsync(settings, true, MaintenanceStep.LoadOhlc, MaintenanceStep.RecoverMissingTickers, MaintenanceStep.EnrichMetadata, MaintenanceStep.SyncRedis);
-        await RunAsync<OhlcLoaded>(worker, MaintenanceStep.LoadOhlc, id => new LoadOhlc(id, Target, 1, false));
-        await RunAsync<MissingTickersRecovered>(worker, MaintenanceStep.RecoverMissingTickers, id => new RecoverMissingTickers(id, Target, 1, false));
-        await RunAsync<MetadataEnriched>(worker, MaintenanceStep.EnrichMetadata, id => new EnrichMetadata(id, Target, 1, false));
+        await RunAsync(worker, MaintenanceStep.LoadOhlc, id => new RunMaintenanceStep(id, Target, 1, MaintenanceStep.LoadOhlc, false));
+        await RunAsync(worker, MaintenanceStep.RecoverMissingTickers, id => new RunMaintenanceStep(id, Target, 1, MaintenanceStep.RecoverMissingTickers, false));
+        await RunAsync(worker, MaintenanceStep.EnrichMetadata, id => new RunMaintenanceStep(id, Target, 1, MaintenanceStep.EnrichMetadata, false));
         return worker;
     }
 }

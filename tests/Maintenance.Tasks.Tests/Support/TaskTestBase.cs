@@ -85,16 +85,15 @@ public abstract class TaskTestBase(PostgresServer postgres, RedisServer redis, R
     protected Task<TaskWorker> StartWorkerAsync(params MaintenanceStep[] steps) => StartWorkerAsync(Settings(), true, steps);
 
     /// <summary>Sends a command and waits for its completion event (a failure event fails the test).</summary>
-    protected static async Task<TEvent> RunAsync<TEvent>(TaskWorker worker, MaintenanceStep step, Func<Guid, IStepCommand> command)
-        where TEvent : IStepCompleted
+    protected static async Task<MaintenanceStepCompleted> RunAsync(TaskWorker worker, MaintenanceStep step, Func<Guid, RunMaintenanceStep> command)
     {
         var runId = Guid.NewGuid();
         await worker.SendAsync(step, command(runId));
-        return await worker.Inbox!.CompletedAsync<TEvent>(runId);
+        return await worker.Inbox!.CompletedAsync(runId);
     }
 
     /// <summary>Sends a command and waits for its failure event (a completion fails the test).</summary>
-    protected static async Task<MaintenanceStepFailed> RunToFailureAsync(TaskWorker worker, MaintenanceStep step, Func<Guid, IStepCommand> command)
+    protected static async Task<MaintenanceStepFailed> RunToFailureAsync(TaskWorker worker, MaintenanceStep step, Func<Guid, RunMaintenanceStep> command)
     {
         var runId = Guid.NewGuid();
         await worker.SendAsync(step, command(runId));

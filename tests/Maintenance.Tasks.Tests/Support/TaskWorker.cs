@@ -92,10 +92,10 @@ public sealed class TaskWorker : IAsyncDisposable
     }
 
     /// <summary>Sends a task's command to its queue, as the saga does.</summary>
-    public async Task SendAsync(MaintenanceStep step, IStepCommand command)
+    public async Task SendAsync(MaintenanceStep step, RunMaintenanceStep command)
     {
         var endpoint = await Bus.GetSendEndpoint(new Uri("queue:" + step.QueueName()));
-        await endpoint.Send(command, command.GetType(), TestContext.Current.CancellationToken);
+        await endpoint.Send(command, TestContext.Current.CancellationToken);
     }
 
     public async ValueTask DisposeAsync()
@@ -113,14 +113,7 @@ public sealed class EventInbox
 
     public void Configure(IReceiveEndpointConfigurator e)
     {
-        Add<CachesCleared>(e);
-        Add<OhlcLoaded>(e);
-        Add<MissingTickersRecovered>(e);
-        Add<VolumeSlotsLoaded>(e);
-        Add<AtrCalculated>(e);
-        Add<RvolCalculated>(e);
-        Add<MetadataEnriched>(e);
-        Add<RedisSynced>(e);
+        Add<MaintenanceStepCompleted>(e);
         Add<MaintenanceStepFailed>(e);
     }
 
@@ -165,21 +158,20 @@ public sealed class EventInbox
 
     private static Guid RunOf(object message) => message switch
     {
-        IStepCompleted done => done.RunId,
+        MaintenanceStepCompleted done => done.RunId,
         MaintenanceStepFailed failed => failed.RunId,
         _ => Guid.Empty,
     };
 
     /// <summary>The completion event of <paramref name="runId"/>; a failure event fails the test with its reason.</summary>
-    public async Task<T> CompletedAsync<T>(Guid runId, TimeSpan? timeout = null)
-        where T : IStepCompleted
+    public async Task<MaintenanceStepCompleted> CompletedAsync(Guid runId, TimeSpan? timeout = null)
     {
         var next = await NextAsync(runId, timeout);
         return next switch
         {
-            T done => done,
+            MaintenanceStepCompleted done => done,
             MaintenanceStepFailed failed => throw new Xunit.Sdk.XunitException($"{failed.Step} failed (retryable {failed.Retryable}): {failed.Reason}"),
-            _ => throw new Xunit.Sdk.XunitException($"Expected {typeof(T).Name}, got {next}"),
+            _ => throw new Xunit.Sdk.XunitException($"Expected MaintenanceStepCompleted, got {next}"),
         };
     }
 

@@ -19,7 +19,7 @@ public sealed class StepProgress
     private readonly ILogger? _logger;
     private readonly Func<long, long, string, Task>? _send;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
-    private TimeSpan _lastSent = TimeSpan.MinValue;
+    private TimeSpan _lastSent = -SendInterval;
     private TimeSpan _lastLogged;
     private Task _sending = Task.CompletedTask;
 

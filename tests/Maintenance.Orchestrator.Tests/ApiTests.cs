@@ -265,7 +265,7 @@ public sealed class ApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.True(body.GetProperty("skipped").GetBoolean());
         Assert.Equal("market session in progress", body.GetProperty("reason").GetString());
-        Assert.Null(api.Setup.Script.FirstOf<ClearCaches>());
+        Assert.Null(api.Setup.Script.FirstOf(MaintenanceStep.ClearCaches));
     }
 
     [Theory]
@@ -278,7 +278,7 @@ public sealed class ApiTests : IAsyncLifetime
         var response = json is null
             ? await api.Client.PostAsync(path, null, TestContext.Current.CancellationToken)
             : await PostJsonAsync(api, path, json);
-        var command = await RunEvents.WaitAsync(() => api.Setup.Script.FirstOf<ClearCaches>(), "the clear-caches command");
+        var command = await RunEvents.WaitAsync(() => api.Setup.Script.FirstOf(MaintenanceStep.ClearCaches), "the clear-caches command");
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         Assert.Equal((await JsonAsync(response)).GetProperty("run_id").GetGuid(), command.RunId);
@@ -293,7 +293,7 @@ public sealed class ApiTests : IAsyncLifetime
         var during = await api.Client.PostAsync("/clear-caches", null, TestContext.Current.CancellationToken);
         ((FakeTimeProvider)api.Setup.Clock!).Advance(TimeSpan.FromSeconds(1));
         var after = await api.Client.PostAsync("/clear-caches", null, TestContext.Current.CancellationToken);
-        var command = await RunEvents.WaitAsync(() => api.Setup.Script.FirstOf<ClearCaches>(), "the clear-caches command");
+        var command = await RunEvents.WaitAsync(() => api.Setup.Script.FirstOf(MaintenanceStep.ClearCaches), "the clear-caches command");
 
         Assert.Equal(HttpStatusCode.OK, during.StatusCode);
         Assert.Equal(HttpStatusCode.Accepted, after.StatusCode);
@@ -313,7 +313,7 @@ public sealed class ApiTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.StartsWith(error, (await JsonAsync(response)).GetProperty("error").GetString());
-        Assert.Null(api.Setup.Script.FirstOf<ClearCaches>());
+        Assert.Null(api.Setup.Script.FirstOf(MaintenanceStep.ClearCaches));
     }
 
     [Theory]

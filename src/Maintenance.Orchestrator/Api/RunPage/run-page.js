@@ -287,7 +287,9 @@
     const rows = [el("div", { className: "step-label muted" }, "step"), axis, el("div", { className: "duration muted" }, "duration")];
     for (const step of run.steps) {
       rows.push(...stepRow(step, at, now, step.step, false));
-      for (const shard of step.shards || []) {
+      // A step sent as one command has one shard: its own row says it all.
+      const shards = step.shards || [];
+      for (const shard of shards.length > 1 ? shards : []) {
         rows.push(...stepRow(shard, at, now, step.step + " · " + shard.shard, true));
       }
     }

@@ -48,6 +48,14 @@ public sealed class BenchCommand : AsyncCommand<BenchCommand.Settings>
         [Description("Worker processes, each serving every task (default 1).")]
         public int Workers { get; init; } = 1;
 
+        [CommandOption("--sample-only")]
+        [Description("Only write (or check) the sample files of this shape, then exit: prepares a full-size bench ahead of time.")]
+        public bool SampleOnly { get; init; }
+
+        [CommandOption("--compare-workers <M>")]
+        [Description("Then run the three cases again with M worker processes on a fresh database, back to back, and print the speed-up of each step (files only).")]
+        public int? CompareWorkers { get; init; }
+
         [CommandOption("--database <NAME>")]
         [Description("PostgreSQL database the bench creates for the run; it must not exist (default: a fresh maintenance_bench_<id>).")]
         public string? Database { get; init; }
@@ -99,6 +107,8 @@ public sealed class BenchCommand : AsyncCommand<BenchCommand.Settings>
                 : Days is < 16 or > 400 ? ValidationResult.Error("--days must be between 16 (the ATR period 14 needs 15 bars) and 400.")
                 : MinuteDays < 5 || MinuteDays > Days ? ValidationResult.Error("--minute-days must be at least 5 (the RVOL lookback) and at most --days.")
                 : Workers is < 1 or > 16 ? ValidationResult.Error("--workers must be between 1 and 16.")
+                : CompareWorkers is < 1 or > 16 ? ValidationResult.Error("--compare-workers must be between 1 and 16.")
+                : CompareWorkers is not null && Source == "rest" ? ValidationResult.Error("--compare-workers runs with --source files only.")
                 : RedisDatabase is < 0 ? ValidationResult.Error("--redis-db must be 0 or more.")
                 : TimeoutMinutes < 1 ? ValidationResult.Error("--timeout must be 1 minute or more.")
                 : Source is not ("files" or "rest") ? ValidationResult.Error("--source must be files or rest.")
@@ -156,9 +166,17 @@ public sealed class BenchCommand : AsyncCommand<BenchCommand.Settings>
         var root = Path.GetFullPath(settings.Data ?? Path.Combine(Path.GetTempPath(), "maintenance-bench"));
         var target = settings.TargetDate();
         var previous = TradingCalendar.Nyse.PreviousTradingDay(target);
+        if (settings.SampleOnly)
+        {
+            var (written, days, took) = await BenchSampleData.EnsureAsync(root, target, settings.Tickers, settings.Days + 1, settings.MinuteDays + 1, settings.Seed, cancellationToken);
+            Say($"{written.Layout.Root}: {days} days written in {took.TotalSeconds:F1}s");
+            return 0;
+        }
+
         var logs = Path.Combine(root, "logs", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
         var serviceSettings = ServiceSettings(settings);
         var runs = new Dictionary<string, (MeasuredRun Run, double? LoadBefore, double? LoadAfter)>();
+        var comparedRuns = new Dictionary<string, (MeasuredRun Run, double? LoadBefore, double? LoadAfter)>();
         var memory = new List<ProcessPeak>();
         Floors floors;
         double? floorsLoadBefore, floorsLoadAfter;
@@ -188,13 +206,13 @@ public sealed class BenchCommand : AsyncCommand<BenchCommand.Settings>
                 await using var rest = await RestCase.StartAsync(data, target, settings.Tickers, settings.Seed, root);
                 rest.Configure(environment, settings.RestConcurrency);
                 Say($"Polygon stand-in at {rest.StandIn.BaseUrl}; the workers read {target:yyyy-MM-dd} from it, earlier days from {rest.FilesWithoutTarget}");
-                await RunServicesAsync(settings, executable, environment, logs, plan, runs, memory, rest, cancellationToken);
+                await RunServicesAsync(settings.Workers, settings, executable, environment, logs, plan, runs, memory, rest, cancellationToken);
                 Say("measuring the stand-in alone");
                 restReport = await rest.ReportAsync(infrastructure.Postgres, settings.RestConcurrency ?? RestCase.DefaultConcurrency, cancellationToken);
             }
             else
             {
-                await RunServicesAsync(settings, executable, environment, logs, plan, runs, memory, null, cancellationToken);
+                await RunServicesAsync(settings.Workers, settings, executable, environment, logs, plan, runs, memory, null, cancellationToken);
             }
 
             Say("measuring the floors");
@@ -211,6 +229,19 @@ public sealed class BenchCommand : AsyncCommand<BenchCommand.Settings>
             }
 
             floorsLoadAfter = MachineLoad.OneMinute();
+            if (settings.CompareWorkers is { } compared)
+            {
+                // A database, Redis database and virtual host of its own, so the second set starts from empty too.
+                await using var again = await BenchInfrastructure.CreateAsync(servers, null, null, settings.Keep, cancellationToken);
+                Say($"again with {compared} worker(s), created for it: {again.Describe()}");
+                var compareEnvironment = new Dictionary<string, string>(environment, StringComparer.Ordinal)
+                {
+                    ["ConnectionStrings__RabbitMq"] = again.RabbitMq,
+                    ["ConnectionStrings__Postgres"] = again.Postgres,
+                    ["ConnectionStrings__Redis"] = again.Redis,
+                };
+                await RunServicesAsync(compared, settings, executable, compareEnvironment, Path.Combine(logs, $"workers-{compared}"), plan, comparedRuns, memory, null, cancellationToken);
+            }
         }
         catch (BenchRefusedException e)
         {
@@ -237,6 +268,7 @@ public sealed class BenchCommand : AsyncCommand<BenchCommand.Settings>
             floorsLoadAfter,
             memory,
             restReport,
+            settings.CompareWorkers is { } m ? WorkerComparison.Of(settings.Workers, m, runs.ToDictionary(r => r.Key, r => r.Value.Run), comparedRuns.ToDictionary(r => r.Key, r => r.Value.Run)) : null,
             BenchReport.Check(runReports, memory));
         report.Print();
         Say($"service logs in {logs}");
@@ -246,11 +278,13 @@ public sealed class BenchCommand : AsyncCommand<BenchCommand.Settings>
             Say($"JSON written to {Path.GetFullPath(settings.Json)}");
         }
 
-        return runReports.Count == 3 && runReports.All(r => r.Succeeded) ? 0 : 1;
+        var comparedSucceeded = settings.CompareWorkers is null || (comparedRuns.Count == 3 && comparedRuns.Values.All(r => r.Run.Status.Succeeded));
+        return runReports.Count == 3 && runReports.All(r => r.Succeeded) && comparedSucceeded ? 0 : 1;
     }
 
     /// <summary>Starts the orchestrator and the workers, runs the plan's maintenances in order, reads their peak memory, stops them.</summary>
     private static async Task RunServicesAsync(
+        int workers,
         Settings settings,
         MaintenanceExecutable executable,
         Dictionary<string, string> environment,
@@ -261,6 +295,8 @@ public sealed class BenchCommand : AsyncCommand<BenchCommand.Settings>
         RestCase? rest,
         CancellationToken ct)
     {
+        // One shard of each divisible step per worker process, so every worker has a share of the work.
+        environment = new Dictionary<string, string>(environment, StringComparer.Ordinal) { ["Maintenance__Shards"] = workers.ToString(CultureInfo.InvariantCulture) };
         var services = new List<ServiceProcess>();
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
         try
@@ -269,7 +305,7 @@ public sealed class BenchCommand : AsyncCommand<BenchCommand.Settings>
             var orchestrator = ServiceProcess.Start(executable, "orchestrator", ["--role", "orchestrator"], environment, logs);
             services.Add(orchestrator);
             await orchestrator.WaitHealthyAsync(http, TimeSpan.FromMinutes(2), ct);
-            for (var i = 1; i <= settings.Workers; i++)
+            for (var i = 1; i <= workers; i++)
             {
                 services.Add(ServiceProcess.Start(executable, $"worker-{i.ToString(CultureInfo.InvariantCulture)}", ["--role", "worker"], environment, logs));
             }
@@ -279,7 +315,7 @@ public sealed class BenchCommand : AsyncCommand<BenchCommand.Settings>
                 await worker.WaitHealthyAsync(http, TimeSpan.FromMinutes(2), ct);
             }
 
-            Say($"{executable}: orchestrator (pid {orchestrator.Id}) and {settings.Workers} worker(s) ({string.Join(", ", services.Skip(1).Select(w => w.Id))}) healthy after {started.Elapsed.TotalSeconds:F1}s");
+            Say($"{executable}: orchestrator (pid {orchestrator.Id}) and {workers} worker(s) ({string.Join(", ", services.Skip(1).Select(w => w.Id))}) healthy after {started.Elapsed.TotalSeconds:F1}s");
             var api = new BenchApi(http, orchestrator.BaseAddress);
             var timeout = TimeSpan.FromMinutes(settings.TimeoutMinutes);
             foreach (var (name, day) in plan)

@@ -54,6 +54,7 @@ public sealed record BenchReport(
     double? FloorsLoadAfter,
     IReadOnlyList<ProcessPeak> Memory,
     RestReport? Rest,
+    WorkerComparison? Workers,
     IReadOnlyList<TargetCheck> Targets)
 {
     public const string NextDay = "next day";
@@ -127,6 +128,11 @@ public sealed record BenchReport(
         if (Rest is not null)
         {
             AnsiConsole.Write(RestTable(Rest));
+        }
+
+        if (Workers is not null)
+        {
+            AnsiConsole.Write(Workers.Table());
         }
 
         AnsiConsole.Write(MemoryTable());

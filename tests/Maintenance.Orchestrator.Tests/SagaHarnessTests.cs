@@ -1,0 +1,133 @@
+using MassTransit;
+using MassTransit.Testing;
+using Maintenance.Contracts;
+using Maintenance.Orchestrator.Status;
+using Maintenance.Orchestrator.Tests.Support;
+using Maintenance.Orchestrator.Timeouts;
+using Microsoft.Extensions.DependencyInjection;
+using Quartz;
+
+namespace Maintenance.Orchestrator.Tests;
+
+/// <summary>
+/// The state machine on MassTransit's in-memory test harness with an in-memory saga repository: no servers, no files.
+/// The real-transport and real-store behaviour is covered by <see cref="InMemorySagaTests"/> (SQLite) and
+/// <see cref="DistributedSagaTests"/> (RabbitMQ and PostgreSQL).
+/// </summary>
+public sealed class SagaHarnessTests
+{
+    private static readonly DateOnly Date = new(2025, 12, 2);
+    private static readonly Guid RunId = RunIds.ForDate(Date);
+
+    [Fact]
+    public async Task Steps_whose_prerequisites_have_finished_are_sent_together_and_the_run_waits_for_all_their_answers()
+    {
+        var script = new TaskScript();
+        foreach (var step in MaintenanceSteps.InOrder)
+        {
+            script.Answer(step, TaskBehaviour.Silent);
+        }
+
+        await using var provider = Harness(script);
+        var harness = provider.GetRequiredService<ITestHarness>();
+        await harness.Start();
+        var saga = harness.GetSagaStateMachineHarness<MaintenanceStateMachine, MaintenanceRun>();
+
+        await harness.Bus.Publish(new StartMaintenance(Date, "api"), TestContext.Current.CancellationToken);
+        Assert.NotNull(await saga.Exists(RunId, m => m.Running));
+        await AnswerAsync(harness, script, MaintenanceStep.ClearCaches);
+
+        Assert.Equal([MaintenanceStep.ClearCaches, MaintenanceStep.LoadOhlc, MaintenanceStep.LoadVolumeSlots], await SentAsync(harness, 3));
+        await AnswerAsync(harness, script, MaintenanceStep.LoadVolumeSlots);
+        Assert.Equal(3, harness.Sent.Select<RunMaintenanceStep>(TestContext.Current.CancellationToken).Count());
+
+        await AnswerAsync(harness, script, MaintenanceStep.LoadOhlc);
+        Assert.Contains(MaintenanceStep.RecoverMissingTickers, await SentAsync(harness, 4));
+        await AnswerAsync(harness, script, MaintenanceStep.RecoverMissingTickers);
+        var wave = (await SentAsync(harness, 7)).Skip(4).Order().ToList();
+        Assert.Equal([MaintenanceStep.CalculateAtr, MaintenanceStep.CalculateRvol, MaintenanceStep.EnrichMetadata], wave);
+
+        await harness.Bus.Publish(new MaintenanceStepProgress(RunId, Date, 1, MaintenanceStep.CalculateRvol, 0, 400, 1000, "tickers"), TestContext.Current.CancellationToken);
+        var rvol = await RunEvents.WaitAsync(() => saga.Sagas.Contains(RunId)!.StepOf(MaintenanceStep.CalculateRvol) is { ProgressDone: 400 } row ? row : null, "calculate-rvol's progress");
+        Assert.Equal((400L, 1000L, "tickers"), (rvol.ProgressDone!.Value, rvol.ProgressTotal!.Value, rvol.ProgressUnit!));
+
+        foreach (var step in wave)
+        {
+            await AnswerAsync(harness, script, step);
+        }
+
+        await AnswerAsync(harness, script, MaintenanceStep.SyncRedis);
+        await AnswerAsync(harness, script, MaintenanceStep.NotifyServices);
+        await RunEvents.WaitAsync(() => saga.Sagas.Contains(RunId) is { CurrentState: "Completed" } run ? run : null, "the run completed");
+        var completed = Assert.Single(harness.Published.Select<MaintenanceCompleted>(TestContext.Current.CancellationToken)).Context.Message;
+        Assert.True(completed.Succeeded);
+        Assert.Equal(MaintenanceSteps.Graph.Count, harness.Sent.Select<RunMaintenanceStep>(TestContext.Current.CancellationToken).Count());
+    }
+
+    [Fact]
+    public async Task The_notification_is_sent_the_figures_of_the_steps_that_succeeded()
+    {
+        var script = new TaskScript().Answer(MaintenanceStep.CalculateRvol, TaskBehaviour.Fail);
+        await using var provider = Harness(script);
+        var harness = provider.GetRequiredService<ITestHarness>();
+        await harness.Start();
+        var saga = harness.GetSagaStateMachineHarness<MaintenanceStateMachine, MaintenanceRun>();
+
+        await harness.Bus.Publish(new StartMaintenance(Date, "api"), TestContext.Current.CancellationToken);
+
+        await RunEvents.WaitAsync(() => saga.Sagas.Contains(RunId) is { CurrentState: "CompletedWithErrors" } run ? run : null, "the run completed with errors");
+        var notify = harness.Sent.Select<RunMaintenanceStep>(TestContext.Current.CancellationToken).Select(s => s.Context.Message).Single(c => c.Step == MaintenanceStep.NotifyServices);
+        Assert.Equal(42, notify.Expected!["calculate-atr.rows"]);
+        Assert.DoesNotContain("calculate-rvol.rows", notify.Expected!.Keys);
+        // Sync and the notification run after RVOL but do not need it: only RVOL's own keys are missing.
+        var steps = Assert.Single(harness.Published.Select<MaintenanceCompleted>(TestContext.Current.CancellationToken)).Context.Message.Steps;
+        Assert.Equal([MaintenanceStep.CalculateRvol], steps.Where(s => s.Status != StepStatus.Success).Select(s => s.Step));
+    }
+
+    private static ServiceProvider Harness(TaskScript script)
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(new StepTimeouts(TimeSpan.FromMinutes(10)));
+        services.AddSingleton(new StepSharding(1));
+        services.AddSingleton<StepDeadlines>();
+        services.AddSingleton<RunStatusBoard>();
+        services.AddQuartz(q => q.UseInMemoryStore());
+        services.AddSingleton(script);
+        services.AddMassTransitTestHarness(x =>
+        {
+            x.AddSagaStateMachine<MaintenanceStateMachine, MaintenanceRun>().InMemoryRepository();
+            x.UsingInMemory((context, bus) =>
+            {
+                foreach (var step in MaintenanceSteps.InOrder)
+                {
+                    bus.ReceiveEndpoint(step.QueueName(), e => e.Consumer(() => new ScriptedTask(script)));
+                }
+
+                bus.ConfigureEndpoints(context);
+            });
+        });
+        return services.BuildServiceProvider(true);
+    }
+
+    /// <summary>The steps whose commands the saga has sent so far, in order, once at least <paramref name="count"/> are out.</summary>
+    private static Task<List<MaintenanceStep>> SentAsync(ITestHarness harness, int count) =>
+        RunEvents.WaitAsync(
+            () =>
+            {
+                var sent = harness.Sent.Select<RunMaintenanceStep>(TestContext.Current.CancellationToken).Select(s => s.Context.Message.Step).ToList();
+                return sent.Count >= count ? sent : null;
+            },
+            $"{count} step commands");
+
+    private static async Task AnswerAsync(ITestHarness harness, TaskScript script, MaintenanceStep step)
+    {
+        var command = await RunEvents.WaitAsync(() => script.FirstOf(step), "the " + step.QueueName() + " command");
+        var answer = TaskScript.CompletionOf(command);
+        await harness.Bus.Publish(answer, TestContext.Current.CancellationToken);
+        var saga = harness.GetSagaStateMachineHarness<MaintenanceStateMachine, MaintenanceRun>();
+        // Polled: the harness's Any() stops waiting once it has seen the bus idle.
+        await RunEvents.WaitAsync(() => saga.Sagas.Contains(RunId)?.StepOf(step) is { Status: StepStatus.Success } row ? row : null, step.QueueName() + " recorded");
+    }
+}

@@ -97,6 +97,35 @@ public sealed partial class PostgresMarketStore(NpgsqlDataSource dataSource, Tim
         }, ct);
     }
 
+    public async Task<long> AddDailyBarsDaysAsync(IReadOnlyCollection<DateOnly> days, IAsyncEnumerable<DailyBar> bars, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(days);
+        ArgumentNullException.ThrowIfNull(bars);
+        var ordered = days.Distinct().Order().ToArray();
+        return await InLoadTransactionAsync("daily_bars", day: null, async connection =>
+        {
+            // The same locks as one day's load, taken in date order so two such loads cannot deadlock.
+            await ExecuteAsync(connection, "SELECT pg_advisory_xact_lock(hashtextextended('daily_bars:' || to_char(d, 'YYYY-MM-DD'), 0)) FROM unnest(@days) AS d ORDER BY d", ct, ("days", ordered));
+            await using (var stored = new NpgsqlCommand("SELECT min(trading_date) FROM daily_bars WHERE trading_date = ANY(@days)", connection))
+            {
+                stored.Parameters.AddWithValue("days", ordered);
+                if (await stored.ExecuteScalarAsync(ct) is DateOnly taken)
+                {
+                    throw new InvalidOperationException($"daily_bars already holds {taken:yyyy-MM-dd}: only days without bars are added this way; nothing was written.");
+                }
+            }
+
+            try
+            {
+                return await CopyDailyBarsAsync(connection, LoadChecks.OnDays(bars, ordered.ToHashSet(), "daily_bars"), day: null, ct, table: "daily_bars");
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+            {
+                throw new InvalidDataException($"The daily_bars load of {ordered.Length} days has the same key more than once ({e.Detail}); nothing was written.", e);
+            }
+        }, ct);
+    }
+
     public async Task<long> UpsertDailyBarsAsync(IAsyncEnumerable<DailyBar> bars, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(bars);

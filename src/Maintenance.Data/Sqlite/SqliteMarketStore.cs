@@ -52,6 +52,29 @@ public sealed partial class SqliteMarketStore(MaintenanceDatabase database, Time
         }, ct);
     }
 
+    public Task<long> AddDailyBarsDaysAsync(IReadOnlyCollection<DateOnly> days, IAsyncEnumerable<DailyBar> bars, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(days);
+        ArgumentNullException.ThrowIfNull(bars);
+        var wanted = days.ToHashSet();
+        return InLoadTransactionAsync("daily_bars", day: null, async (connection, transaction) =>
+        {
+            foreach (var day in wanted.Order())
+            {
+                using var stored = connection.CreateCommand();
+                stored.Transaction = transaction;
+                stored.CommandText = "SELECT EXISTS (SELECT 1 FROM daily_bars WHERE trading_date = $day)";
+                stored.Parameters.AddWithValue("$day", day);
+                if (Convert.ToInt64(stored.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) != 0)
+                {
+                    throw new InvalidOperationException($"daily_bars already holds {day:yyyy-MM-dd}: only days without bars are added this way; nothing was written.");
+                }
+            }
+
+            return await WriteDailyBarsAsync(connection, transaction, InsertDailyBar, LoadChecks.OnDays(bars, wanted, "daily_bars"), day: null, ct);
+        }, ct);
+    }
+
     public Task<long> UpsertDailyBarsAsync(IAsyncEnumerable<DailyBar> bars, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(bars);

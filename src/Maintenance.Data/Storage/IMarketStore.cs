@@ -19,6 +19,15 @@ public interface IMarketStore
     /// <exception cref="InvalidDataException">A bar of another day, or the same symbol twice.</exception>
     Task<long> ReplaceDailyBarsAsync(DateOnly day, IAsyncEnumerable<DailyBar> bars, CancellationToken ct = default);
 
+    /// <summary>
+    /// Adds the bars of <paramref name="days"/>, none of which may have bars stored yet (the history days of a fresh
+    /// install), in one transaction: nothing to merge with, so the rows go straight in.
+    /// </summary>
+    /// <returns>The number of bars added.</returns>
+    /// <exception cref="InvalidOperationException">One of the days has bars stored already; nothing was written.</exception>
+    /// <exception cref="InvalidDataException">A bar of another day, or the same key twice; nothing was written.</exception>
+    Task<long> AddDailyBarsDaysAsync(IReadOnlyCollection<DateOnly> days, IAsyncEnumerable<DailyBar> bars, CancellationToken ct = default);
+
     /// <summary>Inserts or updates the bars (any days), deleting nothing: e.g. tickers recovered one by one.</summary>
     Task<long> UpsertDailyBarsAsync(IAsyncEnumerable<DailyBar> bars, CancellationToken ct = default);
 

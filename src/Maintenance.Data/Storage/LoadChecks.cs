@@ -1,3 +1,5 @@
+using Maintenance.Core;
+
 namespace Maintenance.Data;
 
 /// <summary>The checks every bulk load makes on each row before it reaches the database, with errors that name the row.</summary>
@@ -19,6 +21,20 @@ internal static class LoadChecks
         {
             throw new InvalidDataException(
                 $"The {table} load for {day:yyyy-MM-dd} holds {symbol} of {rowDay:yyyy-MM-dd}; a replace load holds one day only.");
+        }
+    }
+
+    /// <summary>The bars, refusing one of a day outside <paramref name="days"/> as it passes.</summary>
+    public static async IAsyncEnumerable<DailyBar> OnDays(IAsyncEnumerable<DailyBar> bars, IReadOnlySet<DateOnly> days, string table)
+    {
+        await foreach (var bar in bars)
+        {
+            if (!days.Contains(bar.Date))
+            {
+                throw new InvalidDataException($"The {table} load of {days.Count} days holds {bar.Symbol} of {bar.Date:yyyy-MM-dd}, not one of them.");
+            }
+
+            yield return bar;
         }
     }
 

@@ -81,6 +81,9 @@ public sealed class CalculateRvolStep(
         var days = TradingWindow.EndingAt(calendar, target, 2 * settings.LargestLookback);
         var hashes = new List<HashReplacement>();
         long count = 0;
+        // One batch on its way to Redis while the next is read and computed: reading and writing overlap, and no
+        // more than two batches are ever in memory.
+        var writing = Task.FromResult(0);
         var written = new HashSet<string>(StringComparer.Ordinal);
         int tickers = 0, withTargetDay = 0, withHash = 0, shortHistory = 0;
         await foreach (var history in store.ReadVolumeSlotHistoryAsync(days, cancellationToken))
@@ -122,13 +125,15 @@ public sealed class CalculateRvolStep(
             // Written in batches: the whole market's 192-field hashes would otherwise sit in memory at once.
             if (hashes.Count >= HashesPerBatch)
             {
-                count += await redis.ReplaceHashesAsync(hashes, settings.Ttl, cancellationToken);
-                hashes.Clear();
+                count += await writing;
+                writing = redis.ReplaceHashesAsync(hashes, settings.Ttl, cancellationToken);
+                hashes = [];
             }
 
             progress.Report(tickers, active.Count, "tickers");
         }
 
+        count += await writing;
         count += await redis.ReplaceHashesAsync(hashes, settings.Ttl, cancellationToken);
         var stale = await redis.DeleteWhereAsync(KeyPattern, key => !written.Contains(key.ToString()), cancellationToken);
         var presentAfter = await redis.CountByPatternAsync(KeyPattern, cancellationToken);

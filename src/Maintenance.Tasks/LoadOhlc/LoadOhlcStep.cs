@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Threading.Channels;
 using Maintenance.Contracts;
 using Maintenance.Core;
 using Maintenance.Data;
@@ -14,7 +15,7 @@ namespace Maintenance.Tasks.LoadOhlc;
 
 /// <summary>
 /// Loads the target day's daily bars for the whole market and makes sure the ATR lookback window (Tasks:Atr:LookbackDays
-/// trading days ending at the target date) is present, loading the days that are missing, one transaction per day.
+/// trading days ending at the target date) is present, loading the days that are missing in one transaction.
 /// Passes when the target day covers at least Tasks:LoadOhlc:MinCoverage of the active universe and the source had
 /// every history day (up to Tasks:LoadOhlc:MaxMissingHistoryDays may lack). A second run with everything present and
 /// covered skips; <c>Force</c> reloads the target day (history days already stored are kept).
@@ -99,38 +100,87 @@ public sealed class LoadOhlcStep(
         return StepResult.Done(new StepValidation(problems.Count == 0, verdict), metrics);
     }
 
+    /// <summary>
+    /// The missing history days in one transaction and one COPY (none of them has rows to merge with), the next day's
+    /// file read while the previous day's rows are written.
+    /// </summary>
     /// <returns>Why each history day that could not be loaded is missing.</returns>
     private async Task<List<string>> LoadHistoryAsync(List<DateOnly> days, StepMetrics metrics, StepProgress progress, CancellationToken ct)
     {
-        var unavailable = new List<string>();
-        for (var i = 0; i < days.Count; i++)
+        var missing = new List<string>();
+        var unusable = new List<string>();
+        if (days.Count > 0)
         {
-            var day = days[i];
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            var read = Channel.CreateBounded<DailyBarsDay>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
+            var reading = Task.Run(() => ReadAheadAsync(days, read.Writer, missing, stop.Token), stop.Token);
+            var done = 0;
+
+            async IAsyncEnumerable<DailyBar> Bars()
+            {
+                await foreach (var day in read.Reader.ReadAllAsync(stop.Token))
+                {
+                    Count(metrics, day);
+                    if (day.Problem is not null)
+                    {
+                        unusable.Add(day.Problem);
+                        continue;
+                    }
+
+                    metrics.Increment("history_days_loaded", 1);
+                    metrics.Increment("history_rows", day.Bars.Length);
+                    foreach (var bar in day.Bars)
+                    {
+                        yield return bar;
+                    }
+
+                    progress.Report(++done, days.Count, "history days");
+                }
+            }
+
             try
             {
-                var loaded = await loader.LoadDayAsync(day, ct);
-                Count(metrics, loaded);
-                if (loaded.Problem is not null)
-                {
-                    unavailable.Add(loaded.Problem);
-                }
-                else
-                {
-                    metrics.Increment("history_days_loaded", 1);
-                    metrics.Increment("history_rows", loaded.Bars.Length);
-                }
+                await store.AddDailyBarsDaysAsync(days, Bars(), ct);
             }
-            catch (MarketDataMissingException e)
+            finally
             {
-                logger.LogWarning("History day {Day} is not available from the source: {Reason}", day.Iso(), e.Message);
-                unavailable.Add(e.Message);
+                // A failed COPY must not leave the reader waiting to hand over its next day.
+                await stop.CancelAsync();
+                await reading.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             }
 
-            progress.Report(i + 1, days.Count, "history days");
+            await reading;
         }
 
+        var unavailable = missing.Concat(unusable).ToList();
         metrics["history_days_unavailable"] = unavailable.Count;
         return unavailable;
+    }
+
+    private async Task ReadAheadAsync(List<DateOnly> days, ChannelWriter<DailyBarsDay> read, List<string> missing, CancellationToken ct)
+    {
+        try
+        {
+            foreach (var day in days)
+            {
+                try
+                {
+                    await read.WriteAsync(await loader.ReadDayAsync(day, ct), ct);
+                }
+                catch (MarketDataMissingException e)
+                {
+                    logger.LogWarning("History day {Day} is not available from the source: {Reason}", day.Iso(), e.Message);
+                    missing.Add(e.Message);
+                }
+            }
+
+            read.Complete();
+        }
+        catch (Exception e)
+        {
+            read.Complete(e);
+            throw;
+        }
     }
 
     private static void Count(StepMetrics metrics, DailyBarsDay day)

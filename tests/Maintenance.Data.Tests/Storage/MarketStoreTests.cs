@@ -233,6 +233,38 @@ public abstract class MarketStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Days_without_bars_are_added_together_in_one_load()
+    {
+        var previous = Loads.DailyBars(PreviousDay, 30, seed: 2);
+        var day = Loads.DailyBars(Day, 40, seed: 3);
+
+        var added = await Store.AddDailyBarsDaysAsync([PreviousDay, Day, NextDay], previous.Concat(day).ToAsyncEnumerable(), Ct);
+
+        Assert.Equal(70, added);
+        Assert.Equal(previous, await Loads.ToListAsync(Store.ReadDailyBarsAsync(PreviousDay, Ct)));
+        Assert.Equal(day, await Loads.ToListAsync(Store.ReadDailyBarsAsync(Day, Ct)));
+        Assert.Equal([PreviousDay, Day], await Store.DaysWithDailyBarsAsync(PreviousDay, NextDay, Ct));
+    }
+
+    [Fact]
+    public async Task Adding_days_refuses_a_stored_day_a_bar_of_another_day_or_a_failure_and_writes_nothing()
+    {
+        var stored = Loads.DailyBars(Day, 10);
+        await Store.ReplaceDailyBarsAsync(Day, stored.ToAsyncEnumerable(), Ct);
+        var previous = Loads.DailyBars(PreviousDay, 20, seed: 5);
+        var strayDay = previous.Append(Loads.DailyBars(NextDay, 1)[0]).ToList();
+
+        var taken = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            Store.AddDailyBarsDaysAsync([PreviousDay, Day], previous.ToAsyncEnumerable(), Ct));
+        await Assert.ThrowsAsync<InvalidDataException>(() => Store.AddDailyBarsDaysAsync([PreviousDay], strayDay.ToAsyncEnumerable(), Ct));
+        await Assert.ThrowsAsync<IOException>(() => Store.AddDailyBarsDaysAsync([PreviousDay], Loads.FailingAfter(previous, 10), Ct));
+
+        Assert.Contains("already holds 2025-03-14", taken.Message, StringComparison.Ordinal);
+        Assert.Empty(await Loads.ToListAsync(Store.ReadDailyBarsAsync(PreviousDay, Ct)));
+        Assert.Equal(stored, await Loads.ToListAsync(Store.ReadDailyBarsAsync(Day, Ct)));
+    }
+
+    [Fact]
     public async Task Upserted_daily_bars_merge_into_any_day_and_delete_nothing()
     {
         await Store.ReplaceDailyBarsAsync(Day, Loads.DailyBars(Day, 5).ToAsyncEnumerable(), Ct);

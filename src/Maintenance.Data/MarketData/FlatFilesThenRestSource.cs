@@ -3,7 +3,7 @@ using Maintenance.Core;
 namespace Maintenance.Data.MarketData;
 
 /// <summary>
-/// The production source of DESIGN.md: Polygon publishes a day's flat file around 11:00 New York the next
+/// The production source of docs/DESIGN.md: Polygon publishes a day's flat file around 11:00 New York the next
 /// day, after the 03:00 run, so a day is read from its flat file when the file is there and from the REST
 /// API when it is not yet. Reference data (details, the tickers list) always comes from REST.
 /// </summary>

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Maintenance.Data.Schema;
 
 /// <summary>
-/// The market-data tables of DESIGN.md. The bulk paths (<see cref="IMarketStore"/>) write them with the
+/// The market-data tables of docs/DESIGN.md. The bulk paths (<see cref="IMarketStore"/>) write them with the
 /// provider's own bulk API; this context owns their schema (PostgreSQL migrations, SQLite creation) and
 /// serves ad-hoc queries.
 /// </summary>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Maintenance.Contracts;
+using Maintenance.Data.Redis;
 using StackExchange.Redis;
 
 namespace Maintenance.Host.Running;
@@ -9,7 +10,7 @@ public sealed class RunStatus(IConnectionMultiplexer redis)
 {
     public async Task<IReadOnlyDictionary<MaintenanceStep, string>> ReadAsync(DateOnly date)
     {
-        var json = await redis.GetDatabase().StringGetAsync($"maintenance:status:{date:yyyy-MM-dd}");
+        var json = await redis.GetDatabase().StringGetAsync(RedisKeys.MaintenanceStatus(date));
         var steps = new Dictionary<MaintenanceStep, string>();
         if (json.IsNullOrEmpty)
         {

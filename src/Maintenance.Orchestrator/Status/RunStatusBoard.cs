@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Maintenance.Contracts;
+using Maintenance.Data.Redis;
 using Maintenance.Core;
 using Maintenance.Orchestrator.Persistence;
 using StackExchange.Redis;
@@ -15,8 +16,6 @@ namespace Maintenance.Orchestrator.Status;
 /// </summary>
 public sealed class RunStatusBoard(IServiceProvider services, ILogger<RunStatusBoard> log)
 {
-    public static readonly TimeSpan StatusLifetime = TimeSpan.FromDays(7);
-
     /// <summary>A transition waits this long for a connected but unresponsive Redis at most.</summary>
     private static readonly TimeSpan WriteTimeout = TimeSpan.FromSeconds(2);
 
@@ -26,7 +25,7 @@ public sealed class RunStatusBoard(IServiceProvider services, ILogger<RunStatusB
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
     };
 
-    public static string StatusKey(DateOnly date) => "maintenance:status:" + Iso(date);
+    public static string StatusKey(DateOnly date) => RedisKeys.MaintenanceStatus(date);
 
     public async Task WriteAsync(MaintenanceRun run, CancellationToken ct = default)
     {
@@ -58,13 +57,11 @@ public sealed class RunStatusBoard(IServiceProvider services, ILogger<RunStatusB
     private static async Task WriteToAsync(IDatabase redis, MaintenanceRun run)
     {
         var document = RunStatusDocument.Of(run);
-        await redis.StringSetAsync(StatusKey(run.TargetDate), JsonSerializer.Serialize(document, Json), StatusLifetime);
+        await redis.StringSetAsync(StatusKey(run.TargetDate), JsonSerializer.Serialize(document, Json), RedisKeys.StatusTtl);
     }
-
-    private static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 }
 
-/// <summary>The JSON of <c>maintenance:status:{date}</c> (DESIGN.md): times in New York time with their offset.</summary>
+/// <summary>The JSON of <c>maintenance:status:{date}</c> (docs/DESIGN.md): times in New York time with their offset.</summary>
 public sealed record RunStatusDocument(
     string Date,
     string? StartedAt,

@@ -14,7 +14,7 @@ using StackExchange.Redis;
 namespace Maintenance.Tasks.CalculateRvol;
 
 /// <summary>
-/// The RVOL historical averages (DESIGN.md) of every active ticker, for each configured lookback N: over the ticker's N
+/// The RVOL historical averages (docs/DESIGN.md) of every active ticker, for each configured lookback N: over the ticker's N
 /// most recent days with slot data up to and including the target date (searched among the last 2 x N trading days),
 /// the mean accumulated volume at every slot, truncated, written to <c>rvol:hist:avg:{SYMBOL}:{N}</c> (slots above 0)
 /// with the Tasks:Rvol:Ttl time to live. Every other <c>rvol:hist:avg:*</c> hash (tickers no longer active, lookbacks

@@ -10,7 +10,7 @@ public sealed class RvolOptions
     /// <summary>Days averaged, one hash per ticker and lookback (<c>rvol:hist:avg:{SYMBOL}:{days}</c>); empty means [5].</summary>
     public int[] Lookbacks { get; set; } = [];
 
-    /// <summary>Time to live of the hashes (DESIGN.md: 14 h, until after the next session's close).</summary>
+    /// <summary>Time to live of the hashes (docs/DESIGN.md: 14 h, until after the next session's close).</summary>
     public TimeSpan Ttl { get; set; } = TimeSpan.FromHours(14);
 
     /// <summary>Share of the active tickers with slot data on the target date whose hashes must be written (0-1); default 0.95.</summary>

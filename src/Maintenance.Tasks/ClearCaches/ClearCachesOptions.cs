@@ -5,7 +5,7 @@ public sealed class ClearCachesOptions
 {
     public const string Section = "Tasks:ClearCaches";
 
-    /// <summary>The real-time keys of the previous day (DESIGN.md), written by the scanners during the session.</summary>
+    /// <summary>The real-time keys of the previous day (docs/DESIGN.md), written by the scanners during the session.</summary>
     public static readonly string[] DefaultPatterns =
     [
         "scanner:category:*",

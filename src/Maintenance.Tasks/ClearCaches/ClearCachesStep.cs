@@ -11,7 +11,7 @@ namespace Maintenance.Tasks.ClearCaches;
 
 /// <summary>
 /// Deletes the previous session's real-time keys, written by the scanners, by the configured patterns
-/// (Tasks:ClearCaches:Patterns; DESIGN.md's defaults) with SCAN + UNLINK, never KEYS; reports the keys deleted per
+/// (Tasks:ClearCaches:Patterns; docs/DESIGN.md's defaults) with SCAN + UNLINK, never KEYS; reports the keys deleted per
 /// pattern, then scans again and passes when at most MaxRemainingKeys still match. Nothing to delete: skipped.
 /// </summary>
 public sealed class ClearCachesStep(

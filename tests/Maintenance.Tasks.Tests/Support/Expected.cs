@@ -1,7 +1,7 @@
 namespace Maintenance.Tasks.Tests.Support;
 
 /// <summary>
-/// The tasks' results computed straight from DESIGN.md's definitions over the flat files, with loops a reader can
+/// The tasks' results computed straight from docs/DESIGN.md's definitions over the flat files, with loops a reader can
 /// check by hand — deliberately not through the production code.
 /// </summary>
 public static class Expected

@@ -15,21 +15,29 @@ public static class MaintenanceComposition
     public static IHostApplicationBuilder AddMaintenance(this IHostApplicationBuilder builder, HostRole role, IReadOnlyCollection<MaintenanceStep> steps, Action<IBusRegistrationConfigurator>? extraBus = null)
     {
         var configuration = builder.Configuration;
-        var profile = MaintenanceProfile.From(configuration);
-        if (string.IsNullOrWhiteSpace(configuration.GetConnectionString("Redis")))
+        if (MaintenanceProfile.Problem(configuration, role) is { } problem)
         {
-            // No Redis named: this process serves its own, in-process. Fine for one process, wrong for several.
-            var garnet = EmbeddedRedisServer.Start();
+            throw new MaintenanceSettingsException(problem);
+        }
+
+        var profile = MaintenanceProfile.From(configuration);
+        if (profile.IsEmbedded)
+        {
+            // One process with every role: its own Redis, kept beside the SQLite file so the next run sees the keys.
+            var garnet = EmbeddedRedisServer.Start(GarnetFolder(configuration));
             configuration["ConnectionStrings:Redis"] = garnet.ConnectionString;
             builder.Services.AddSingleton(garnet);
+            builder.Services.AddHostedService(_ => new EmbeddedRedisCheckpointOnStop(garnet));
         }
 
         builder.Services.AddSingleton(profile);
         builder.Services.AddMaintenanceData(configuration);
-        builder.Services.AddMarketDataOrSample(configuration);
         if (role.HasFlag(HostRole.Worker))
         {
+            builder.Services.AddMarketDataOrSample(configuration);
             builder.Services.AddMaintenanceTasks(configuration);
+            var (level, note) = MaintenanceProfile.MarketDataNote(configuration);
+            builder.Services.AddHostedService(sp => new StartupNote(sp.GetRequiredService<ILogger<StartupNote>>(), level, note));
         }
 
         if (role.HasFlag(HostRole.Orchestrator))
@@ -56,6 +64,19 @@ public static class MaintenanceComposition
         return builder;
     }
 
+    /// <summary><c>Storage:GarnetPath</c>, else a <c>garnet</c> folder beside the SQLite file (<c>.maintenance/garnet</c>).</summary>
+    public static string GarnetFolder(IConfiguration configuration)
+    {
+        var path = configuration["Storage:GarnetPath"];
+        if (!string.IsNullOrWhiteSpace(path))
+        {
+            return path;
+        }
+
+        var sqlite = Path.GetFullPath(Orchestrator.Persistence.SagaDatabase.SqlitePath(configuration));
+        return Path.Combine(Path.GetDirectoryName(sqlite)!, "garnet");
+    }
+
     /// <summary>Traces and metrics of the bus, HTTP and the tasks; exported over OTLP only when an endpoint is configured.</summary>
     private static void AddTelemetry(IHostApplicationBuilder builder)
     {
@@ -71,4 +92,18 @@ public static class MaintenanceComposition
     }
 
     private static TracerProviderBuilder AddAspNetCoreInstrumentationIfPresent(this TracerProviderBuilder builder) => builder.AddSource("Microsoft.AspNetCore");
+}
+
+/// <summary>One line in the start-up log that says what this process will do (e.g. which market data it reads).</summary>
+internal sealed class StartupNote(ILogger<StartupNote> logger, LogLevel level, string note) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+#pragma warning disable CA2254 // The note is a finished sentence; it has no fields to keep apart.
+        logger.Log(level, note);
+#pragma warning restore CA2254
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

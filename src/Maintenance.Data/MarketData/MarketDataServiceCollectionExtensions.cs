@@ -27,21 +27,8 @@ public static class MarketDataServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var section = configuration.GetSection(SectionName);
-        var source = IsSample(section) ? "Sample" : section["Source"]!.Trim();
         var flatFilesPath = string.IsNullOrWhiteSpace(section["FlatFilesPath"]) ? null : section["FlatFilesPath"]!.Trim();
-        var hasApiKey = !string.IsNullOrWhiteSpace(section["PolygonApiKey"]);
-
-        var kind = source.ToUpperInvariant() switch
-        {
-            "SAMPLE" => throw new InvalidOperationException(
-                "MarketData:Source Sample (the default when unset) is the embedded profile's generated market: register it with AddMarketDataOrSample "
-                + "(Maintenance.MarketData.Sample), or name a real source: FlatFiles, PolygonRest, FlatFilesThenRest."),
-            "FLATFILES" => hasApiKey ? "FlatFilesThenRest" : "FlatFiles",
-            "POLYGONREST" => flatFilesPath is not null ? "FlatFilesThenRest" : "PolygonRest",
-            "FLATFILESTHENREST" => "FlatFilesThenRest",
-            _ => throw new InvalidOperationException(
-                $"MarketData:Source '{source}' is not one of Sample, FlatFiles, PolygonRest, FlatFilesThenRest."),
-        };
+        var kind = EffectiveSource(configuration);
 
         services.AddLogging();
         switch (kind)
@@ -63,6 +50,31 @@ public static class MarketDataServiceCollectionExtensions
         }
 
         return services;
+    }
+
+    /// <summary>
+    /// The source that runs: <c>FlatFiles</c>, <c>PolygonRest</c> or <c>FlatFilesThenRest</c> — the last also for
+    /// FlatFiles with a PolygonApiKey and PolygonRest with a FlatFilesPath, which a host should say at start-up.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Sample (served elsewhere) or an unknown name.</exception>
+    public static string EffectiveSource(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var section = configuration.GetSection(SectionName);
+        var source = IsSample(section) ? "Sample" : section["Source"]!.Trim();
+        var hasFlatFilesPath = !string.IsNullOrWhiteSpace(section["FlatFilesPath"]);
+        var hasApiKey = !string.IsNullOrWhiteSpace(section["PolygonApiKey"]);
+        return source.ToUpperInvariant() switch
+        {
+            "SAMPLE" => throw new InvalidOperationException(
+                "MarketData:Source Sample (the default when unset) is the embedded profile's generated market: register it with AddMarketDataOrSample "
+                + "(Maintenance.MarketData.Sample), or name a real source: FlatFiles, PolygonRest, FlatFilesThenRest."),
+            "FLATFILES" => hasApiKey ? "FlatFilesThenRest" : "FlatFiles",
+            "POLYGONREST" => hasFlatFilesPath ? "FlatFilesThenRest" : "PolygonRest",
+            "FLATFILESTHENREST" => "FlatFilesThenRest",
+            _ => throw new InvalidOperationException(
+                $"MarketData:Source '{source}' is not one of Sample, FlatFiles, PolygonRest, FlatFilesThenRest."),
+        };
     }
 
     /// <summary>True when <c>MarketData:Source</c> is <c>Sample</c> or unset.</summary>

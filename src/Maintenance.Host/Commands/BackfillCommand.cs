@@ -71,7 +71,9 @@ public sealed class BackfillCommand : AsyncCommand<BackfillCommand.Settings>
         }
         finally
         {
-            await host.StopAsync(CancellationToken.None);
+            // Bounded: a stop that hangs on an unreachable broker must not keep the command alive.
+            using var stopping = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            await host.StopAsync(stopping.Token);
         }
 
         return failed == 0 ? 0 : 1;

@@ -1,3 +1,6 @@
+using Maintenance.Data;
+using Maintenance.Orchestrator.Persistence;
+using Microsoft.EntityFrameworkCore;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -5,14 +8,16 @@ namespace Maintenance.Host.Commands;
 
 public sealed class MigrateCommand : AsyncCommand
 {
+    /// <summary>Needs only the database: no bus, Redis or market data, so ConnectionStrings:Postgres alone is enough.</summary>
     public override async Task<int> ExecuteAsync(CommandContext context, CancellationToken cancellationToken)
     {
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.AddMaintenance(HostRole.All, []);
+        builder.Services.AddMaintenanceData(builder.Configuration);
+        builder.Services.AddDbContext<SagaDbContext>(o => SagaDatabase.Configure(o, builder.Configuration));
         using var host = builder.Build();
         await MaintenanceSchema.EnsureAsync(host.Services, cancellationToken);
-        AnsiConsole.MarkupLine($"[green]schema up to date[/] on {host.Services.GetRequiredService<MaintenanceProfile>().Database}");
+        AnsiConsole.MarkupLine($"[green]schema up to date[/] on {MaintenanceProfile.From(builder.Configuration).Database}");
         return 0;
     }
 }

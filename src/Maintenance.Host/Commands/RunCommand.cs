@@ -28,9 +28,9 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
         [Description("On the distributed profile, also do the work in this process instead of only watching.")]
         public bool InProcess { get; init; }
 
-        [CommandOption("--timeout <MINUTES>")]
-        [Description("Give up waiting after this many minutes (default 60).")]
-        public int TimeoutMinutes { get; init; } = 60;
+        [CommandOption("--timeout <DURATION>")]
+        [Description("Give up waiting after this long: minutes (60), or with a unit: 90s, 20m, 2h (default 60). Exit code 3.")]
+        public string Timeout { get; init; } = "60";
 
         public override ValidationResult Validate()
         {
@@ -38,8 +38,11 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
             {
                 _ = TargetDate();
                 _ = StepList.Parse(Tasks, "--tasks");
+                _ = TimeoutSpan();
             });
         }
+
+        public TimeSpan TimeoutSpan() => DurationArgument.Parse(Timeout, "--timeout");
 
         /// <summary>The same rules as POST /trigger and the saga: a trading day with complete data.</summary>
         public DateOnly TargetDate()
@@ -63,12 +66,14 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
         using var host = await CommandHost.StartRunnerAsync(settings.InProcess, cancellationToken);
         try
         {
-            var outcome = await RunOneAsync(host, settings.TargetDate(), settings.Force, settings.Tasks, TimeSpan.FromMinutes(settings.TimeoutMinutes), cancellationToken);
+            var outcome = await RunOneAsync(host, settings.TargetDate(), settings.Force, settings.Tasks, settings.TimeoutSpan(), cancellationToken);
             return outcome.Succeeded ? 0 : 1;
         }
         finally
         {
-            await host.StopAsync(CancellationToken.None);
+            // Bounded: a stop that hangs on an unreachable broker must not keep the command alive.
+            using var stopping = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            await host.StopAsync(stopping.Token);
         }
     }
 

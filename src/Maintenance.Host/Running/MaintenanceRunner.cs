@@ -22,13 +22,14 @@ public sealed class MaintenanceRunner(IBus bus, RunOutcomes outcomes, RunStatus 
             while (!finished.IsCompleted)
             {
                 onProgress(await status.ReadAsync(start.TargetDate));
-                try
+
+                // WhenAny never throws: a cancelled delay only ends it at once, so a stop and the deadline are checked here.
+                await Task.WhenAny(finished, Task.Delay(TimeSpan.FromMilliseconds(250), deadline.Token));
+                cancellationToken.ThrowIfCancellationRequested();
+                if (deadline.IsCancellationRequested && !finished.IsCompleted)
                 {
-                    await Task.WhenAny(finished, Task.Delay(TimeSpan.FromMilliseconds(250), deadline.Token));
-                }
-                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-                {
-                    throw new TimeoutException($"The maintenance of {start.TargetDate:yyyy-MM-dd} did not finish within {timeout}.");
+                    throw new TimeoutException(
+                        $"the maintenance of {start.TargetDate:yyyy-MM-dd} did not finish within {timeout:g}; the run itself goes on (GET /status/{start.TargetDate:yyyy-MM-dd} shows where it is).");
                 }
             }
 

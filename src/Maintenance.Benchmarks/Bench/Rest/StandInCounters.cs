@@ -2,7 +2,7 @@ using System.Diagnostics;
 
 namespace Maintenance.Benchmarks.Bench.Rest;
 
-/// <summary>What the stand-in answered since the last <see cref="Reset"/>.</summary>
+/// <summary>What the stand-in answered since the last <see cref="StandInCounters.Reset"/>.</summary>
 public sealed record StandInTally(long Calls, long MinuteCalls, long OtherCalls, long RateLimited, long Failing, long Slow, double ActiveSeconds)
 {
     /// <summary>Calls per second between the first and the last call.</summary>

@@ -37,6 +37,7 @@ public static class CommandHost
         builder.AddMaintenance(role, MaintenanceSteps.InOrder, x => x.AddRunWatcher());
         builder.Services.AddSingleton<RunOutcomes>();
         builder.Services.AddSingleton<RunStatus>();
+        builder.Services.AddSingleton<RunProgress>();
         builder.Services.AddSingleton<MaintenanceRunner>();
         return role;
     }

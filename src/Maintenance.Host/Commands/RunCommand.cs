@@ -89,28 +89,33 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
         RunOutcome outcome;
         if (AnsiConsole.Profile.Capabilities.Interactive)
         {
-            outcome = await AnsiConsole.Live(RunReport.Progress(date, new Dictionary<MaintenanceStep, string>(), TimeSpan.Zero))
-                .StartAsync(async live => await runner.RunAsync(start, states => live.UpdateTarget(RunReport.Progress(date, states, clock.Elapsed)), timeout, cancellationToken));
+            outcome = await AnsiConsole.Progress().AutoClear(false).HideCompleted(false).Columns(RunProgressBars.Columns())
+                .StartAsync(async context =>
+                {
+                    var bars = new RunProgressBars(context);
+                    return await runner.RunAsync(start, bars.Update, timeout, cancellationToken);
+                });
         }
         else
         {
             var seen = new Dictionary<MaintenanceStep, string>();
-            outcome = await runner.RunAsync(start, states => PrintChanges(states, seen, clock.Elapsed), timeout, cancellationToken);
+            outcome = await runner.RunAsync(start, live => PrintChanges(live, seen, clock.Elapsed), timeout, cancellationToken);
         }
 
         AnsiConsole.Write(RunReport.Summary(outcome));
         return outcome;
     }
 
-    /// <summary>Without a terminal that redraws, one line per step state change.</summary>
-    private static void PrintChanges(IReadOnlyDictionary<MaintenanceStep, string> states, Dictionary<MaintenanceStep, string> seen, TimeSpan elapsed)
+    /// <summary>Without a terminal that redraws, one line per change of a step's state or progress.</summary>
+    private static void PrintChanges(IReadOnlyDictionary<MaintenanceStep, StepLive> steps, Dictionary<MaintenanceStep, string> seen, TimeSpan elapsed)
     {
-        foreach (var (step, state) in states)
+        foreach (var (step, live) in steps)
         {
-            if (!seen.TryGetValue(step, out var before) || before != state)
+            var line = RunReport.Line(step, live);
+            if (!seen.TryGetValue(step, out var before) || before != line)
             {
-                seen[step] = state;
-                Console.WriteLine(FormattableString.Invariant($"[{elapsed.TotalSeconds,6:F1}s] {step.QueueName()}: {state}"));
+                seen[step] = line;
+                Console.WriteLine(FormattableString.Invariant($"[{elapsed.TotalSeconds,6:F1}s] {line}"));
             }
         }
     }

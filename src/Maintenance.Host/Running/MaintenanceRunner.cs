@@ -3,12 +3,12 @@ using MassTransit;
 
 namespace Maintenance.Host.Running;
 
-/// <summary>Starts a run on the bus and waits for its final event, reporting step states while it goes.</summary>
-public sealed class MaintenanceRunner(IBus bus, RunOutcomes outcomes, RunStatus status)
+/// <summary>Starts a run on the bus and waits for its final event, reporting step states and progress while it goes.</summary>
+public sealed class MaintenanceRunner(IBus bus, RunOutcomes outcomes, RunStatus status, RunProgress progress)
 {
     public async Task<RunOutcome> RunAsync(
         StartMaintenance start,
-        Action<IReadOnlyDictionary<MaintenanceStep, string>> onProgress,
+        Action<IReadOnlyDictionary<MaintenanceStep, StepLive>> onProgress,
         TimeSpan timeout,
         CancellationToken cancellationToken)
     {
@@ -21,7 +21,7 @@ public sealed class MaintenanceRunner(IBus bus, RunOutcomes outcomes, RunStatus 
             deadline.CancelAfter(timeout);
             while (!finished.IsCompleted)
             {
-                onProgress(await status.ReadAsync(start.TargetDate));
+                onProgress(await LiveAsync(start.TargetDate, runId));
 
                 // WhenAny never throws: a cancelled delay only ends it at once, so a stop and the deadline are checked here.
                 await Task.WhenAny(finished, Task.Delay(TimeSpan.FromMilliseconds(250), deadline.Token));
@@ -33,12 +33,23 @@ public sealed class MaintenanceRunner(IBus bus, RunOutcomes outcomes, RunStatus 
                 }
             }
 
-            onProgress(await status.ReadAsync(start.TargetDate));
+            onProgress(await LiveAsync(start.TargetDate, runId));
             return await finished;
         }
         finally
         {
             outcomes.Forget(runId);
+            progress.Forget(runId);
         }
+    }
+
+    /// <summary>The saga's step states (Redis status key) with the progress reports of the running steps.</summary>
+    private async Task<IReadOnlyDictionary<MaintenanceStep, StepLive>> LiveAsync(DateOnly date, Guid runId)
+    {
+        var states = await status.ReadAsync(date);
+        var advances = progress.Of(runId);
+        return states.ToDictionary(
+            s => s.Key,
+            s => new StepLive(s.Value, s.Value == "running" ? advances.GetValueOrDefault(s.Key) : null));
     }
 }

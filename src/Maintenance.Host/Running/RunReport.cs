@@ -5,21 +5,14 @@ using Spectre.Console.Rendering;
 
 namespace Maintenance.Host.Running;
 
-/// <summary>The terminal views of a run: live step states while it goes, a summary table at the end.</summary>
+/// <summary>The terminal views of a run: plain lines while it goes (<see cref="RunProgressBars"/> on a terminal), a summary table at the end.</summary>
 public static class RunReport
 {
-    public static Table Progress(DateOnly date, IReadOnlyDictionary<MaintenanceStep, string> states, TimeSpan elapsed)
+    /// <summary>The plain output's line for a step, e.g. <c>load-volume-slots: running 3/5 days</c>.</summary>
+    public static string Line(MaintenanceStep step, StepLive live)
     {
-        var table = new Table().Border(TableBorder.Rounded)
-            .Title($"maintenance {date:yyyy-MM-dd} · {elapsed.TotalSeconds:F0}s")
-            .AddColumn("step").AddColumn("status");
-        foreach (var step in MaintenanceSteps.InOrder)
-        {
-            var state = states.TryGetValue(step, out var s) ? s : "pending";
-            table.AddRow(new Text(step.QueueName()), Status(state));
-        }
-
-        return table;
+        ArgumentNullException.ThrowIfNull(live);
+        return live.Advance is null ? $"{step.QueueName()}: {live.State}" : $"{step.QueueName()}: {live.State} {live.Advance}";
     }
 
     public static Table Summary(RunOutcome outcome)
@@ -45,12 +38,14 @@ public static class RunReport
     private static string Figures(IReadOnlyDictionary<string, double>? metrics) =>
         metrics is null ? "" : string.Join(", ", metrics.Take(6).Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Key}={m.Value:#,0.##}")));
 
-    private static IRenderable Status(string state) => state switch
+    internal static IRenderable Status(string state) => new Markup(StatusMarkup(state));
+
+    internal static string StatusMarkup(string state) => state switch
     {
-        "success" => new Markup("[green]success[/]"),
-        "running" => new Markup("[yellow]running[/]"),
-        "failed" => new Markup("[red]failed[/]"),
-        "skipped" => new Markup("[grey]skipped[/]"),
-        _ => new Text(state),
+        "success" => "[green]success[/]",
+        "running" => "[yellow]running[/]",
+        "failed" => "[red]failed[/]",
+        "skipped" => "[grey]skipped[/]",
+        _ => Markup.Escape(state),
     };
 }

@@ -286,33 +286,37 @@
 
     const rows = [el("div", { className: "step-label muted" }, "step"), axis, el("div", { className: "duration muted" }, "duration")];
     for (const step of run.steps) {
-      rows.push(...stepRow(step, at, now, step.step, false));
-      // A step sent as one command has one shard: its own row says it all.
+      rows.push(stepRow(step, at, now));
+      // A step that does not divide has one shard: nothing more to show than the step itself.
       const shards = step.shards || [];
-      for (const shard of shards.length > 1 ? shards : []) {
-        rows.push(...stepRow(shard, at, now, step.step + " · " + shard.shard, true));
-      }
+      if (shards.length > 1) rows.push(...shards.map((shard) => shardRow(step, shard, at, now)));
     }
 
     $("timeline").replaceChildren(el("div", { className: "timeline", id: "timeline-grid" }, rows));
   }
 
-  function stepRow(step, at, now, label, isShard) {
+  function bar(status, from, to, at, title) {
+    const node = el("div", { className: "bar s-" + status, title });
+    const left = at(from);
+    node.style.left = left + "%";
+    node.style.width = Math.max(at(to) - left, 0) + "%";
+    return node;
+  }
+
+  function fill(progress) {
+    const node = el("span", { className: "progress-fill" });
+    node.style.width = Math.min(100, (progress.done / progress.total) * 100) + "%";
+    return node;
+  }
+
+  function stepRow(step, at, now) {
     const lane = el("div", { className: "lane" });
     const progress = progressOf(step);
     if (step.started_at) {
-      const left = at(step.started_at);
-      const right = at(step.completed_at || now);
-      const bar = el("div", { className: "bar s-" + step.status, title: label + ": " + step.status });
-      bar.style.left = left + "%";
-      bar.style.width = Math.max(right - left, 0) + "%";
-      if (progress && progress.total && step.status === "running") {
-        const fill = el("span", { className: "progress-fill" });
-        fill.style.width = Math.min(100, (progress.done / progress.total) * 100) + "%";
-        bar.append(fill);
-      }
-      bar.append(SYMBOL[step.status] || "");
-      lane.append(bar);
+      const stepBar = bar(step.status, step.started_at, step.completed_at || now, at, step.step + ": " + step.status);
+      if (progress && progress.total && step.status === "running") stepBar.append(fill(progress));
+      stepBar.append(SYMBOL[step.status] || "");
+      lane.append(stepBar);
     } else {
       lane.append(el("span", { className: "no-bar" }, step.status === "skipped" ? "skipped, not run" : "not started"));
     }
@@ -328,18 +332,42 @@
         ? el("span", { className: "metrics" }, Object.entries(step.metrics).map(([k, v]) => k + " " + formatNumber(v)).join(" · "))
         : null);
 
-    return [
-      el("div", {
-        className: "step-row",
-        "data-step": label,
-        "data-status": step.status,
-        "data-duration-seconds": duration === null ? null : String(duration),
-      },
-      el("div", { className: "step-label" + (isShard ? " shard" : ""), title: label }, label),
+    return el("div", {
+      className: "step-row",
+      "data-step": step.step,
+      "data-status": step.status,
+      "data-duration-seconds": duration === null ? null : String(duration),
+    },
+    el("div", { className: "step-label", title: step.step }, step.step),
+    lane,
+    el("div", { className: "duration" }, formatDuration(duration)),
+    details);
+  }
+
+  /**
+   * A shard under its step: the API gives no times per shard, so its thin bar spans the step's time and is
+   * filled as far as the shard has come; the shards of a step lie side by side under it.
+   */
+  function shardRow(step, shard, at, now) {
+    const lane = el("div", { className: "lane shard-lane" });
+    const progress = shard.unit && shard.total ? { done: shard.done, total: shard.total, unit: shard.unit } : null;
+    if (step.started_at && shard.status !== "pending" && shard.status !== "skipped") {
+      const shardBar = bar(shard.status, step.started_at, step.completed_at || now, at, step.step + " shard " + shard.shard + ": " + shard.status);
+      if (progress && shard.status === "running") shardBar.append(fill(progress));
+      lane.append(shardBar);
+    } else {
+      lane.append(el("span", { className: "no-bar" }, shard.status));
+    }
+
+    return el("div", { className: "shard-row", "data-step": step.step, "data-shard": shard.shard, "data-status": shard.status },
+      el("div", { className: "step-label shard" }, "shard " + shard.shard + " " + (SYMBOL[shard.status] || "")),
       lane,
-      el("div", { className: "duration" }, formatDuration(duration)),
-      details),
-    ];
+      el("div", { className: "duration" }, formatDuration(shard.duration_seconds ?? null)),
+      progress || shard.verdict
+        ? el("div", { className: "step-details" },
+          progress ? el("span", { className: "progress" }, progressText(progress)) : null,
+          shard.verdict ? el("span", { className: "verdict" }, shard.verdict) : null)
+        : null);
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -25,7 +25,8 @@ public sealed class RunOutcomes
 
 public sealed record RunOutcome(Guid RunId, DateOnly TargetDate, int Attempt, bool Succeeded, string? Reason, DateTimeOffset StartedAt, DateTimeOffset EndedAt, StepOutcome[] Steps);
 
-public sealed class RunWatcher(RunOutcomes outcomes) : IConsumer<MaintenanceCompleted>, IConsumer<MaintenanceFailed>, IConsumer<Fault<StartMaintenance>>
+public sealed class RunWatcher(RunOutcomes outcomes, RunProgress progress)
+    : IConsumer<MaintenanceCompleted>, IConsumer<MaintenanceFailed>, IConsumer<Fault<StartMaintenance>>, IConsumer<MaintenanceStepProgress>
 {
     public Task Consume(ConsumeContext<MaintenanceCompleted> context)
     {
@@ -38,6 +39,14 @@ public sealed class RunWatcher(RunOutcomes outcomes) : IConsumer<MaintenanceComp
     {
         var m = context.Message;
         outcomes.Complete(new RunOutcome(m.RunId, m.TargetDate, m.Attempt, false, m.Reason, m.StartedAt, m.FailedAt, m.Steps));
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The step services' progress, published at most once a second per shard: the bars of <c>run</c>.</summary>
+    public Task Consume(ConsumeContext<MaintenanceStepProgress> context)
+    {
+        var m = context.Message;
+        progress.Record(m.RunId, m.Attempt, m.Step, m.Shard, m.Done, m.Total, m.Unit);
         return Task.CompletedTask;
     }
 

@@ -69,7 +69,13 @@ public sealed partial class RunPageBrowserTests(HeadlessChromium chromium) : IAs
             {
                 await Expect(row.Locator(".verdict")).ToHaveTextAsync(verdict);
             }
+
+            // One command per step (Maintenance:Shards 1): the step's own row says it all, no shard rows.
+            Assert.Equal(1, step.GetProperty("shards").GetArrayLength());
         }
+
+        await Expect(page.Locator("#timeline-grid .shard-row")).ToHaveCountAsync(0);
+        await Expect(page.Locator("#timeline-grid .progress")).ToHaveCountAsync(0);
 
         await Expect(page.Locator("#grid tr[data-step='run'] button[data-date='" + TargetDate + "']")).ToHaveAttributeAsync("data-run-status", "success");
         await ScreenshotAsync(page, "full-run.png");
@@ -129,6 +135,60 @@ public sealed partial class RunPageBrowserTests(HeadlessChromium chromium) : IAs
         Assert.StartsWith("repeating-linear-gradient", skippedLook.Image, StringComparison.Ordinal);
         Assert.Equal("rgb(22, 163, 74)", successLook.Color);
         await ScreenshotAsync(page, "failed-run.png");
+    }
+
+    [Fact]
+    public async Task A_running_run_shows_each_steps_progress_its_shards_and_the_branches_running_side_by_side()
+    {
+        // The API's answer for a run in progress, served in place of the real one: what the page draws of it.
+        var now = DateTimeOffset.UtcNow;
+        var run = new
+        {
+            run_id = Guid.NewGuid(), date = TargetDate, attempt = 1, state = "Running", requested_by = "scheduler", force = false,
+            started_at = now.AddSeconds(-40), completed_at = (DateTimeOffset?)null, duration_seconds = (double?)null, all_success = false,
+            running_steps = new[] { "load-volume-slots", "calculate-rvol" }, outcome = (string?)null,
+            steps = new object[]
+            {
+                StepJson("clear-caches", "success", now.AddSeconds(-40), now.AddSeconds(-38)),
+                StepJson("load-ohlc", "success", now.AddSeconds(-38), now.AddSeconds(-20)),
+                StepJson("load-volume-slots", "running", now.AddSeconds(-38), null, new { done = 3, total = 5, unit = "days" }),
+                StepJson("calculate-rvol", "running", now.AddSeconds(-10), null, new { done = 200, total = 980, unit = "tickers" },
+                    new { shard = 0, status = "running", done = 120, total = 500, unit = "tickers" },
+                    new { shard = 1, status = "running", done = 80, total = 480, unit = "tickers" }),
+                StepJson("sync-redis", "pending", null, null),
+            },
+        };
+        var json = JsonSerializer.Serialize(run);
+        var runs = JsonSerializer.Serialize(new { runs = new[] { run } });
+        var (_, page) = await OpenAsync(RunPageHost.NewFolder(), [], beforeLoading: async page =>
+        {
+            await page.RouteAsync(new Regex("/status/" + TargetDate + "$"), route => route.FulfillAsync(new() { ContentType = "application/json", Body = json }));
+            await page.RouteAsync(new Regex("/runs\\?limit="), route => route.FulfillAsync(new() { ContentType = "application/json", Body = runs }));
+        });
+
+        await Expect(page.Locator("#run-status")).ToHaveAttributeAsync("data-run-status", "running");
+        await Expect(page.Locator("body")).ToHaveAttributeAsync("data-active", "true");
+        await Expect(page.Locator("#refresh-state")).ToContainTextAsync("every 2 s");
+        await Expect(GridCell(page, "load-volume-slots")).ToHaveTextAsync("▶");
+
+        var slots = TimelineRow(page, "load-volume-slots");
+        await Expect(slots.Locator(".progress")).ToHaveTextAsync("3 / 5 days");
+        await Expect(slots.Locator("progress")).ToHaveAttributeAsync("value", "3");
+        await Expect(slots.Locator("progress")).ToHaveAttributeAsync("max", "5");
+        Assert.Equal(0.6, await slots.Locator(".progress-fill").EvaluateAsync<double>("f => f.getBoundingClientRect().width / f.parentElement.getBoundingClientRect().width"), 0.02);
+
+        await Expect(TimelineRow(page, "calculate-rvol").Locator(".progress")).ToHaveTextAsync("200 / 980 tickers");
+        var shards = page.Locator("#timeline-grid .shard-row[data-step='calculate-rvol']");
+        await Expect(shards).ToHaveCountAsync(2);
+        await Expect(shards.Nth(0).Locator(".progress")).ToHaveTextAsync("120 / 500 tickers");
+        await Expect(shards.Nth(1).Locator(".progress")).ToHaveTextAsync("80 / 480 tickers");
+
+        // load-ohlc and load-volume-slots are independent branches: their bars start at the same place.
+        var ohlcLeft = await TimelineRow(page, "load-ohlc").Locator(".bar").EvaluateAsync<double>("b => b.getBoundingClientRect().left");
+        var slotsLeft = await slots.Locator(".bar").EvaluateAsync<double>("b => b.getBoundingClientRect().left");
+        Assert.Equal(ohlcLeft, slotsLeft, 0.5);
+        await Expect(TimelineRow(page, "sync-redis").Locator(".no-bar")).ToHaveTextAsync("not started");
+        await ScreenshotAsync(page, "running-run.png");
     }
 
     [Fact]
@@ -194,7 +254,8 @@ public sealed partial class RunPageBrowserTests(HeadlessChromium chromium) : IAs
         Assert.DoesNotContain(key, await page.ContentAsync(), StringComparison.Ordinal);
     }
 
-    private async Task<(RunPageHost Host, IPage Page)> OpenAsync(string folder, Dictionary<string, string?> settings, TimeProvider? clock = null)
+    private async Task<(RunPageHost Host, IPage Page)> OpenAsync(
+        string folder, Dictionary<string, string?> settings, TimeProvider? clock = null, Func<IPage, Task>? beforeLoading = null)
     {
         BrowserSession browser;
         RunPageHost host;
@@ -215,11 +276,22 @@ public sealed partial class RunPageBrowserTests(HeadlessChromium chromium) : IAs
         var page = await browser.Context.NewPageAsync();
         var problems = new List<string>();
         page.PageError += (_, error) => problems.Add(error);
+        if (beforeLoading is not null)
+        {
+            await beforeLoading(page);
+        }
+
         await page.GotoAsync(host.Address.ToString());
         await Expect(page.Locator("#refresh-state")).ToContainTextAsync("refreshing");
         Assert.Empty(problems);
         return (host, page);
     }
+
+    private static object StepJson(string step, string status, DateTimeOffset? started, DateTimeOffset? completed, object? progress = null, params object[] shards) => new
+    {
+        step, status, requested = true, started_at = started, completed_at = completed, duration_seconds = (double?)null, work_skipped = false,
+        verdict = (string?)null, error = (string?)null, metrics = (object?)null, progress, shards,
+    };
 
     private static async Task<JsonElement> StatusAsync(RunPageHost host)
     {

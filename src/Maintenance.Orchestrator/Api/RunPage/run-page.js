@@ -92,10 +92,10 @@
     return { running: "running", failed: "failed", partial: "completed with errors", success: "succeeded" }[runStatus(run)];
   }
 
-  /** Progress of a step as the API reports it ({done, total, unit}), or null. */
+  /** Progress of a running step as the API reports it ({done, total, unit}), or null: a finished step's last report is history. */
   function progressOf(step) {
     const p = step.progress;
-    if (!p || p.done === null || p.done === undefined) return null;
+    if (step.status !== "running" || !p || p.done === null || p.done === undefined) return null;
     return { done: p.done, total: p.total ?? null, unit: p.unit || "" };
   }
 
@@ -314,7 +314,10 @@
     const progress = progressOf(step);
     if (step.started_at) {
       const stepBar = bar(step.status, step.started_at, step.completed_at || now, at, step.step + ": " + step.status);
-      if (progress && progress.total && step.status === "running") stepBar.append(fill(progress));
+      if (progress && progress.total) {
+        stepBar.classList.add("has-progress");
+        stepBar.append(fill(progress));
+      }
       stepBar.append(SYMBOL[step.status] || "");
       lane.append(stepBar);
     } else {
@@ -350,10 +353,13 @@
    */
   function shardRow(step, shard, at, now) {
     const lane = el("div", { className: "lane shard-lane" });
-    const progress = shard.unit && shard.total ? { done: shard.done, total: shard.total, unit: shard.unit } : null;
+    const progress = shard.status === "running" && shard.unit ? { done: shard.done, total: shard.total, unit: shard.unit } : null;
     if (step.started_at && shard.status !== "pending" && shard.status !== "skipped") {
       const shardBar = bar(shard.status, step.started_at, step.completed_at || now, at, step.step + " shard " + shard.shard + ": " + shard.status);
-      if (progress && shard.status === "running") shardBar.append(fill(progress));
+      if (progress && progress.total) {
+        shardBar.classList.add("has-progress");
+        shardBar.append(fill(progress));
+      }
       lane.append(shardBar);
     } else {
       lane.append(el("span", { className: "no-bar" }, shard.status));

@@ -262,6 +262,14 @@
     renderTimeline(run);
   }
 
+  /** Ticks fall on whole seconds: 0, +5 s, +1 min, +1 min 30 s, +1 h 5 min. */
+  function tickLabel(t) {
+    if (t === 0) return "0";
+    if (t < 60) return "+" + t + " s";
+    if (t < 3600) return "+" + Math.floor(t / 60) + " min" + (t % 60 ? " " + (t % 60) + " s" : "");
+    return "+" + Math.floor(t / 3600) + " h" + (t % 3600 ? " " + Math.floor((t % 3600) / 60) + " min" : "");
+  }
+
   /** A tick every 1, 2, 5, 10, 15, 30 s, 1, 2, 5, 10, 15, 30 min or hour: about six over the span. */
   function tickStep(span) {
     const steps = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200];
@@ -279,7 +287,7 @@
     const axis = el("div", { className: "axis" });
     const every = tickStep(span);
     for (let t = 0; t <= span + 0.001; t += every) {
-      const tick = el("span", { className: "tick" }, t === 0 ? "0" : "+" + formatDuration(t).replace(".00 s", " s"));
+      const tick = el("span", { className: "tick" }, tickLabel(t));
       tick.style.left = (t / span) * 100 + "%";
       axis.append(tick);
     }

@@ -67,18 +67,21 @@ public sealed class CalculateAtrStep(
 
         var outcome = await ComputeAsync(target, active, settings, progress, cancellationToken);
         var values = outcome.Values;
-        await store.ReplaceAtrValuesAsync(target, settings.Period, method, values.ToAsyncEnumerable(), cancellationToken);
+        // Counts, not a re-read of what was just written: the load's transaction stores exactly its rows, and the
+        // hash is swapped in whole (RENAME), so its length says whether every field arrived.
+        var storedRows = await store.ReplaceAtrValuesAsync(target, settings.Period, method, values.ToAsyncEnumerable(), cancellationToken);
+        long redisFields = 0;
         if (ownsCache)
         {
             await redis.ReplaceAtrDailyAsync(values, clock.GetUtcNow());
+            redisFields = await redis.Database.HashLengthAsync(RedisKeys.AtrDaily);
         }
         else
         {
             logger.LogWarning("Daily bars of a later date ({Latest}) are stored: atr:daily keeps its values, only atr_values of {Day} is written", laterDays[^1].Iso(), target.Iso());
         }
 
-        var after = await ReadStoredAsync(target, settings.Period, method, cancellationToken);
-        var redisHolds = after.Count == values.Count && (!ownsCache || await AtrDailyHoldsAsync(after, cancellationToken));
+        var redisHolds = storedRows == values.Count && (!ownsCache || redisFields == values.Count);
         var eligible = values.Count + outcome.Failed;
         var ratio = eligible == 0 ? 1 : (double)values.Count / eligible;
         var result = new StepMetrics
@@ -88,8 +91,8 @@ public sealed class CalculateAtrStep(
             ["skipped_short_history"] = outcome.ShortHistory,
             ["skipped_no_bar_on_date"] = outcome.NoBarOnDate,
             ["failed"] = outcome.Failed,
-            ["stored_rows"] = after.Count,
-            ["redis_fields"] = ownsCache ? values.Count : 0,
+            ["stored_rows"] = storedRows,
+            ["redis_fields"] = redisFields,
             ["success_ratio"] = Math.Round(ratio, 6),
         };
 
@@ -105,7 +108,7 @@ public sealed class CalculateAtrStep(
 
         if (!redisHolds)
         {
-            problems.Add($"read back: atr_values holds {after.Count} rows and atr:daily does not match the {values.Count} computed values");
+            problems.Add($"written: atr_values took {storedRows} rows and atr:daily holds {redisFields} fields for the {values.Count} computed values");
         }
 
         var verdict = problems.Count == 0

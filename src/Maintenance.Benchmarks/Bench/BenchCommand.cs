@@ -295,8 +295,8 @@ public sealed class BenchCommand : AsyncCommand<BenchCommand.Settings>
         RestCase? rest,
         CancellationToken ct)
     {
-        // One shard of each divisible step per worker process, so every worker has a share of the work.
-        environment = new Dictionary<string, string>(environment, StringComparer.Ordinal) { ["Maintenance__Shards"] = workers.ToString(CultureInfo.InvariantCulture) };
+        // Maintenance:Shards stays at its default of 1: no step divides its work by shard yet, so a second shard would
+        // only do the whole work again. Two workers share a run through the steps the graph runs side by side.
         var services = new List<ServiceProcess>();
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
         try

@@ -193,7 +193,7 @@ public class MaintenanceRun : SagaStateMachineInstance
     }
 
     /// <summary>Closes the attempt once no step is left and says how it ended.</summary>
-    public RunOutcome Finish(DateTimeOffset now)
+    public AttemptOutcome Finish(DateTimeOffset now)
     {
         CompletedAt = now;
         var requested = CurrentSteps.Where(s => s.Requested).ToList();
@@ -201,26 +201,26 @@ public class MaintenanceRun : SagaStateMachineInstance
         var skipped = requested.Where(s => s.Status == StepStatus.Skipped).Select(s => s.Step.QueueName()).ToList();
         var critical = requested.FirstOrDefault(s => s.Step == CriticalStep && s.Status == StepStatus.Failed);
 
-        RunOutcome outcome;
+        AttemptOutcome outcome;
         if (requested.Count == 0)
         {
-            outcome = new RunOutcome(RunResult.Failed, "no known step was requested");
+            outcome = new AttemptOutcome(RunResult.Failed, "no known step was requested");
         }
         else if (requested.All(s => s.Status != StepStatus.Success))
         {
-            outcome = new RunOutcome(RunResult.Failed, $"every requested step failed or was skipped: {Describe(failed, skipped)}");
+            outcome = new AttemptOutcome(RunResult.Failed, $"every requested step failed or was skipped: {Describe(failed, skipped)}");
         }
         else if (critical is not null)
         {
-            outcome = new RunOutcome(RunResult.Failed, $"{CriticalStep.QueueName()} failed ({critical.Error}): the day's bars are missing; {Describe(failed, skipped)}");
+            outcome = new AttemptOutcome(RunResult.Failed, $"{CriticalStep.QueueName()} failed ({critical.Error}): the day's bars are missing; {Describe(failed, skipped)}");
         }
         else if (failed.Count > 0 || skipped.Count > 0)
         {
-            outcome = new RunOutcome(RunResult.CompletedWithErrors, Describe(failed, skipped));
+            outcome = new AttemptOutcome(RunResult.CompletedWithErrors, Describe(failed, skipped));
         }
         else
         {
-            outcome = new RunOutcome(RunResult.Completed, null);
+            outcome = new AttemptOutcome(RunResult.Completed, null);
         }
 
         Outcome = outcome.Reason;
@@ -308,77 +308,3 @@ public class MaintenanceRun : SagaStateMachineInstance
         return string.Join("; ", parts);
     }
 }
-
-/// <summary>One step of one attempt of a run: a row of <c>maintenance_step_runs</c>.</summary>
-public class StepRun
-{
-    public Guid RunId { get; set; }
-
-    public int Attempt { get; set; }
-
-    public MaintenanceStep Step { get; set; }
-
-    /// <summary>False when the start request limited the run to other steps.</summary>
-    public bool Requested { get; set; }
-
-    public StepStatus Status { get; set; }
-
-    public DateTimeOffset? StartedAt { get; set; }
-
-    public DateTimeOffset? CompletedAt { get; set; }
-
-    /// <summary>The task's own measure of its work.</summary>
-    public double? DurationSeconds { get; set; }
-
-    /// <summary>The task found its output already complete and valid and redid nothing.</summary>
-    public bool WorkSkipped { get; set; }
-
-    /// <summary>The task's one-line validation verdict.</summary>
-    public string? Verdict { get; set; }
-
-    public string? Error { get; set; }
-
-    public Dictionary<string, double>? Metrics { get; set; }
-
-    /// <summary>The shards the step's work was split into (one for a step that does not divide), with their progress.</summary>
-    public List<ShardRun> Shards { get; set; } = [];
-
-    /// <summary>Done so far over all shards, in <see cref="ProgressUnit"/>; null before any shard reported.</summary>
-    public long? ProgressDone => Shards.Any(s => s.Unit is not null) ? Shards.Sum(s => s.Done) : null;
-
-    public long? ProgressTotal => Shards.Any(s => s.Unit is not null) ? Shards.Sum(s => s.Total) : null;
-
-    public string? ProgressUnit => Shards.Select(s => s.Unit).FirstOrDefault(u => u is not null);
-}
-
-/// <summary>One shard of a running or finished step: its answer and how far it has come.</summary>
-public class ShardRun
-{
-    public int Shard { get; set; }
-
-    public StepStatus Status { get; set; }
-
-    public long Done { get; set; }
-
-    public long Total { get; set; }
-
-    public string? Unit { get; set; }
-
-    public bool Skipped { get; set; }
-
-    public double? DurationSeconds { get; set; }
-
-    public string? Verdict { get; set; }
-
-    public Dictionary<string, double>? Metrics { get; set; }
-}
-
-public enum RunResult
-{
-    Completed,
-    CompletedWithErrors,
-    Failed,
-}
-
-/// <param name="Reason">What failed or was skipped; null on full success.</param>
-public sealed record RunOutcome(RunResult Result, string? Reason);

@@ -51,7 +51,7 @@ public sealed class MaintenanceRunTests
             ],
             waves);
         Assert.True(run.AllStepsFinished);
-        Assert.Equal(new RunOutcome(RunResult.Completed, null), run.Finish(T0.AddMinutes(9)));
+        Assert.Equal(new AttemptOutcome(RunResult.Completed, null), run.Finish(T0.AddMinutes(9)));
         Assert.Equal(42, run.StepOf(MaintenanceStep.LoadOhlc).Metrics!["rows"]);
         Assert.False(run.IsActive);
     }

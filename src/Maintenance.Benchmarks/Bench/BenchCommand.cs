@@ -80,6 +80,10 @@ public sealed class BenchCommand : AsyncCommand<BenchCommand.Settings>
         [Description("files (default): every day from flat files. rest: the next day D from a local stand-in for Polygon's REST API (history from files), as at 03:00 in production.")]
         public string Source { get; init; } = "files";
 
+        [CommandOption("--also-rest")]
+        [Description("With --source files: then the REST case too, on a fresh database (first run of D-1 from files, next day D from the stand-in), so one bench gives both.")]
+        public bool AlsoRest { get; init; }
+
         [CommandOption("--rest-concurrency <N>")]
         [Description("With --source rest: MarketData:PolygonMaxConcurrency given to the workers (default: theirs, 8).")]
         public int? RestConcurrency { get; init; }
@@ -113,6 +117,7 @@ public sealed class BenchCommand : AsyncCommand<BenchCommand.Settings>
                 : TimeoutMinutes < 1 ? ValidationResult.Error("--timeout must be 1 minute or more.")
                 : Source is not ("files" or "rest") ? ValidationResult.Error("--source must be files or rest.")
                 : RestConcurrency is < 1 ? ValidationResult.Error("--rest-concurrency must be 1 or more.")
+                : AlsoRest && Source == "rest" ? ValidationResult.Error("--also-rest goes with --source files.")
                 : ValidationResult.Success();
         }
 
@@ -177,6 +182,7 @@ public sealed class BenchCommand : AsyncCommand<BenchCommand.Settings>
         var serviceSettings = ServiceSettings(settings);
         var runs = new Dictionary<string, (MeasuredRun Run, double? LoadBefore, double? LoadAfter)>();
         var comparedRuns = new Dictionary<string, (MeasuredRun Run, double? LoadBefore, double? LoadAfter)>();
+        var restRuns = new Dictionary<string, (MeasuredRun Run, double? LoadBefore, double? LoadAfter)>();
         var memory = new List<ProcessPeak>();
         Floors floors;
         double? floorsLoadBefore, floorsLoadAfter;
@@ -242,6 +248,24 @@ public sealed class BenchCommand : AsyncCommand<BenchCommand.Settings>
                 };
                 await RunServicesAsync(compared, settings, executable, compareEnvironment, Path.Combine(logs, $"workers-{compared}"), plan, comparedRuns, memory, null, cancellationToken);
             }
+
+            if (settings.AlsoRest)
+            {
+                await using var again = await BenchInfrastructure.CreateAsync(servers, null, null, settings.Keep, cancellationToken);
+                await using var rest = await RestCase.StartAsync(data, target, settings.Tickers, settings.Seed, root);
+                var restEnvironment = new Dictionary<string, string>(environment, StringComparer.Ordinal)
+                {
+                    ["ConnectionStrings__RabbitMq"] = again.RabbitMq,
+                    ["ConnectionStrings__Postgres"] = again.Postgres,
+                    ["ConnectionStrings__Redis"] = again.Redis,
+                };
+                rest.Configure(restEnvironment, settings.RestConcurrency);
+                Say($"REST case: Polygon stand-in at {rest.StandIn.BaseUrl}, created for it: {again.Describe()}");
+                var restPlan = new (string Name, DateOnly Day)[] { (BenchReport.FirstRun, previous), (BenchReport.NextDay, target) };
+                await RunServicesAsync(settings.Workers, settings, executable, restEnvironment, Path.Combine(logs, "rest"), restPlan, restRuns, memory, rest, cancellationToken);
+                Say("measuring the stand-in alone");
+                restReport = await rest.ReportAsync(again.Postgres, settings.RestConcurrency ?? RestCase.DefaultConcurrency, cancellationToken);
+            }
         }
         catch (BenchRefusedException e)
         {
@@ -255,6 +279,11 @@ public sealed class BenchCommand : AsyncCommand<BenchCommand.Settings>
             .Where(runs.ContainsKey)
             .Select(name => BenchReport.Run(name, runs[name].Run, runs[name].LoadBefore, runs[name].LoadAfter, floors))
             .ToList();
+        if (restRuns.TryGetValue(BenchReport.NextDay, out var overRest))
+        {
+            runReports.Add(BenchReport.Run(BenchReport.NextDayOverRest, overRest.Run, overRest.LoadBefore, overRest.LoadAfter, floors));
+        }
+
         var minuteFile = data.Layout.FindMinuteAggregates(target);
         var report = new BenchReport(
             DateTimeOffset.UtcNow,
@@ -279,7 +308,8 @@ public sealed class BenchCommand : AsyncCommand<BenchCommand.Settings>
         }
 
         var comparedSucceeded = settings.CompareWorkers is null || (comparedRuns.Count == 3 && comparedRuns.Values.All(r => r.Run.Status.Succeeded));
-        return runReports.Count == 3 && runReports.All(r => r.Succeeded) && comparedSucceeded ? 0 : 1;
+        var restSucceeded = !settings.AlsoRest || (restRuns.Count == 2 && restRuns.Values.All(r => r.Run.Status.Succeeded));
+        return runReports.Count >= 3 && runReports.All(r => r.Succeeded) && comparedSucceeded && restSucceeded ? 0 : 1;
     }
 
     /// <summary>Starts the orchestrator and the workers, runs the plan's maintenances in order, reads their peak memory, stops them.</summary>

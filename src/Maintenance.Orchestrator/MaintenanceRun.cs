@@ -93,7 +93,7 @@ public class MaintenanceRun : SagaStateMachineInstance
 
     /// <summary>
     /// Marks running every pending step whose prerequisites have all finished, each split into
-    /// <paramref name="shardsOf"/> shards; empty when nothing can start now (steps are running, or none is left).
+    /// <paramref name="shardsOf"/> shards (<see cref="StepSharding.ShardsOf"/>: one unless the step divides); empty when nothing can start now (steps are running, or none is left).
     /// </summary>
     public IReadOnlyList<StepRun> StartReadySteps(DateTimeOffset now, Func<MaintenanceStep, int> shardsOf)
     {
@@ -106,7 +106,7 @@ public class MaintenanceRun : SagaStateMachineInstance
         {
             step.Status = StepStatus.Running;
             step.StartedAt = now;
-            var count = step.Step.Definition().Divisible ? Math.Max(1, shardsOf(step.Step)) : 1;
+            var count = Math.Max(1, shardsOf(step.Step));
             step.Shards = [.. Enumerable.Range(0, count).Select(i => new ShardRun { Shard = i, Status = StepStatus.Running })];
         }
 

@@ -30,6 +30,12 @@ public sealed record MaintenanceStepFailed(Guid RunId, DateOnly TargetDate, int 
 /// <summary>How far a running step (or shard) has come, in its own unit (<c>days</c>, <c>rows</c>, <c>tickers</c>); sent at most once a second.</summary>
 public sealed record MaintenanceStepProgress(Guid RunId, DateOnly TargetDate, int Attempt, MaintenanceStep Step, int Shard, long Done, long Total, string Unit);
 
+/// <summary>
+/// A start the saga refused (not a trading day, before the calendar, or no complete data yet): nothing ran and no run
+/// was made. <paramref name="Reason"/> is the sentence POST /trigger would answer, e.g. "2025-11-30 is not a trading day (Sunday)".
+/// </summary>
+public sealed record MaintenanceRejected(Guid RunId, DateOnly TargetDate, string RequestedBy, string Reason, DateTimeOffset RejectedAt);
+
 public sealed record MaintenanceStarted(Guid RunId, DateOnly TargetDate, int Attempt, string RequestedBy, bool Force, DateTimeOffset StartedAt);
 
 /// <summary>The outcome of one step in a finished run.</summary>

@@ -1,4 +1,5 @@
 using Maintenance.Contracts;
+using Maintenance.Core;
 using Maintenance.Orchestrator.Status;
 using Maintenance.Orchestrator.Timeouts;
 using MassTransit;
@@ -17,14 +18,16 @@ namespace Maintenance.Orchestrator;
 public sealed class MaintenanceStateMachine : MassTransitStateMachine<MaintenanceRun>
 {
     private readonly TimeProvider _clock;
+    private readonly TradingCalendar _calendar;
     private readonly StepDeadlines _deadlines;
     private readonly StepSharding _sharding;
     private readonly RunStatusBoard _statusBoard;
     private readonly ILogger<MaintenanceStateMachine> _log;
 
-    public MaintenanceStateMachine(TimeProvider clock, StepDeadlines deadlines, StepSharding sharding, RunStatusBoard statusBoard, ILogger<MaintenanceStateMachine> log)
+    public MaintenanceStateMachine(TimeProvider clock, TradingCalendar calendar, StepDeadlines deadlines, StepSharding sharding, RunStatusBoard statusBoard, ILogger<MaintenanceStateMachine> log)
     {
         _clock = clock;
+        _calendar = calendar;
         _deadlines = deadlines;
         _sharding = sharding;
         _statusBoard = statusBoard;
@@ -43,13 +46,23 @@ public sealed class MaintenanceStateMachine : MassTransitStateMachine<Maintenanc
         Answer(() => StepProgressed, c => c.Message.RunId);
         Answer(() => TimedOut, c => c.Message.RunId);
 
-        Initially(When(StartRequested).ThenAsync(BeginAttemptAsync));
+        // Every start is checked here, whoever sent it (API, scheduler, CLI, a peer on the bus): a refused one is
+        // announced and leaves no run behind, so no step (clear-caches above all) ever runs for it.
+        Initially(
+            When(StartRequested, c => Refusal(c.Message) is not null).ThenAsync(RejectAsync).Finalize(),
+            When(StartRequested, c => Refusal(c.Message) is null).ThenAsync(BeginAttemptAsync));
+        SetCompletedWhenFinalized();
 
         During(Running, When(StartRequested).Then(c => _log.LogInformation(
             "Run {RunId} for {TargetDate} attempt {Attempt} is active; the start requested by {RequestedBy} changes nothing",
             c.Saga.CorrelationId, c.Saga.TargetDate, c.Saga.Attempt, c.Message.RequestedBy)));
 
-        During(Completed, CompletedWithErrors, Failed, When(StartRequested).ThenAsync(RestartAsync));
+        During(
+            Completed,
+            CompletedWithErrors,
+            Failed,
+            When(StartRequested, c => Refusal(c.Message) is not null).ThenAsync(RejectAsync),
+            When(StartRequested, c => Refusal(c.Message) is null).ThenAsync(RestartAsync));
 
         DuringAny(
             When(StepCompleted).ThenAsync(OnCompletedAsync),
@@ -89,6 +102,17 @@ public sealed class MaintenanceStateMachine : MassTransitStateMachine<Maintenanc
             e.CorrelateById(runId);
             e.OnMissingInstance(m => m.Discard());
         });
+
+    /// <summary>Null when the start may proceed; else why not, by the rules POST /trigger applies (<see cref="MaintenanceStartRules"/>).</summary>
+    private string? Refusal(StartMaintenance start) => MaintenanceStartRules.Check(start.TargetDate, _calendar, _clock.GetUtcNow());
+
+    private async Task RejectAsync(BehaviorContext<MaintenanceRun, StartMaintenance> context)
+    {
+        var start = context.Message;
+        var reason = Refusal(start) ?? "refused";
+        _log.LogWarning("Start of {TargetDate} requested by {RequestedBy} refused, no step runs: {Reason}", start.TargetDate, start.RequestedBy, reason);
+        await context.Publish(new MaintenanceRejected(RunIds.ForDate(start.TargetDate), start.TargetDate, start.RequestedBy ?? string.Empty, reason, Now()), context.CancellationToken);
+    }
 
     private async Task BeginAttemptAsync(BehaviorContext<MaintenanceRun, StartMaintenance> context)
     {

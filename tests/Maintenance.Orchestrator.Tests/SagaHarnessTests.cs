@@ -89,6 +89,7 @@ public sealed class SagaHarnessTests
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(Maintenance.Core.TradingCalendar.Nyse);
         services.AddSingleton(new StepTimeouts(TimeSpan.FromMinutes(10)));
         services.AddSingleton(new StepSharding(1));
         services.AddSingleton<StepDeadlines>();

@@ -1,6 +1,8 @@
 using Maintenance.Tasks.Tests.Support;
 using Maintenance.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using StackExchange.Redis;
 
 namespace Maintenance.Tasks.Tests;
@@ -22,7 +24,7 @@ public sealed class ClearCachesTests(PostgresServer postgres, RedisServer redis,
     [Fact]
     public async Task Deletes_the_real_time_keys_by_the_default_patterns_counting_each_and_keeps_everything_else()
     {
-        var worker = await StartWorkerAsync(MaintenanceStep.ClearCaches);
+        var worker = await StartWorkerAsync(Settings(), true, At(FridayNight), MaintenanceStep.ClearCaches);
         // More than one SCAN page of one pattern.
         await SeedAsync("scanner:category:", 2500);
         await SeedAsync("scanner:sequence:", 3);
@@ -47,7 +49,7 @@ public sealed class ClearCachesTests(PostgresServer postgres, RedisServer redis,
     [Fact]
     public async Task A_second_run_finds_nothing_and_reports_skipped()
     {
-        var worker = await StartWorkerAsync(MaintenanceStep.ClearCaches);
+        var worker = await StartWorkerAsync(Settings(), true, At(FridayNight), MaintenanceStep.ClearCaches);
         await SeedAsync("realtime:", 5);
         await SeedAsync("", 0, Kept);
 
@@ -65,7 +67,7 @@ public sealed class ClearCachesTests(PostgresServer postgres, RedisServer redis,
     {
         var settings = Settings();
         settings["Tasks:ClearCaches:Patterns:0"] = "session:*";
-        var worker = await StartWorkerAsync(settings, true, MaintenanceStep.ClearCaches);
+        var worker = await StartWorkerAsync(settings, true, At(FridayNight), MaintenanceStep.ClearCaches);
         await SeedAsync("session:", 4);
         await SeedAsync("realtime:", 2);
 
@@ -81,10 +83,56 @@ public sealed class ClearCachesTests(PostgresServer postgres, RedisServer redis,
         var settings = Settings();
         settings["Tasks:ClearCaches:Patterns:0"] = "*";
 
-        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => StartWorkerAsync(settings, true, MaintenanceStep.ClearCaches));
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => StartWorkerAsync(settings, true, At(FridayNight), MaintenanceStep.ClearCaches));
 
         Assert.Contains("Tasks:ClearCaches:Patterns: '*' must start with a literal prefix", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task During_the_market_session_nothing_is_deleted_and_the_step_says_why()
+    {
+        var worker = await StartWorkerAsync(Settings(), true, At(FridayMorning), MaintenanceStep.ClearCaches);
+        await SeedAsync("realtime:", 5);
+        await SeedAsync("scanner:category:", 3);
+
+        var skipped = await RunAsync(worker, MaintenanceStep.ClearCaches, id => new RunMaintenanceStep(id, Target, 1, MaintenanceStep.ClearCaches, true));
+
+        Assert.True(skipped.Skipped);
+        Assert.StartsWith("market session in progress", skipped.Validation.Verdict, StringComparison.Ordinal);
+        Assert.Equal(0, skipped.Metrics["deleted"]);
+        Assert.Equal(8, (await RedisDumpAsync("*")).Count);
+    }
+
+    [Fact]
+    public async Task During_the_market_session_a_start_with_ForceClearCaches_clears_anyway()
+    {
+        var worker = await StartWorkerAsync(Settings(), true, At(FridayMorning), MaintenanceStep.ClearCaches);
+        await SeedAsync("realtime:", 5);
+
+        var cleared = await RunAsync(worker, MaintenanceStep.ClearCaches, id => new RunMaintenanceStep(id, Target, 1, MaintenanceStep.ClearCaches, false, ForceClearCaches: true));
+
+        Assert.False(cleared.Skipped);
+        Assert.Equal(5, cleared.Metrics["deleted"]);
+        Assert.Empty(await RedisDumpAsync("*"));
+    }
+
+    [Fact]
+    public async Task A_Saturday_midday_has_no_session_and_the_keys_are_cleared()
+    {
+        var worker = await StartWorkerAsync(Settings(), true, At(new DateTimeOffset(2025, 12, 6, 16, 0, 0, TimeSpan.Zero)), MaintenanceStep.ClearCaches);
+        await SeedAsync("realtime:", 2);
+
+        var cleared = await RunAsync(worker, MaintenanceStep.ClearCaches, id => new RunMaintenanceStep(id, Target, 1, MaintenanceStep.ClearCaches, false));
+
+        Assert.Equal(2, cleared.Metrics["deleted"]);
+    }
+
+    // Friday 2025-12-05: 02:00 New York time (before the pre-market) and 10:00 (the session).
+    private static readonly DateTimeOffset FridayNight = new(2025, 12, 5, 7, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset FridayMorning = new(2025, 12, 5, 15, 0, 0, TimeSpan.Zero);
+
+    /// <summary>The worker's clock, so the session guard does not depend on when the tests run.</summary>
+    private static Action<IServiceCollection> At(DateTimeOffset now) => services => services.AddSingleton<TimeProvider>(new FakeTimeProvider(now));
 
     private async Task SeedAsync(string prefix, int count, string[]? keys = null)
     {

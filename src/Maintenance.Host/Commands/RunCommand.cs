@@ -20,6 +20,10 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
         [Description("Redo work that is already complete and valid.")]
         public bool Force { get; init; }
 
+        [CommandOption("--force-clear-caches")]
+        [Description("Clear the real-time caches even during the market session (04:00-20:00 New York time on a trading day), when scanners are filling them.")]
+        public bool ForceClearCaches { get; init; }
+
         [CommandOption("--tasks <TASKS>")]
         [Description("Only these tasks, comma-separated queue names (default: all).")]
         public string? Tasks { get; init; }
@@ -66,7 +70,7 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
         using var host = await CommandHost.StartRunnerAsync(settings.InProcess, cancellationToken);
         try
         {
-            var outcome = await RunOneAsync(host, settings.TargetDate(), settings.Force, settings.Tasks, settings.TimeoutSpan(), cancellationToken);
+            var outcome = await RunOneAsync(host, settings.TargetDate(), settings.Force, settings.Tasks, settings.TimeoutSpan(), cancellationToken, settings.ForceClearCaches);
             return outcome.Succeeded ? 0 : 1;
         }
         finally
@@ -78,12 +82,12 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
     }
 
     /// <summary>One run with live progress and its summary; shared by run and backfill.</summary>
-    public static async Task<RunOutcome> RunOneAsync(IHost host, DateOnly date, bool force, string? tasks, TimeSpan timeout, CancellationToken cancellationToken)
+    public static async Task<RunOutcome> RunOneAsync(IHost host, DateOnly date, bool force, string? tasks, TimeSpan timeout, CancellationToken cancellationToken, bool forceClearCaches = false)
     {
         var runner = host.Services.GetRequiredService<MaintenanceRunner>();
         var profile = host.Services.GetRequiredService<MaintenanceProfile>();
         var steps = string.IsNullOrWhiteSpace(tasks) ? null : StepList.Parse(tasks, "--tasks").Select(s => s.QueueName()).ToArray();
-        var start = new StartMaintenance(date, "cli", force, steps);
+        var start = new StartMaintenance(date, "cli", force, steps, forceClearCaches);
         AnsiConsole.MarkupLine($"[bold]maintenance[/] {date:yyyy-MM-dd} on the {(profile.IsEmbedded ? "embedded" : "distributed")} profile ({profile.Transport}, {profile.Database}, {profile.Redis})");
         var clock = Stopwatch.StartNew();
         RunOutcome outcome;

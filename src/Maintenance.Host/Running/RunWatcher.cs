@@ -26,8 +26,16 @@ public sealed class RunOutcomes
 public sealed record RunOutcome(Guid RunId, DateOnly TargetDate, int Attempt, bool Succeeded, string? Reason, DateTimeOffset StartedAt, DateTimeOffset EndedAt, StepOutcome[] Steps);
 
 public sealed class RunWatcher(RunOutcomes outcomes, RunProgress progress)
-    : IConsumer<MaintenanceCompleted>, IConsumer<MaintenanceFailed>, IConsumer<Fault<StartMaintenance>>, IConsumer<MaintenanceStepProgress>
+    : IConsumer<MaintenanceCompleted>, IConsumer<MaintenanceFailed>, IConsumer<MaintenanceRejected>, IConsumer<Fault<StartMaintenance>>, IConsumer<MaintenanceStepProgress>
 {
+    /// <summary>The saga refused the start (e.g. not a trading day): nothing ran.</summary>
+    public Task Consume(ConsumeContext<MaintenanceRejected> context)
+    {
+        var m = context.Message;
+        outcomes.Complete(new RunOutcome(m.RunId, m.TargetDate, 0, false, "refused by the orchestrator: " + m.Reason, m.RejectedAt, m.RejectedAt, []));
+        return Task.CompletedTask;
+    }
+
     public Task Consume(ConsumeContext<MaintenanceCompleted> context)
     {
         var m = context.Message;

@@ -190,7 +190,7 @@ public static class MaintenanceApi
             _ => $"{Iso(targetDate)} already ran; this starts attempt {existing.Attempt + 1}",
         };
 
-        await bus.Publish(new StartMaintenance(targetDate, "api", force, steps), ct);
+        await bus.Publish(new StartMaintenance(targetDate, "api", force, steps, trigger.ForceClearCaches ?? false), ct);
         logs.CreateLogger(typeof(MaintenanceApi)).LogInformation("POST /trigger: maintenance of {TargetDate} requested (force {Force}, steps {Steps})", targetDate, force, steps);
         var statusUrl = "/status/" + Iso(targetDate);
         return TypedResults.Accepted(statusUrl, new TriggerAccepted(RunIds.ForDate(targetDate), targetDate, force, steps, statusUrl, note));

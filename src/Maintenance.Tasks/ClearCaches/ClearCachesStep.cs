@@ -1,4 +1,5 @@
 using Maintenance.Contracts;
+using Maintenance.Core;
 using Maintenance.Data.Redis;
 using Maintenance.Tasks.Common;
 using Microsoft.Extensions.Configuration;
@@ -13,10 +14,15 @@ namespace Maintenance.Tasks.ClearCaches;
 /// Deletes the previous session's real-time keys, written by the scanners, by the configured patterns
 /// (Tasks:ClearCaches:Patterns; docs/DESIGN.md's defaults) with SCAN + UNLINK, never KEYS; reports the keys deleted per
 /// pattern, then scans again and passes when at most MaxRemainingKeys still match. Nothing to delete: skipped.
+/// During the market session (<see cref="MarketSession"/>) the scanners are filling those keys: skipped with the reason
+/// "market session in progress" unless the start said ForceClearCaches.
 /// </summary>
 public sealed class ClearCachesStep(
     RedisStore redis,
-    IOptions<ClearCachesOptions> options)
+    IOptions<ClearCachesOptions> options,
+    TimeProvider clock,
+    TradingCalendar calendar,
+    ILogger<ClearCachesStep> log)
     : IStepService
 {
     public static MaintenanceStep Kind => MaintenanceStep.ClearCaches;
@@ -31,8 +37,16 @@ public sealed class ClearCachesStep(
 
     public async Task<StepResult> RunAsync(RunMaintenanceStep command, StepProgress progress, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(command);
         var settings = options.Value;
         var metrics = new StepMetrics();
+        if (!command.ForceClearCaches && MarketSession.IsInProgress(clock.GetUtcNow(), calendar))
+        {
+            log.LogWarning("Run {RunId}: clear-caches skipped, {Reason} (a start with ForceClearCaches clears anyway)", command.RunId, MarketSession.InProgressReason);
+            metrics["deleted"] = 0;
+            return StepResult.AlreadyDone(MarketSession.InProgressReason + ": the real-time keys are live, nothing was deleted (ForceClearCaches overrides)", metrics);
+        }
+
         long deleted = 0;
         foreach (var pattern in settings.EffectivePatterns)
         {

@@ -39,7 +39,26 @@ public sealed class CalculateAtrTests(PostgresServer postgres, RedisServer redis
             var (atr, percent) = expected[field.Name.ToString()];
             Assert.Equal(atr, json.RootElement.GetProperty("atr").GetDouble(), 1e-12);
             Assert.Equal(percent, json.RootElement.GetProperty("atr_percent").GetDouble(), 1e-10);
-            Assert.True(json.RootElement.TryGetProperty("updated", out _));
+            // The session the values serve: Wednesday the 12th, the first trading day after the target.
+            Assert.Equal("2025-03-12", json.RootElement.GetProperty("updated").GetString());
+        }
+
+        // Read as the analytics service reads them, on the session day: every value, under both readers' rules.
+        var symbols = expected.Keys.ToList();
+        var session = SampleFiles.NextDay;
+        var v2 = await PlatformReaders.AtrBatchAsync(Redis, symbols, PlatformReaders.LastTradingDayV2(session), withHeadFallback: false);
+        var head = await PlatformReaders.AtrBatchAsync(Redis, symbols, PlatformReaders.LastTradingDayHead(session), withHeadFallback: true);
+        Assert.Equal(symbols.Order(StringComparer.Ordinal), v2.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(symbols.Order(StringComparer.Ordinal), head.Keys.Order(StringComparer.Ordinal));
+        Assert.InRange((await Redis.KeyTimeToLiveAsync("atr:daily"))!.Value, TimeSpan.FromHours(23.9), TimeSpan.FromHours(24));
+
+        // The v2 orchestrator's per-symbol strings, the head reader's fallback: the ATR rounded to 4 decimals.
+        foreach (var (symbol, (atr, _)) in expected)
+        {
+            var text = (string?)await Redis.StringGetAsync("atr:" + symbol);
+            Assert.Equal(Math.Round(atr, 4), double.Parse(text!, CultureInfo.InvariantCulture));
+            Assert.Matches("^[0-9]+\\.[0-9]{1,4}$", text);
+            Assert.InRange((await Redis.KeyTimeToLiveAsync("atr:" + symbol))!.Value, TimeSpan.FromHours(23.9), TimeSpan.FromHours(24));
         }
 
         Assert.True(calculated.Validation.Passed, calculated.Validation.Verdict);
@@ -92,7 +111,7 @@ public sealed class CalculateAtrTests(PostgresServer postgres, RedisServer redis
         var next = SampleFiles.NextDay;
         await RunAsync(worker, MaintenanceStep.LoadOhlc, id => new RunMaintenanceStep(id, next, 1, MaintenanceStep.LoadOhlc, false));
         await RunAsync(worker, MaintenanceStep.CalculateAtr, id => new RunMaintenanceStep(id, next, 1, MaintenanceStep.CalculateAtr, false));
-        var latest = await RedisDumpAsync("atr:daily");
+        var latest = await RedisDumpAsync("atr:*");
 
         var older = await RunAsync(worker, MaintenanceStep.CalculateAtr, id => new RunMaintenanceStep(id, Target, 1, MaintenanceStep.CalculateAtr, false));
 
@@ -100,7 +119,31 @@ public sealed class CalculateAtrTests(PostgresServer postgres, RedisServer redis
         Assert.Equal(ExpectedAtr().Count, older.Metrics["computed"]);
         Assert.Equal(0, older.Metrics["redis_fields"]);
         Assert.Equal(ExpectedAtr().Keys.Order(StringComparer.Ordinal), (await ReadTableAsync()).Keys.Order(StringComparer.Ordinal));
-        Assert.Equal(latest, await RedisDumpAsync("atr:daily"));
+        Assert.Equal(latest, await RedisDumpAsync("atr:*"));
+        Assert.Contains("\"updated\":\"2025-03-13\"", latest["atr:daily"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_backfill_never_moves_the_caches_back_when_they_serve_a_later_session()
+    {
+        // The caches already serve Thursday the 13th (written by the run of the 12th), this database has no later bars.
+        var worker = await PrepareAsync(Settings());
+        await Redis.HashSetAsync("maintenance:served_sessions", "atr", "2025-03-13");
+        await Redis.HashSetAsync("atr:daily", "KEEP", """{"atr":1.5,"atr_percent":2.0,"updated":"2025-03-13"}""");
+        var before = await RedisDumpAsync("atr:*");
+
+        var backfill = await RunAsync(worker, MaintenanceStep.CalculateAtr, id => new RunMaintenanceStep(id, Target, 1, MaintenanceStep.CalculateAtr, false));
+
+        Assert.True(backfill.Validation.Passed, backfill.Validation.Verdict);
+        Assert.Contains("left to the later session 2025-03-13", backfill.Validation.Verdict, StringComparison.Ordinal);
+        Assert.Equal(ExpectedAtr().Count, (await ReadTableAsync()).Count);
+        Assert.Equal(before, await RedisDumpAsync("atr:*"));
+
+        // The run of the 12th itself (serving the 13th) rewrites them: same session, not an older one.
+        await RunAsync(worker, MaintenanceStep.LoadOhlc, id => new RunMaintenanceStep(id, SampleFiles.NextDay, 1, MaintenanceStep.LoadOhlc, false));
+        var current = await RunAsync(worker, MaintenanceStep.CalculateAtr, id => new RunMaintenanceStep(id, SampleFiles.NextDay, 1, MaintenanceStep.CalculateAtr, false));
+        Assert.True(current.Metrics["redis_fields"] > 0, current.Validation.Verdict);
+        Assert.False(await Redis.HashExistsAsync("atr:daily", "KEEP"));
     }
 
     /// <summary>Loads the window and registers the tickers, as the steps before ATR do.</summary>

@@ -47,6 +47,32 @@ public sealed class ClearCachesTests(PostgresServer postgres, RedisServer redis,
     }
 
     [Fact]
+    public async Task Announces_the_new_trading_day_to_the_websocket_server_once_the_keys_are_gone()
+    {
+        var worker = await StartWorkerAsync(MaintenanceStep.ClearCaches);
+        await SeedAsync("snapshot:enriched:", 4);
+        await using var listener = await ConnectionMultiplexer.ConnectAsync(RedisConnection);
+        var received = System.Threading.Channels.Channel.CreateUnbounded<string>();
+        await listener.GetSubscriber().SubscribeAsync(RedisChannel.Literal("trading:new_day"), (_, message) =>
+        {
+            // When the subscriber hears it, the real-time keys must already be gone.
+            var left = Redis.KeyExists("snapshot:enriched:0");
+            received.Writer.TryWrite(left ? "keys still there: " + message : message.ToString());
+        });
+
+        var cleared = await RunAsync(worker, MaintenanceStep.ClearCaches, id => new RunMaintenanceStep(id, Target, 1, MaintenanceStep.ClearCaches, false));
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(20));
+        var message = await received.Reader.ReadAsync(timeout.Token);
+        // The session the cleared caches make way for: Wednesday the 12th, after the target of Tuesday the 11th.
+        Assert.Equal("""{"event":"new_trading_day","action":"clear_caches","date":"2025-03-12"}""", message);
+        Assert.True(PlatformReaders.WebsocketServerClearsCaches(message));
+        Assert.True(cleared.Metrics["new_day_listeners"] >= 1);
+        Assert.Contains("trading:new_day 2025-03-12 published", cleared.Validation.Verdict, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_second_run_finds_nothing_and_reports_skipped()
     {
         var worker = await StartWorkerAsync(Settings(), true, At(FridayNight), MaintenanceStep.ClearCaches);

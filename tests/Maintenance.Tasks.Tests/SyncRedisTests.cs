@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using Maintenance.Tasks.Tests.Support;
 using Maintenance.Testing;
 
@@ -17,13 +16,36 @@ public sealed class SyncRedisTests(PostgresServer postgres, RedisServer redis, R
     {
         var worker = await PrepareAsync();
         await Redis.StringSetAsync("metadata:ticker:GONE", "{\"symbol\":\"GONE\"}");
+        await Redis.StringSetAsync("ticker:avg_volume:GONE", "{}");
 
         var synced = await RunAsync(worker, MaintenanceStep.SyncRedis, id => new RunMaintenanceStep(id, Target, 1, MaintenanceStep.SyncRedis, false));
 
         await AssertRedisHoldsTheDatabaseAsync();
         Assert.False(await Redis.KeyExistsAsync("metadata:ticker:GONE"));
+        Assert.False(await Redis.KeyExistsAsync("ticker:avg_volume:GONE"));
         Assert.True(synced.Validation.Passed, synced.Validation.Verdict);
-        Assert.Equal(1, synced.Metrics["stale_metadata_removed"]);
+        Assert.Equal(2, synced.Metrics["stale_keys_removed"]);
+        Assert.Equal("2025-03-12", (string?)await Redis.HashGetAsync("maintenance:served_sessions", "metadata"));
+    }
+
+    [Fact]
+    public async Task A_backfill_never_moves_metadata_or_averages_back_to_an_older_session()
+    {
+        var worker = await PrepareAsync();
+        var symbol = (await DumpAsync("SELECT symbol FROM tickers WHERE active ORDER BY symbol LIMIT 1"))[0];
+        // The caches already serve Thursday the 13th; the backfill of the 11th serves the 12th.
+        await Redis.HashSetAsync("maintenance:served_sessions", "metadata", "2025-03-13");
+        await Redis.StringSetAsync("metadata:ticker:" + symbol, "{\"symbol\":\"" + symbol + "\",\"avg_volume_30d\":1}");
+
+        var backfill = await RunAsync(worker, MaintenanceStep.SyncRedis, id => new RunMaintenanceStep(id, Target, 1, MaintenanceStep.SyncRedis, false));
+
+        Assert.True(backfill.Validation.Passed, backfill.Validation.Verdict);
+        Assert.Contains("left to the later session 2025-03-13", backfill.Validation.Verdict, StringComparison.Ordinal);
+        Assert.Equal("{\"symbol\":\"" + symbol + "\",\"avg_volume_30d\":1}", (string?)await Redis.StringGetAsync("metadata:ticker:" + symbol));
+        Assert.Empty(await RedisDumpAsync("ticker:avg_volume:*"));
+        Assert.Equal(
+            (await DumpAsync("SELECT symbol FROM tickers WHERE active ORDER BY symbol")),
+            (await Redis.SetMembersAsync("ticker:universe")).Select(m => m.ToString()).Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -45,15 +67,25 @@ public sealed class SyncRedisTests(PostgresServer postgres, RedisServer redis, R
         Assert.False(third.Skipped);
         Assert.False(await Redis.SetContainsAsync("ticker:universe", gone));
         Assert.False(await Redis.KeyExistsAsync($"metadata:ticker:{gone}"));
+        Assert.False(await Redis.KeyExistsAsync($"ticker:avg_volume:{gone}"));
         await AssertRedisHoldsTheDatabaseAsync();
     }
 
-    /// <summary>ticker:universe is the set of active symbols and each metadata key holds the row's values under snake_case names.</summary>
+    /// <summary>
+    /// ticker:universe is the set of active symbols; each metadata key parses as the platform's TickerMetadata and holds
+    /// the row's values and the averages this test computes from the flat files; ticker:avg_volume holds the same
+    /// averages, as the Python sync_redis wrote them.
+    /// </summary>
     private async Task AssertRedisHoldsTheDatabaseAsync()
     {
-        var rows = await DumpAsync("SELECT symbol, name, exchange, type, market_cap, float_shares, shares_outstanding, sector, industry, cik, to_char(first_seen, 'YYYY-MM-DD') FROM tickers WHERE active ORDER BY symbol");
+        var rows = await DumpAsync("""
+            SELECT symbol, name, exchange, type, market_cap, float_shares, shares_outstanding, sector, industry, cik,
+                   to_char(list_date, 'YYYY-MM-DD'), composite_figi, round_lot, city, description IS NOT NULL
+            FROM tickers WHERE active ORDER BY symbol
+            """);
+        var symbols = rows.Select(r => r.Split('|')[0]).ToList();
         var universe = (await Redis.SetMembersAsync("ticker:universe")).Select(m => m.ToString()).Order(StringComparer.Ordinal);
-        Assert.Equal(rows.Select(r => r.Split('|')[0]), universe);
+        Assert.Equal(symbols, universe);
 
         var keys = new List<string>();
         await foreach (var key in RedisServer.KeysAsync(database: -1, pattern: "metadata:ticker:*"))
@@ -61,27 +93,82 @@ public sealed class SyncRedisTests(PostgresServer postgres, RedisServer redis, R
             keys.Add(key.ToString());
         }
 
-        Assert.Equal(rows.Select(r => "metadata:ticker:" + r.Split('|')[0]), keys.Order(StringComparer.Ordinal));
-        string[] names = ["symbol", "name", "exchange", "type", "market_cap", "float_shares", "shares_outstanding", "sector", "industry", "cik", "first_seen"];
+        Assert.Equal(symbols.Select(s => "metadata:ticker:" + s), keys.Order(StringComparer.Ordinal));
+        var metadata = await PlatformReaders.MetadataAsync(Redis, symbols);
+        var averages = ExpectedAverages();
+        Assert.Contains(rows, r => r.Split('|')[3] == "ETF");
+        Assert.Contains(rows, r => r.EndsWith("|False", StringComparison.Ordinal)); // a stock without a company profile
         foreach (var row in rows)
         {
-            var fields = row.Split('|');
-            using var json = JsonDocument.Parse((string)(await Redis.StringGetAsync("metadata:ticker:" + fields[0]))!);
-            for (var i = 0; i < names.Length; i++)
+            var f = row.Split('|');
+            var data = metadata[f[0]];
+            string? Text(int i) => f[i] == "null" ? null : f[i];
+            Assert.Equal(Text(1), (string?)data["company_name"]);
+            Assert.Equal(Text(1), (string?)data["name"]);
+            Assert.Equal(Text(2), (string?)data["exchange"]);
+            Assert.Equal(Text(3), (string?)data["type"]);
+            Assert.Equal(f[4] == "null" ? null : (long)Math.Truncate(double.Parse(f[4], CultureInfo.InvariantCulture)), (long?)data["market_cap"]);
+            Assert.Equal(f[5] == "null" ? null : long.Parse(f[5], CultureInfo.InvariantCulture), (long?)data["float_shares"]);
+            Assert.Equal(f[5] == "null" ? null : long.Parse(f[5], CultureInfo.InvariantCulture), (long?)data["free_float"]);
+            Assert.Equal(f[6] == "null" ? null : long.Parse(f[6], CultureInfo.InvariantCulture), (long?)data["shares_outstanding"]);
+            Assert.Equal(Text(7), (string?)data["sector"]);
+            Assert.Equal(Text(8), (string?)data["industry"]);
+            Assert.Equal(Text(9), (string?)data["cik"]);
+            Assert.Equal(Text(10), (string?)data["list_date"]);
+            Assert.Equal(Text(11), (string?)data["composite_figi"]);
+            Assert.Equal(f[12] == "null" ? null : int.Parse(f[12], CultureInfo.InvariantCulture), (int?)data["round_lot"]);
+            Assert.Equal(Text(13), (string?)data["address"]?["city"]);
+            Assert.Equal(f[14] == "True", data["description"] is not null);
+            Assert.Equal(f[3] == "ETF", (bool)data["is_etf"]!);
+            Assert.True((bool)data["is_actively_trading"]!);
+
+            var avg = await PlatformReaders.AvgVolumeAsync(Redis, f[0]);
+            if (averages.TryGetValue(f[0], out var expected))
             {
-                var value = json.RootElement.GetProperty(names[i]);
-                var text = value.ValueKind switch
-                {
-                    JsonValueKind.Null => "null",
-                    JsonValueKind.Number => value.GetDouble().ToString(CultureInfo.InvariantCulture),
-                    _ => value.GetString(),
-                };
-                var expected = fields[i] == "null" || value.ValueKind != JsonValueKind.Number ? fields[i] : double.Parse(fields[i], CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture);
-                Assert.Equal(expected, text);
+                Assert.Equal((expected.Avg30, expected.Avg10, expected.Avg5), ((long?)data["avg_volume_30d"], (long?)data["avg_volume_10d"], (long?)data["avg_volume_5d"]));
+                Assert.Equal(expected.Price30, (double)data["avg_price_30d"]!);
+                Assert.Equal((expected.Avg30, expected.Avg10, expected.Avg5), avg);
+                Assert.InRange((await Redis.KeyTimeToLiveAsync("ticker:avg_volume:" + f[0]))!.Value, TimeSpan.FromHours(23.9), TimeSpan.FromHours(24));
+            }
+            else
+            {
+                Assert.Null(data["avg_volume_30d"]);
+                Assert.Null(avg);
+            }
+        }
+
+        Assert.True(averages.Count(a => symbols.Contains(a.Key)) >= symbols.Count / 2);
+    }
+
+    /// <summary>
+    /// The averages straight from the flat files: over the 30 trading days ending at the target, each symbol's valid
+    /// bars; the mean volume of those in the last 30, 10 and 5 days (integer division), the mean close over the 30
+    /// rounded to 4 decimals; nothing with fewer than 5 bars.
+    /// </summary>
+    private Dictionary<string, (long? Avg30, long? Avg10, long? Avg5, double Price30)> ExpectedAverages()
+    {
+        var days = Maintenance.Core.TradingCalendar.Nyse.TradingDays(Target.AddDays(-60), Target).TakeLast(30).ToList();
+        var bars = days.SelectMany(day => FlatFileRows.Read(FlatFileRows.DayPath(Sample.Files, day)).Where(Expected.IsValidDailyBar).Select(r => (Day: day, Row: r)))
+            .GroupBy(b => b.Row.Ticker, StringComparer.Ordinal);
+        var result = new Dictionary<string, (long?, long?, long?, double)>(StringComparer.Ordinal);
+        foreach (var symbol in bars)
+        {
+            var list = symbol.ToList();
+            if (list.Count < 5)
+            {
+                continue;
             }
 
-            Assert.True(json.RootElement.GetProperty("active").GetBoolean());
+            long? Mean(int last)
+            {
+                var recent = list.Where(b => b.Day >= days[^last]).Select(b => b.Row.Volume).ToList();
+                return recent.Count == 0 ? null : recent.Sum() / recent.Count;
+            }
+
+            result[symbol.Key] = (Mean(30), Mean(10), Mean(5), Math.Round(list.Average(b => b.Row.Close), 4, MidpointRounding.AwayFromZero));
         }
+
+        return result;
     }
 
     private async Task<TaskWorker> PrepareAsync()

@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Maintenance.Core;
@@ -14,12 +15,15 @@ public static class DownstreamJson
     public static readonly JsonSerializerOptions WithoutNulls = new()
     {
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        // The values go to Redis, not into HTML: "+00:00" stays "+00:00" rather than "\u002B00:00", as Python writes it.
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         Converters = { new PythonJson.FloatConverter(), new PythonJson.InstantConverter() },
     };
 
     /// <summary>Nulls written as <c>null</c> (as <c>json.dumps</c> of a dict holding None).</summary>
     public static readonly JsonSerializerOptions WithNulls = new()
     {
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         Converters = { new PythonJson.FloatConverter(), new PythonJson.InstantConverter() },
     };
 
@@ -34,11 +38,11 @@ public static class DownstreamJson
 
     /// <summary><c>trading:new_day</c>: the only shape the websocket server acts on (<c>cache_cleaner.js</c>).</summary>
     public static string NewTradingDay(DateOnly session) =>
-        JsonSerializer.Serialize(new NewTradingDayEvent("new_trading_day", "clear_caches", PythonJson.Date(session)));
+        JsonSerializer.Serialize(new NewTradingDayEvent("new_trading_day", "clear_caches", PythonJson.Date(session)), WithNulls);
 
     /// <summary><c>maintenance:completed</c>: the Python <c>notify_services</c> message.</summary>
     public static string MaintenanceCompleted(DateOnly target, DateTimeOffset timestamp) =>
-        JsonSerializer.Serialize(new MaintenanceCompletedEvent("maintenance_completed", PythonJson.Date(target), PythonJson.Instant(timestamp)));
+        JsonSerializer.Serialize(new MaintenanceCompletedEvent("maintenance_completed", PythonJson.Date(target), PythonJson.Instant(timestamp)), WithNulls);
 
     private sealed record NewTradingDayEvent(
         [property: JsonPropertyName("event")] string Event,

@@ -258,18 +258,6 @@ public sealed class RedisStore(IConnectionMultiplexer redis, ILogger<RedisStore>
     public Task SetServedSessionAsync(CacheFamily family, DateOnly session) =>
         Database.HashSetAsync(RedisKeys.ServedSessions, FieldOf(family), PythonJson.Date(session));
 
-    /// <summary><c>atr:daily</c>: symbol → <c>{"atr", "atr_percent", "updated"}</c>, replaced as a whole.</summary>
-    /// <remarks>Writes a UTC timestamp the readers cannot parse as a date: kept until CalculateAtr moves to the session overload.</remarks>
-    public Task ReplaceAtrDailyAsync(IEnumerable<AtrValue> values, DateTimeOffset updated)
-    {
-        ArgumentNullException.ThrowIfNull(values);
-        var stamp = updated.ToUniversalTime();
-        var fields = values
-            .Select(v => new HashEntry(v.Symbol, JsonSerializer.SerializeToUtf8Bytes(new AtrCacheValue(v.Atr, v.AtrPercent, stamp), Json)))
-            .ToArray();
-        return ReplaceHashAsync(RedisKeys.AtrDaily, fields);
-    }
-
     /// <summary>
     /// <c>rvol:hist:avg:{SYMBOL}:{days}</c>: slot → integer average, only slots whose average is above zero, TTL 14 h.
     /// </summary>
@@ -292,25 +280,6 @@ public sealed class RedisStore(IConnectionMultiplexer redis, ILogger<RedisStore>
 
             return new HashReplacement(RedisKeys.RvolAverages(a.Symbol, a.Days), [.. fields]);
         }
-    }
-
-    /// <summary><c>metadata:ticker:{SYMBOL}</c>: the JSON of each ticker row, pipelined.</summary>
-    /// <remarks>Not the readers' TickerMetadata model: kept until SyncRedis moves to the <see cref="TickerMetadataDocument"/> overload.</remarks>
-    /// <returns>The number of keys written.</returns>
-    public async Task<int> SetTickerMetadataAsync(IEnumerable<Ticker> tickers, CancellationToken ct = default)
-    {
-        ArgumentNullException.ThrowIfNull(tickers);
-        var db = Database;
-        var written = 0;
-        foreach (var round in tickers.Chunk(StringsPerRound))
-        {
-            ct.ThrowIfCancellationRequested();
-            await Task.WhenAll(round.Select(t =>
-                db.StringSetAsync(RedisKeys.TickerMetadata(t.Symbol), JsonSerializer.SerializeToUtf8Bytes(t, Json))));
-            written += round.Length;
-        }
-
-        return written;
     }
 
     /// <summary><c>ticker:universe</c>: the set of active symbols, replaced as a whole.</summary>
@@ -385,8 +354,6 @@ public sealed class RedisStore(IConnectionMultiplexer redis, ILogger<RedisStore>
 
     private static async Task<long> UnlinkAsync(IDatabase db, List<object> keys) =>
         (long)await db.ExecuteAsync("UNLINK", [.. keys]);
-
-    private sealed record AtrCacheValue(double Atr, double AtrPercent, DateTimeOffset Updated);
 }
 
 /// <summary>A family of caches whose served session is recorded in <see cref="RedisKeys.ServedSessions"/>.</summary>

@@ -18,15 +18,16 @@ namespace Maintenance.Tasks.CalculateAtr;
 /// every active ticker with a bar on the target date and enough history, stored in <c>atr_values</c> and, as a whole,
 /// in the <c>atr:daily</c> hash. Reports computed, skipped for short history or no bar on the date, and failed (bad
 /// prices); passes when at least MinSuccessRatio of the tickers with enough history computed and both stores hold
-/// exactly the computed values. A second run finds the table and the hash in agreement and skips, unless <c>Force</c>.
-/// When daily bars of a later date are stored (a re-run of an older date), only <c>atr_values</c> is written: the hash
-/// the scanners read keeps the latest date's values.
+/// exactly the computed values. The scanners' caches get the values too: <c>atr:daily</c> with <c>updated</c> = the
+/// session they serve (the first trading day after the target) and <c>atr:{SYMBOL}</c> strings, both 24 h. A second run
+/// finds the table and the caches in agreement and skips, unless <c>Force</c>. Never back to an older session: when
+/// daily bars of a later date are stored, or the caches already serve a later session (a backfill of an older date),
+/// only <c>atr_values</c> is written.
 /// </summary>
 public sealed class CalculateAtrStep(
     IMarketStore store,
     RedisStore redis,
     TradingCalendar calendar,
-    TimeProvider clock,
     IOptions<AtrOptions> options,
     ILogger<CalculateAtrStep> logger)
     : IStepService
@@ -48,14 +49,17 @@ public sealed class CalculateAtrStep(
         var method = MethodName(settings.Method);
         TradingWindow.RequireTradingDay(calendar, target);
 
-        // atr:daily is what the scanners read today: re-running an older date must not put its values there.
+        // The caches are what the scanners read today: re-running an older date must not put its values there.
+        var session = ServedSession.For(calendar, target);
         var laterDays = await store.DaysWithDailyBarsAsync(target.AddDays(1), target.AddYears(10), cancellationToken);
-        var ownsCache = laterDays.Count == 0;
+        var served = await redis.GetServedSessionAsync(CacheFamily.Atr);
+        var ownsCache = laterDays.Count == 0 && ServedSession.MayReplace(served, session);
+        var laterOwner = laterDays.Count > 0 ? $"the later {laterDays[^1].Iso()}" : $"the later session {served?.Iso()}";
         var stored = await ReadStoredAsync(target, settings.Period, method, cancellationToken);
-        if (!command.Force && stored.Count > 0 && (!ownsCache || await AtrDailyHoldsAsync(stored, cancellationToken)))
+        if (!command.Force && stored.Count > 0 && (!ownsCache || await CachesHoldAsync(stored, session, cancellationToken)))
         {
             var metrics = new StepMetrics { ["computed"] = stored.Count, ["stored_rows"] = stored.Count, ["redis_fields"] = ownsCache ? stored.Count : 0 };
-            var cache = ownsCache ? "atr:daily matches it" : $"atr:daily belongs to the later {laterDays[^1].Iso()}";
+            var cache = ownsCache ? $"atr:daily (session {session.Iso()}) and atr:{{SYMBOL}} match it" : $"atr:daily belongs to {laterOwner}";
             return StepResult.AlreadyDone($"ATR({settings.Period}, {method}) of {target.Iso()} already stored for {stored.Count} tickers; {cache}", metrics);
         }
 
@@ -67,21 +71,23 @@ public sealed class CalculateAtrStep(
 
         var outcome = await ComputeAsync(target, active, settings, progress, cancellationToken);
         var values = outcome.Values;
-        // Counts, not a re-read of what was just written: the load's transaction stores exactly its rows, and the
-        // hash is swapped in whole (RENAME), so its length says whether every field arrived.
+        // Counts, not a re-read of what was just written: the load's transaction stores exactly its rows, the hash is
+        // swapped in whole (RENAME), so its length says whether every field arrived, and each string SET was acknowledged.
         var storedRows = await store.ReplaceAtrValuesAsync(target, settings.Period, method, values.ToAsyncEnumerable(), cancellationToken);
-        long redisFields = 0;
+        long redisFields = 0, atrStrings = 0;
         if (ownsCache)
         {
-            await redis.ReplaceAtrDailyAsync(values, clock.GetUtcNow());
+            await redis.ReplaceAtrDailyAsync(values, session);
             redisFields = await redis.Database.HashLengthAsync(RedisKeys.AtrDaily);
+            atrStrings = await redis.SetAtrStringsAsync(values, cancellationToken);
+            await redis.SetServedSessionAsync(CacheFamily.Atr, session);
         }
         else
         {
-            logger.LogWarning("Daily bars of a later date ({Latest}) are stored: atr:daily keeps its values, only atr_values of {Day} is written", laterDays[^1].Iso(), target.Iso());
+            logger.LogWarning("The caches belong to {Owner}: atr:daily keeps its values, only atr_values of {Day} is written", laterOwner, target.Iso());
         }
 
-        var redisHolds = storedRows == values.Count && (!ownsCache || redisFields == values.Count);
+        var redisHolds = storedRows == values.Count && (!ownsCache || (redisFields == values.Count && atrStrings == values.Count));
         var eligible = values.Count + outcome.Failed;
         var ratio = eligible == 0 ? 1 : (double)values.Count / eligible;
         var result = new StepMetrics
@@ -93,6 +99,7 @@ public sealed class CalculateAtrStep(
             ["failed"] = outcome.Failed,
             ["stored_rows"] = storedRows,
             ["redis_fields"] = redisFields,
+            ["atr_strings"] = atrStrings,
             ["success_ratio"] = Math.Round(ratio, 6),
         };
 
@@ -108,11 +115,11 @@ public sealed class CalculateAtrStep(
 
         if (!redisHolds)
         {
-            problems.Add($"written: atr_values took {storedRows} rows and atr:daily holds {redisFields} fields for the {values.Count} computed values");
+            problems.Add($"written: atr_values took {storedRows} rows, atr:daily holds {redisFields} fields and {atrStrings} atr:{{SYMBOL}} strings were set for the {values.Count} computed values");
         }
 
         var verdict = problems.Count == 0
-            ? string.Create(CultureInfo.InvariantCulture, $"ATR({settings.Period}, {method}) for {values.Count} tickers ({ratio:P1} of those with enough history), {outcome.ShortHistory} short history, {outcome.NoBarOnDate} without a bar on the date, {outcome.Failed} failed; {(ownsCache ? "atr_values and atr:daily agree" : $"atr:daily left to the later {laterDays[^1].Iso()}")}")
+            ? string.Create(CultureInfo.InvariantCulture, $"ATR({settings.Period}, {method}) for {values.Count} tickers ({ratio:P1} of those with enough history), {outcome.ShortHistory} short history, {outcome.NoBarOnDate} without a bar on the date, {outcome.Failed} failed; {(ownsCache ? $"atr_values, atr:daily and atr:{{SYMBOL}} agree, updated {session.Iso()}" : $"atr:daily left to {laterOwner}")}")
             : string.Join("; ", problems);
         return StepResult.Done(new StepValidation(problems.Count == 0, verdict), result);
     }
@@ -175,8 +182,11 @@ public sealed class CalculateAtrStep(
         return stored;
     }
 
-    /// <summary>True when <c>atr:daily</c> holds exactly the stored values (same symbols, same numbers).</summary>
-    private async Task<bool> AtrDailyHoldsAsync(Dictionary<string, AtrValue> stored, CancellationToken ct)
+    /// <summary>
+    /// True when <c>atr:daily</c> holds exactly the stored values (same symbols, same numbers) for <paramref name="session"/>
+    /// and every <c>atr:{SYMBOL}</c> string is there.
+    /// </summary>
+    private async Task<bool> CachesHoldAsync(Dictionary<string, AtrValue> stored, DateOnly session, CancellationToken ct)
     {
         var fields = await redis.Database.HashGetAllAsync(RedisKeys.AtrDaily);
         ct.ThrowIfCancellationRequested();
@@ -185,6 +195,7 @@ public sealed class CalculateAtrStep(
             return false;
         }
 
+        var updated = session.Iso();
         foreach (var field in fields)
         {
             if (!stored.TryGetValue(field.Name.ToString(), out var value))
@@ -197,7 +208,7 @@ public sealed class CalculateAtrStep(
                 using var json = JsonDocument.Parse(field.Value.ToString());
                 var atr = json.RootElement.GetProperty("atr").GetDouble();
                 var percent = json.RootElement.GetProperty("atr_percent").GetDouble();
-                if (atr != value.Atr || percent != value.AtrPercent)
+                if (atr != value.Atr || percent != value.AtrPercent || json.RootElement.GetProperty("updated").GetString() != updated)
                 {
                     return false;
                 }
@@ -205,6 +216,18 @@ public sealed class CalculateAtrStep(
             catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
             {
                 return false;
+            }
+        }
+
+        foreach (var chunk in stored.Values.Chunk(1000))
+        {
+            var strings = await redis.Database.StringGetAsync([.. chunk.Select(v => (RedisKey)RedisKeys.Atr(v.Symbol))]);
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                if (strings[i] != DownstreamJson.AtrString(chunk[i].Atr))
+                {
+                    return false;
+                }
             }
         }
 

@@ -13,9 +13,12 @@ namespace Maintenance.Tasks.ClearCaches;
 /// <summary>
 /// Deletes the previous session's real-time keys, written by the scanners, by the configured patterns
 /// (Tasks:ClearCaches:Patterns; docs/DESIGN.md's defaults) with SCAN + UNLINK, never KEYS; reports the keys deleted per
-/// pattern, then scans again and passes when at most MaxRemainingKeys still match. Nothing to delete: skipped.
+/// pattern, then scans again and passes when at most MaxRemainingKeys still match. Nothing to delete: skipped. Once
+/// the keys are gone it publishes <c>{"event":"new_trading_day","action":"clear_caches","date"}</c> on
+/// <c>trading:new_day</c> (the date: the session about to start), on which the websocket server drops its in-memory
+/// snapshots — also when there was nothing to delete in Redis, since those snapshots are the server's own.
 /// During the market session (<see cref="MarketSession"/>) the scanners are filling those keys: skipped with the reason
-/// "market session in progress" unless the start said ForceClearCaches.
+/// "market session in progress" (and nothing published) unless the start said ForceClearCaches.
 /// </summary>
 public sealed class ClearCachesStep(
     RedisStore redis,
@@ -69,8 +72,12 @@ public sealed class ClearCachesStep(
             return StepResult.Done(new StepValidation(false, $"{remaining} keys still match [{patterns}] after deleting {deleted} (at most {settings.MaxRemainingKeys} allowed): something is still writing them"), metrics);
         }
 
+        var session = ServedSession.For(calendar, command.TargetDate);
+        var listeners = await redis.PublishNewTradingDayAsync(session);
+        metrics["new_day_listeners"] = listeners;
+        var announced = $"{RedisKeys.NewTradingDayChannel} {session.Iso()} published to {listeners} listeners";
         return deleted == 0
-            ? StepResult.AlreadyDone($"no keys match [{patterns}]: nothing to clear", metrics)
-            : StepResult.Done(new StepValidation(true, $"{deleted} keys deleted by [{patterns}], {remaining} remain"), metrics);
+            ? StepResult.AlreadyDone($"no keys match [{patterns}]: nothing to clear; {announced}", metrics)
+            : StepResult.Done(new StepValidation(true, $"{deleted} keys deleted by [{patterns}], {remaining} remain; {announced}"), metrics);
     }
 }

@@ -15,8 +15,9 @@ using Microsoft.Extensions.Options;
 namespace Maintenance.Tasks.EnrichMetadata;
 
 /// <summary>
-/// Fetches market cap, float, shares outstanding, sector, industry and CIK from the provider for the active tickers
-/// whose metadata is missing or older than Tasks:EnrichMetadata:MaxAge (every active ticker with <c>Force</c>), at
+/// Fetches the ticker details (market cap, float, shares outstanding, sector, industry, CIK and the rest of Polygon's
+/// ticker details v3 that the scanners' metadata carries: description, address, FIGIs, list date, branding, ...) from
+/// the provider for the active tickers whose metadata is missing or older than Tasks:EnrichMetadata:MaxAge (every active ticker with <c>Force</c>), at
 /// most RateLimit calls per second. A provider failure for some tickers is counted, not fatal, unless fewer than
 /// MinSuccessRatio of the calls answered. Nothing due: skipped.
 /// </summary>
@@ -38,13 +39,17 @@ public sealed class EnrichMetadataStep(
         TasksRegistration.AddOptions<EnrichMetadataOptions>(services, configuration, EnrichMetadataOptions.Section, o => o.Problem());
     }
 
-    /// <summary>True when the ticker has none of the provider's metadata, or it is older than <paramref name="maxAge"/>.</summary>
+    /// <summary>
+    /// True when the ticker has none of the provider's metadata, never had the full ticker details (no
+    /// <see cref="Ticker.Market"/>, which Polygon always sends: rows enriched before the details were stored), or its
+    /// metadata is older than <paramref name="maxAge"/>.
+    /// </summary>
     public static bool IsDue(Ticker ticker, DateTimeOffset now, TimeSpan maxAge)
     {
         ArgumentNullException.ThrowIfNull(ticker);
         var missing = ticker.MarketCap is null && ticker.SharesOutstanding is null && ticker.FloatShares is null
             && ticker.Sector is null && ticker.Industry is null;
-        return missing || ticker.UpdatedAt < now - maxAge;
+        return missing || ticker.Market is null || ticker.UpdatedAt < now - maxAge;
     }
 
     public async Task<StepResult> RunAsync(RunMaintenanceStep command, StepProgress progress, CancellationToken cancellationToken)
@@ -88,7 +93,7 @@ public sealed class EnrichMetadataStep(
                     }
                     else
                     {
-                        found.Enqueue(ToTicker(details));
+                        found.Enqueue(details.ToTicker());
                     }
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
@@ -149,22 +154,6 @@ public sealed class EnrichMetadataStep(
                 .ExecuteUpdateAsync(s => s.SetProperty(t => t.UpdatedAt, now), ct);
         }
     }
-
-    private static Ticker ToTicker(TickerDetails details) => new()
-    {
-        Symbol = details.Symbol,
-        Name = details.Name,
-        Exchange = details.Exchange,
-        Type = details.Type,
-        // Only an active ticker is enriched; the provider's flag is reference data, RecoverMissingTickers owns activity.
-        Active = true,
-        MarketCap = details.MarketCap,
-        FloatShares = details.FloatShares,
-        SharesOutstanding = details.ShareClassSharesOutstanding ?? details.WeightedSharesOutstanding,
-        Sector = details.Sector,
-        Industry = details.Industry,
-        Cik = details.Cik,
-    };
 
     /// <summary>
     /// At most <paramref name="perSecond"/> calls per second, evenly spread: tokens refill every 100 ms (or every

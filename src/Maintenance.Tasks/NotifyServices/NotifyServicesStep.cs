@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using Maintenance.Contracts;
 using Maintenance.Data.Redis;
 using Maintenance.Tasks.Common;
@@ -54,13 +53,10 @@ public sealed class NotifyServicesStep(RedisStore redis, TimeProvider clock) : I
             await db.StringSetAsync(RedisKeys.LastRun, date);
         }
 
-        var announcement = JsonSerializer.Serialize(new MaintenanceCompletedNotice("maintenance_completed", date, clock.GetUtcNow().ToString("yyyy-MM-dd'T'HH:mm:ss.ffffffzzz", CultureInfo.InvariantCulture)), NoticeJson);
-        var listeners = await db.PublishAsync(RedisChannel.Literal(RedisKeys.MaintenanceCompletedChannel), announcement);
+        var listeners = await redis.PublishMaintenanceCompletedAsync(command.TargetDate, clock.GetUtcNow());
         metrics["listeners"] = listeners;
         return StepResult.Done(new StepValidation(true, $"output of every successful step present; {RedisKeys.MaintenanceCompletedChannel} published to {listeners} listeners"), metrics);
     }
-
-    private static readonly JsonSerializerOptions NoticeJson = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
     /// <summary>What each step leaves in Redis, and which of its figures says how much.</summary>
     private static readonly OutputCheck[] OutputChecks =
@@ -72,6 +68,4 @@ public sealed class NotifyServicesStep(RedisStore redis, TimeProvider clock) : I
     ];
 
     private sealed record OutputCheck(MaintenanceStep Writer, string What, string Metric, string[] ExpectedFrom, Func<RedisStore, CancellationToken, Task<long>> CountAsync);
-
-    private sealed record MaintenanceCompletedNotice(string Event, string Date, string Timestamp);
 }

@@ -182,6 +182,8 @@ public sealed class DownstreamContractTests(RedisServer server) : IAsyncLifetime
         Assert.False((bool)aaa["is_etf"]!);
         Assert.True((bool)aaa["is_actively_trading"]!);
         Assert.Equal("2025-12-02T08:00:01.123456+00:00", (string?)aaa["updated_at"]);
+        // Written as Python writes it, not escaped (a reader matching the raw text sees the same bytes).
+        Assert.Contains("\"updated_at\":\"2025-12-02T08:00:01.123456+00:00\"", (string?)await Db.StringGetAsync("metadata:ticker:AAA"), StringComparison.Ordinal);
 
         var etf = read["ETFX"];
         Assert.True((bool)etf["is_etf"]!);
@@ -250,7 +252,9 @@ public sealed class DownstreamContractTests(RedisServer server) : IAsyncLifetime
         Assert.Equal("""{"event":"new_trading_day","action":"clear_caches","date":"2031-01-02"}""", newDay);
         Assert.True(PlatformReaders.WebsocketServerClearsCaches(newDay));
 
-        var completed = JsonNode.Parse(await NextAsync(received.Reader, "maintenance:completed", "2031-01-01"))!.AsObject();
+        var completedText = await NextAsync(received.Reader, "maintenance:completed", "2031-01-01");
+        Assert.Equal("""{"event":"maintenance_completed","date":"2031-01-01","timestamp":"2031-01-02T08:15:00.250000+00:00"}""", completedText);
+        var completed = JsonNode.Parse(completedText)!.AsObject();
         Assert.Equal(["event", "date", "timestamp"], completed.Select(p => p.Key));
         Assert.Equal("maintenance_completed", (string?)completed["event"]);
         Assert.Equal(new DateOnly(2031, 1, 1), PlatformReaders.FromIsoDate((string)completed["date"]!));

@@ -171,17 +171,15 @@ public abstract class RedisStoreTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Atr_daily_holds_one_json_per_symbol()
+    public async Task Atr_daily_holds_one_json_per_symbol_dated_with_the_session_under_a_24_hour_ttl()
     {
-        var updated = new DateTimeOffset(2025, 3, 14, 8, 0, 0, TimeSpan.Zero);
+        var session = new DateOnly(2025, 3, 17);
 
-        await Store.ReplaceAtrDailyAsync([new AtrValue("AAPL", 3.25, 1.5), new AtrValue("MSFT", 5.5, 1.25)], updated);
+        await Store.ReplaceAtrDailyAsync([new AtrValue("AAPL", 3.25, 1.5), new AtrValue("MSFT", 5.5, 1.25)], session);
 
         Assert.Equal(2, await Db.HashLengthAsync(RedisKeys.AtrDaily));
-        using var json = JsonDocument.Parse((string)(await Db.HashGetAsync(RedisKeys.AtrDaily, "AAPL"))!);
-        Assert.Equal(3.25, json.RootElement.GetProperty("atr").GetDouble());
-        Assert.Equal(1.5, json.RootElement.GetProperty("atr_percent").GetDouble());
-        Assert.Equal(updated, json.RootElement.GetProperty("updated").GetDateTimeOffset());
+        Assert.Equal("""{"atr":3.25,"atr_percent":1.5,"updated":"2025-03-17"}""", (string?)await Db.HashGetAsync(RedisKeys.AtrDaily, "AAPL"));
+        Assert.InRange((await Db.KeyTimeToLiveAsync(RedisKeys.AtrDaily))!.Value, TimeSpan.FromHours(23.9), TimeSpan.FromHours(24));
     }
 
     [Fact]
@@ -207,20 +205,19 @@ public abstract class RedisStoreTests : IAsyncLifetime
     [Fact]
     public async Task Ticker_metadata_and_status_are_snake_case_json_with_their_ttl()
     {
-        var ticker = new Ticker { Symbol = "AAPL", Name = "Apple Inc.", MarketCap = 3.5e12, FirstSeen = new DateOnly(2020, 1, 2) };
+        var ticker = new Ticker { Symbol = "AAPL", Name = "Apple Inc.", MarketCap = 3.5e12, FirstSeen = new DateOnly(2020, 1, 2), UpdatedAt = new DateTimeOffset(2025, 3, 14, 8, 0, 0, TimeSpan.Zero) };
         var date = new DateOnly(2025, 3, 14);
 
-        await Store.SetTickerMetadataAsync([ticker], Ct);
+        await Store.SetTickerMetadataAsync([TickerMetadataDocument.From(ticker, null)], Ct);
         await Store.SetJsonAsync(RedisKeys.MaintenanceStatus(date), new { Date = date, AllSuccess = true }, RedisKeys.StatusTtl);
 
-        using var json = JsonDocument.Parse((string)(await Db.StringGetAsync("metadata:ticker:AAPL"))!);
-        Assert.Equal("Apple Inc.", json.RootElement.GetProperty("name").GetString());
-        Assert.Equal(3.5e12, json.RootElement.GetProperty("market_cap").GetDouble());
-        Assert.Equal("2020-01-02", json.RootElement.GetProperty("first_seen").GetString());
-        Assert.Equal(ticker, await Store.GetJsonAsync<Ticker>("metadata:ticker:AAPL"));
+        Assert.Equal(
+            """{"symbol":"AAPL","company_name":"Apple Inc.","market_cap":3500000000000,"is_etf":false,"is_actively_trading":true,"updated_at":"2025-03-14T08:00:00.000000+00:00","name":"Apple Inc.","active":true}""",
+            (string?)await Db.StringGetAsync("metadata:ticker:AAPL"));
+        Assert.Null(await Db.KeyTimeToLiveAsync("metadata:ticker:AAPL"));
         Assert.Equal("""{"date":"2025-03-14","all_success":true}""", (string?)await Db.StringGetAsync("maintenance:status:2025-03-14"));
         Assert.InRange((await Db.KeyTimeToLiveAsync("maintenance:status:2025-03-14"))!.Value, TimeSpan.FromDays(6.9), TimeSpan.FromDays(7));
-        Assert.Null(await Store.GetJsonAsync<Ticker>("metadata:ticker:NONE"));
+        Assert.Null(await Store.GetJsonAsync<Ticker>("maintenance:status:2000-01-01"));
     }
 
     private async Task<List<RedisKey>> TemporaryKeysAsync()

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.IO.Compression;
 using System.Text.Json;
+using System.Threading.Channels;
 using Maintenance.Contracts;
 using Maintenance.Host.Commands;
 using Maintenance.Host.Running;
@@ -71,6 +72,15 @@ public sealed class FullMaintenanceTests(PostgresServer postgres, RedisServer re
         var client = Build(settings, b => b.AddRunner(inProcess: false));
         await StartAsync(client, ct);
 
+        // What the platform's subscribers hear during the run (channels are server-wide: matched by date below).
+        await using var listener = await ConnectionMultiplexer.ConnectAsync(_redisLease.ConnectionString);
+        var heard = Channel.CreateUnbounded<(string Channel, string Message)>();
+        foreach (var channel in new[] { "trading:new_day", "maintenance:completed" })
+        {
+            await listener.GetSubscriber().SubscribeAsync(RedisChannel.Literal(channel), (c, m) => heard.Writer.TryWrite((c.ToString(), m.ToString())));
+        }
+
+        var started = DateTimeOffset.UtcNow;
         var outcome = await client.Services.GetRequiredService<MaintenanceRunner>()
             .RunAsync(new StartMaintenance(TargetDate, "e2e-test"), _ => { }, TimeSpan.FromMinutes(4), ct);
 
@@ -106,6 +116,54 @@ public sealed class FullMaintenanceTests(PostgresServer postgres, RedisServer re
         Assert.All(status.RootElement.GetProperty("tasks").EnumerateObject(), t => Assert.Equal("success", t.Value.GetString()));
         Assert.Equal("2026-11-25", (await db.StringGetAsync("maintenance:last_run")).ToString());
         Assert.True(await db.KeyExistsAsync("maintenance:executed:2026-11-25"));
+
+        // The caches read as the platform's services read them. The values serve Friday the 27th (Thanksgiving closed).
+        var active = (await ListAsync(connection, "select symbol from tickers where active order by symbol", ct)).ToList();
+        var atr = await PlatformReaders.AtrBatchAsync(db, active, PlatformReaders.LastTradingDayV2(new DateOnly(2026, 11, 27)), withHeadFallback: false);
+        Assert.Equal(atrRows, atr.Count);
+        var metadata = await PlatformReaders.MetadataAsync(db, active);
+        Assert.Equal(active.Count, metadata.Count);
+        Assert.Contains(metadata.Values, m => m["avg_volume_30d"] is not null && (bool)m["is_etf"]!);
+        Assert.Contains(metadata.Values, m => m["description"] is not null && m["address"] is not null);
+        Assert.NotNull(await PlatformReaders.AvgVolumeAsync(db, metadata.First(m => m.Value["avg_volume_30d"] is not null).Key));
+
+        // Both channels: the new day after ClearCaches, the completion at the end, each exactly as its subscribers parse it.
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        wait.CancelAfter(TimeSpan.FromSeconds(30));
+        string? newDay = null, completed = null;
+        while (newDay is null || completed is null)
+        {
+            var (channel, message) = await heard.Reader.ReadAsync(wait.Token);
+            var date = JsonDocument.Parse(message).RootElement.GetProperty("date").GetString();
+            if (channel == "trading:new_day" && date == "2026-11-27")
+            {
+                newDay = message;
+            }
+            else if (channel == "maintenance:completed" && date == "2026-11-25")
+            {
+                completed = message;
+            }
+        }
+
+        Assert.Equal("""{"event":"new_trading_day","action":"clear_caches","date":"2026-11-27"}""", newDay);
+        Assert.True(PlatformReaders.WebsocketServerClearsCaches(newDay));
+        using var notice = JsonDocument.Parse(completed);
+        Assert.Equal(["event", "date", "timestamp"], notice.RootElement.EnumerateObject().Select(p => p.Name));
+        Assert.Equal("maintenance_completed", notice.RootElement.GetProperty("event").GetString());
+        Assert.InRange(PlatformReaders.FromIsoDateTime(notice.RootElement.GetProperty("timestamp").GetString()!), started, DateTimeOffset.UtcNow);
+    }
+
+    private static async Task<List<string>> ListAsync(NpgsqlConnection connection, string sql, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var rows = new List<string>();
+        while (await reader.ReadAsync(ct))
+        {
+            rows.Add(reader.GetString(0));
+        }
+
+        return rows;
     }
 
     private static IHost Build(Dictionary<string, string?> settings, Action<IHostApplicationBuilder> configure)

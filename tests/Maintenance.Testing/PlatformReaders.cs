@@ -4,15 +4,16 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Maintenance.Core;
 using StackExchange.Redis;
+using Xunit;
 
-namespace Maintenance.Data.Tests.Redis;
+namespace Maintenance.Testing;
 
 /// <summary>
 /// The platform's readers of the maintenance's Redis output (github Imaddindepf/tradeul, at the v2 commit 16d1289 and
 /// at today's head), reading exactly the way their code does: the same commands, the same parsing, the same rules.
 /// Written from reading that code, not copied from it.
 /// </summary>
-internal static partial class PlatformReaders
+public static partial class PlatformReaders
 {
     /// <summary>
     /// shared/utils/atr_calculator.py <c>get_last_trading_date</c> at v2: the New York date itself when it is a
@@ -156,13 +157,13 @@ internal static partial class PlatformReaders
 /// turn numbers into strings), the ints integers, floats numbers, <c>address</c> an object of strings,
 /// <c>updated_at</c> an ISO 8601 date-time.
 /// </summary>
-internal static class TickerMetadataModel
+public static class TickerMetadataModel
 {
     public enum Kind
     {
         Text,
-        Integer,
-        Float,
+        WholeNumber,
+        RealNumber,
         Boolean,
         TextDictionary,
         DateTime,
@@ -176,22 +177,22 @@ internal static class TickerMetadataModel
         ["exchange"] = Kind.Text,
         ["sector"] = Kind.Text,
         ["industry"] = Kind.Text,
-        ["market_cap"] = Kind.Integer,
-        ["float_shares"] = Kind.Integer, // v2
-        ["free_float"] = Kind.Integer, // head
-        ["free_float_percent"] = Kind.Float, // head
-        ["shares_outstanding"] = Kind.Integer,
-        ["avg_volume_30d"] = Kind.Integer,
-        ["avg_volume_10d"] = Kind.Integer,
-        ["avg_volume_5d"] = Kind.Integer, // head
-        ["avg_volume_3m"] = Kind.Integer, // head
-        ["avg_price_30d"] = Kind.Float,
-        ["beta"] = Kind.Float,
+        ["market_cap"] = Kind.WholeNumber,
+        ["float_shares"] = Kind.WholeNumber, // v2
+        ["free_float"] = Kind.WholeNumber, // head
+        ["free_float_percent"] = Kind.RealNumber, // head
+        ["shares_outstanding"] = Kind.WholeNumber,
+        ["avg_volume_30d"] = Kind.WholeNumber,
+        ["avg_volume_10d"] = Kind.WholeNumber,
+        ["avg_volume_5d"] = Kind.WholeNumber, // head
+        ["avg_volume_3m"] = Kind.WholeNumber, // head
+        ["avg_price_30d"] = Kind.RealNumber,
+        ["beta"] = Kind.RealNumber,
         ["description"] = Kind.Text,
         ["homepage_url"] = Kind.Text,
         ["phone_number"] = Kind.Text,
         ["address"] = Kind.TextDictionary,
-        ["total_employees"] = Kind.Integer,
+        ["total_employees"] = Kind.WholeNumber,
         ["list_date"] = Kind.Date,
         ["logo_url"] = Kind.Text,
         ["icon_url"] = Kind.Text,
@@ -204,7 +205,7 @@ internal static class TickerMetadataModel
         ["currency_name"] = Kind.Text,
         ["locale"] = Kind.Text,
         ["market"] = Kind.Text,
-        ["round_lot"] = Kind.Integer,
+        ["round_lot"] = Kind.WholeNumber,
         ["delisted_utc"] = Kind.DateTime,
         ["is_etf"] = Kind.Boolean,
         ["is_actively_trading"] = Kind.Boolean,
@@ -226,7 +227,7 @@ internal static class TickerMetadataModel
         {
             Assert.True(Fields.TryGetValue(key, out var kind) || Extras.TryGetValue(key, out kind), $"{key} is in neither TickerMetadata model");
             Assert.True(value is not null, $"{key} is null: nulls are left out");
-            Assert.True(Accepts(kind, value), $"{key} = {value.ToJsonString()} is not a {kind}");
+            Assert.True(Accepts(kind, value!), $"{key} = {value!.ToJsonString()} is not a {kind}");
         }
     }
 
@@ -236,8 +237,8 @@ internal static class TickerMetadataModel
     private static bool Accepts(Kind kind, JsonNode value) => kind switch
     {
         Kind.Text => value.GetValueKind() == JsonValueKind.String,
-        Kind.Integer => IsInteger(value),
-        Kind.Float => value.GetValueKind() == JsonValueKind.Number,
+        Kind.WholeNumber => IsInteger(value),
+        Kind.RealNumber => value.GetValueKind() == JsonValueKind.Number,
         Kind.Boolean => value.GetValueKind() is JsonValueKind.True or JsonValueKind.False,
         Kind.TextDictionary => value is JsonObject o && o.All(p => p.Value?.GetValueKind() == JsonValueKind.String),
         Kind.DateTime => value.GetValueKind() == JsonValueKind.String && PlatformReaders.FromIsoDateTime(value.GetValue<string>()) != default,

@@ -49,7 +49,7 @@ public sealed class ClearCachesTests(PostgresServer postgres, RedisServer redis,
     [Fact]
     public async Task Announces_the_new_trading_day_to_the_websocket_server_once_the_keys_are_gone()
     {
-        var worker = await StartWorkerAsync(MaintenanceStep.ClearCaches);
+        var worker = await StartWorkerAsync(Settings(), true, At(FridayNight), MaintenanceStep.ClearCaches);
         await SeedAsync("snapshot:enriched:", 4);
         await using var listener = await ConnectionMultiplexer.ConnectAsync(RedisConnection);
         var received = System.Threading.Channels.Channel.CreateUnbounded<string>();

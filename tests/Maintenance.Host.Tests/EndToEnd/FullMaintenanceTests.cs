@@ -72,7 +72,8 @@ public sealed class FullMaintenanceTests(PostgresServer postgres, RedisServer re
         var client = Build(settings, b => b.AddRunner(inProcess: false));
         await StartAsync(client, ct);
 
-        // What the platform's subscribers hear during the run (channels are server-wide: matched by date below).
+        // What the platform's subscribers hear during the run (channels are server-wide: matched by date below). The
+        // start forces the clearing, which would otherwise wait for the end of the market session when tests run then.
         await using var listener = await ConnectionMultiplexer.ConnectAsync(_redisLease.ConnectionString);
         var heard = Channel.CreateUnbounded<(string Channel, string Message)>();
         foreach (var channel in new[] { "trading:new_day", "maintenance:completed" })
@@ -82,7 +83,7 @@ public sealed class FullMaintenanceTests(PostgresServer postgres, RedisServer re
 
         var started = DateTimeOffset.UtcNow;
         var outcome = await client.Services.GetRequiredService<MaintenanceRunner>()
-            .RunAsync(new StartMaintenance(TargetDate, "e2e-test"), _ => { }, TimeSpan.FromMinutes(4), ct);
+            .RunAsync(new StartMaintenance(TargetDate, "e2e-test", ForceClearCaches: true), _ => { }, TimeSpan.FromMinutes(4), ct);
 
         Assert.True(outcome.Succeeded, string.Join("; ", outcome.Steps.Select(s => $"{s.Step}={s.Status} {s.Error}")));
         Assert.Equal(MaintenanceSteps.InOrder, outcome.Steps.Select(s => s.Step));

@@ -20,27 +20,11 @@ public static class DataServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddMaintenanceData(this IServiceCollection services, IConfiguration configuration)
     {
-        ArgumentNullException.ThrowIfNull(services);
-        ArgumentNullException.ThrowIfNull(configuration);
-
-        var database = MaintenanceDatabase.FromConfiguration(configuration);
-        services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton(database);
-        services.AddDbContext<MaintenanceDbContext>(options =>
-        {
-            if (database.Provider == DatabaseProvider.Postgres)
-            {
-                options.UseNpgsql(database.PostgresDataSource, n => n.MigrationsHistoryTable(DatabaseSchema.MigrationsHistoryTable));
-            }
-            else
-            {
-                options.UseSqlite(database.ConnectionString);
-            }
-        });
-
+        var database = services.AddMaintenanceStorage(configuration);
+        services.AddDbContext<MaintenanceDbContext>(options => database.Configure(options, DatabaseSchema.MigrationsHistoryTable));
         if (database.Provider == DatabaseProvider.Postgres)
         {
-            services.AddSingleton(database.PostgresDataSource);
+            services.TryAddSingleton(database.PostgresDataSource);
             services.AddSingleton<IMarketStore, PostgresMarketStore>();
         }
         else
@@ -48,6 +32,28 @@ public static class DataServiceCollectionExtensions
             services.AddSingleton<IMarketStore, SqliteMarketStore>();
         }
 
+        return services;
+    }
+
+    /// <summary>
+    /// The one place that decides which database and which Redis this process uses: the <see cref="MaintenanceDatabase"/>
+    /// (PostgreSQL when ConnectionStrings:Postgres is set, else the SQLite file) and the Redis connection
+    /// (ConnectionStrings:Redis, read when first used so a host can point it at its embedded server) with
+    /// <see cref="RedisStore"/>. Safe to call from every part of a process: the first call decides.
+    /// </summary>
+    /// <returns>The process's database.</returns>
+    public static MaintenanceDatabase AddMaintenanceStorage(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        if (services.FirstOrDefault(d => d.ServiceType == typeof(MaintenanceDatabase))?.ImplementationInstance is MaintenanceDatabase decided)
+        {
+            return decided;
+        }
+
+        var database = MaintenanceDatabase.FromConfiguration(configuration);
+        services.AddSingleton(database);
+        services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IConnectionMultiplexer>(_ =>
         {
             var redis = configuration.GetConnectionString("Redis");
@@ -62,7 +68,7 @@ public static class DataServiceCollectionExtensions
             options.AbortOnConnectFail = false;
             return ConnectionMultiplexer.Connect(options);
         });
-        services.AddSingleton<RedisStore>();
-        return services;
+        services.TryAddSingleton<RedisStore>();
+        return database;
     }
 }

@@ -15,8 +15,9 @@ public enum DatabaseProvider
 }
 
 /// <summary>
-/// The one database of this installation, chosen by configuration. Other contexts that live in the same
-/// database (the saga's) configure themselves through <see cref="Configure"/>.
+/// The one database of this installation, chosen by configuration (<see cref="FromConfiguration"/>, called once per
+/// process by <c>AddMaintenanceStorage</c>). Every context that lives in it — the market data's and the saga's —
+/// configures itself through <see cref="Configure"/>.
 /// </summary>
 public sealed class MaintenanceDatabase : IAsyncDisposable
 {
@@ -70,16 +71,26 @@ public sealed class MaintenanceDatabase : IAsyncDisposable
             return Postgres(postgres);
         }
 
-        var path = configuration["Storage:SqlitePath"];
-        return Sqlite(string.IsNullOrWhiteSpace(path) ? DefaultSqlitePath : path);
+        return Sqlite(SqlitePath(configuration));
     }
 
-    /// <summary>Points an EF Core context at this database with the right provider.</summary>
-    public DbContextOptionsBuilder Configure(DbContextOptionsBuilder options)
+    /// <summary><c>Storage:SqlitePath</c>, else <see cref="DefaultSqlitePath"/>: the embedded profile's file.</summary>
+    public static string SqlitePath(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var path = configuration["Storage:SqlitePath"];
+        return string.IsNullOrWhiteSpace(path) ? DefaultSqlitePath : path;
+    }
+
+    /// <summary>
+    /// Points an EF Core context at this database with the right provider. Each context of the one database keeps its
+    /// own migrations history (<paramref name="migrationsHistoryTable"/>, PostgreSQL; SQLite creates its tables from the model).
+    /// </summary>
+    public DbContextOptionsBuilder Configure(DbContextOptionsBuilder options, string migrationsHistoryTable)
     {
         ArgumentNullException.ThrowIfNull(options);
         return Provider == DatabaseProvider.Postgres
-            ? options.UseNpgsql(PostgresDataSource)
+            ? options.UseNpgsql(PostgresDataSource, n => n.MigrationsHistoryTable(migrationsHistoryTable))
             : options.UseSqlite(ConnectionString);
     }
 

@@ -73,7 +73,7 @@ public static class MaintenanceComposition
             return path;
         }
 
-        var sqlite = Path.GetFullPath(Orchestrator.Persistence.SagaDatabase.SqlitePath(configuration));
+        var sqlite = Path.GetFullPath(MaintenanceDatabase.SqlitePath(configuration));
         return Path.Combine(Path.GetDirectoryName(sqlite)!, "garnet");
     }
 

@@ -1,3 +1,4 @@
+using Maintenance.Data;
 using Maintenance.Core;
 using Maintenance.Orchestrator.Persistence;
 using Maintenance.Orchestrator.Schedule;
@@ -34,16 +35,11 @@ public static class OrchestratorRegistration
         services.AddSingleton(StepTimeouts.FromConfiguration(configuration));
         services.AddSingleton(StepSharding.FromConfiguration(configuration));
         services.AddSingleton(schedule);
-        services.AddDbContext<SagaDbContext>(o => SagaDatabase.Configure(o, configuration));
+        var database = services.AddMaintenanceStorage(configuration);
+        services.AddDbContext<SagaDbContext>(o => database.Configure(o, SagaDbContext.MigrationsHistoryTable));
         services.AddSingleton<StepDeadlines>();
         services.AddSingleton<RunStatusBoard>();
         services.AddScoped<ScheduledMaintenance>();
-
-        var redis = configuration.GetConnectionString("Redis");
-        if (!string.IsNullOrWhiteSpace(redis))
-        {
-            services.TryAddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(RedisOptions(redis)));
-        }
 
         // The catch-up publishes once the host has started: the saga's queue and bindings must exist by then.
         services.Configure<MassTransitHostOptions>(o => o.WaitUntilStarted = true);
@@ -81,13 +77,6 @@ public static class OrchestratorRegistration
     {
         await using var scope = services.CreateAsyncScope();
         await SagaDatabase.EnsureSchemaAsync(scope.ServiceProvider.GetRequiredService<SagaDbContext>(), ct);
-    }
-
-    private static ConfigurationOptions RedisOptions(string configuration)
-    {
-        var options = ConfigurationOptions.Parse(configuration);
-        options.AbortOnConnectFail = false;
-        return options;
     }
 }
 

@@ -14,7 +14,8 @@ public sealed class MigrateCommand : AsyncCommand
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddMaintenanceData(builder.Configuration);
-        builder.Services.AddDbContext<SagaDbContext>(o => SagaDatabase.Configure(o, builder.Configuration));
+        var database = builder.Services.AddMaintenanceStorage(builder.Configuration);
+        builder.Services.AddDbContext<SagaDbContext>(o => database.Configure(o, SagaDbContext.MigrationsHistoryTable));
         using var host = builder.Build();
         await MaintenanceSchema.EnsureAsync(host.Services, cancellationToken);
         AnsiConsole.MarkupLine($"[green]schema up to date[/] on {MaintenanceProfile.From(builder.Configuration).Database}");

@@ -1,3 +1,4 @@
+using Maintenance.Data;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
@@ -7,46 +8,11 @@ using Microsoft.EntityFrameworkCore.Storage;
 namespace Maintenance.Orchestrator.Persistence;
 
 /// <summary>
-/// Where the saga store lives: PostgreSQL when <c>ConnectionStrings:Postgres</c> is set (with its own migrations),
-/// else the SQLite file <c>Storage:SqlitePath</c> (default <c>.maintenance/maintenance.db</c>, shared with the data tables).
+/// The saga store's schema. It lives in the installation's one database (<see cref="MaintenanceDatabase"/>, chosen by
+/// <c>AddMaintenanceStorage</c>) beside the data tables, with its own migrations history.
 /// </summary>
 public static class SagaDatabase
 {
-    public const string DefaultSqlitePath = ".maintenance/maintenance.db";
-
-    public static void Configure(DbContextOptionsBuilder options, IConfiguration configuration)
-    {
-        ArgumentNullException.ThrowIfNull(configuration);
-        var postgres = configuration.GetConnectionString("Postgres");
-        if (!string.IsNullOrWhiteSpace(postgres))
-        {
-            UsePostgres(options, postgres);
-        }
-        else
-        {
-            UseSqlite(options, SqlitePath(configuration));
-        }
-    }
-
-    public static DbContextOptionsBuilder UsePostgres(DbContextOptionsBuilder options, string connectionString) =>
-        options.UseNpgsql(connectionString, n => n.MigrationsHistoryTable(SagaDbContext.MigrationsHistoryTable));
-
-    public static DbContextOptionsBuilder UseSqlite(DbContextOptionsBuilder options, string path) =>
-        options.UseSqlite(new SqliteConnectionStringBuilder
-        {
-            DataSource = Path.GetFullPath(path),
-            Pooling = true,
-            // How long a writer waits for the file's write lock, held by the data tasks' bulk writes at times.
-            DefaultTimeout = 60,
-        }.ConnectionString);
-
-    public static string SqlitePath(IConfiguration configuration)
-    {
-        ArgumentNullException.ThrowIfNull(configuration);
-        var path = configuration["Storage:SqlitePath"];
-        return string.IsNullOrWhiteSpace(path) ? DefaultSqlitePath : path;
-    }
-
     /// <summary>
     /// PostgreSQL: applies this context's migrations. SQLite: creates the two tables from the model when they are
     /// missing (not EnsureCreated: the data tables of the same file belong to another context).
@@ -112,5 +78,5 @@ public sealed class SagaDbContextDesignFactory : IDesignTimeDbContextFactory<Sag
     }
 
     private static void UsePostgres(DbContextOptionsBuilder options) =>
-        SagaDatabase.UsePostgres(options, "Host=localhost;Database=maintenance;Username=maintenance");
+        MaintenanceDatabase.Postgres("Host=localhost;Database=maintenance;Username=maintenance").Configure(options, SagaDbContext.MigrationsHistoryTable);
 }

@@ -1,3 +1,4 @@
+using Maintenance.Data;
 using Maintenance.Data.Schema;
 using Maintenance.Orchestrator.Persistence;
 using Maintenance.Testing;
@@ -66,7 +67,7 @@ public sealed class SchemaRaceTests(PostgresServer postgres)
     private static SagaDbContext SagaContext(string connectionString)
     {
         var options = new DbContextOptionsBuilder<SagaDbContext>();
-        SagaDatabase.UsePostgres(options, connectionString);
+        MaintenanceDatabase.Postgres(connectionString).Configure(options, SagaDbContext.MigrationsHistoryTable);
         return new SagaDbContext(options.Options);
     }
 }

@@ -1,0 +1,440 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Maintenance.Host.Tests.Processes;
+using Maintenance.Testing;
+using StackExchange.Redis;
+
+namespace Maintenance.Host.Tests.Faults;
+
+/// <summary>
+/// The fault suite (scripts/faults.sh): the orchestrator and workers as real <c>serve</c> processes on real servers,
+/// one database, virtual host and Redis database per scenario, a fault injected mid-run, and the outputs compared
+/// with a clean run by count and checksum. Runs only when MAINTENANCE_FAULTS is <c>quick</c> or <c>all</c>;
+/// writes its table to MAINTENANCE_FAULTS_REPORT (default /tmp/maintenance-faults.md).
+/// </summary>
+public sealed class FaultSuiteTests(PostgresServer postgres, RabbitMqServer rabbitMq, RedisServer redis)
+{
+    private static readonly DateOnly Date = new(2026, 11, 25);
+    private static readonly string[] LiveKeys = ["realtime:AAPL", "scanner:category:gappers", "snapshot:polygon:AAPL"];
+
+    [Fact]
+    public async Task Every_fault_ends_with_an_end_event_and_nothing_lost_or_duplicated()
+    {
+        var mode = Environment.GetEnvironmentVariable("MAINTENANCE_FAULTS");
+        if (mode is not ("quick" or "all"))
+        {
+            Assert.Skip("MAINTENANCE_FAULTS is not quick or all: the fault suite runs from scripts/faults.sh");
+        }
+
+        var tickers = Environment.GetEnvironmentVariable("MAINTENANCE_FAULTS_TICKERS") ?? "300";
+        var sample = Directory.CreateTempSubdirectory("maintenance-faults-sample-").FullName;
+        var rows = new List<Row>();
+        try
+        {
+            var clean = await RunScenarioAsync("clean run", sample, tickers, async _ => await Task.CompletedTask);
+            rows.Add(clean.Row);
+            var scenarios = new List<(string Name, bool Quick, Func<Scenario, Task> Fault)>
+            {
+                ("worker kill -9 mid-step", true, WorkerKilledAsync),
+                ("20 duplicate starts", true, DuplicateStartsAsync),
+                ("out-of-rules starts (Sunday, future)", true, OutOfRulesAsync),
+                ("poison start", true, PoisonAsync),
+                ("orchestrator kill -9 mid-run", false, OrchestratorKilledAsync),
+                ("SIGTERM to a busy worker", false, WorkerTerminatedAsync),
+                ("broker connections closed", false, BrokerConnectionsClosedAsync),
+                ("two orchestrators", false, async _ => await Task.CompletedTask),
+            };
+            foreach (var (name, quick, fault) in scenarios.Where(s => mode == "all" || s.Quick))
+            {
+                var result = await RunScenarioAsync(name, sample, tickers, fault, orchestrators: name == "two orchestrators" ? 2 : 1);
+                var (lost, extra, differences) = result.Fingerprint.Against(clean.Fingerprint);
+                rows.Add(result.Row with { Lost = lost, Extra = extra, Differences = string.Join("; ", differences) });
+            }
+        }
+        finally
+        {
+            var table = Table(rows);
+            var report = Environment.GetEnvironmentVariable("MAINTENANCE_FAULTS_REPORT") ?? "/tmp/maintenance-faults.md";
+            await File.WriteAllTextAsync(report, table, CancellationToken.None);
+            TestContext.Current.SendDiagnosticMessage(table);
+            Directory.Delete(sample, recursive: true);
+        }
+
+        Assert.All(rows, r => Assert.True(r.Passed, $"{r.Name}: {r.Verdict}"));
+    }
+
+    private async Task<(Row Row, Fingerprint Fingerprint)> RunScenarioAsync(string name, string sample, string tickers, Func<Scenario, Task> fault, int orchestrators = 1)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var lease = await redis.LeaseDatabaseAsync(ct);
+        var virtualHost = await rabbitMq.CreateVirtualHostAsync(ct);
+        var database = await postgres.CreateDatabaseAsync(ct);
+        var environment = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings__RabbitMq"] = virtualHost.ToString(),
+            ["ConnectionStrings__Postgres"] = database,
+            ["ConnectionStrings__Redis"] = lease.ConnectionString,
+            ["MarketData__Source"] = "Sample",
+            ["MarketData__SamplePath"] = sample,
+            ["MarketData__SampleTickers"] = tickers,
+            ["Maintenance__Schedule__Enabled"] = "false",
+            ["Logging__LogLevel__Default"] = "Warning",
+        };
+        await using var scenario = new Scenario(name, environment, virtualHost, rabbitMq, lease.ConnectionString);
+        for (var i = 0; i < orchestrators; i++)
+        {
+            scenario.Orchestrators.Add(scenario.Serve("orchestrator"));
+        }
+
+        scenario.Workers.Add(scenario.Serve("worker"));
+        foreach (var process in scenario.Orchestrators.Concat(scenario.Workers))
+        {
+            await scenario.WaitHealthyAsync(process);
+        }
+
+        await using (var connection = await ConnectionMultiplexer.ConnectAsync(lease.ConnectionString))
+        {
+            foreach (var key in LiveKeys)
+            {
+                await connection.GetDatabase().StringSetAsync(key, "live");
+            }
+        }
+
+        // Starts on the bus are checked before the real run, whose clear-caches may delete the live keys.
+        var beforeRun = name.StartsWith("out-of-rules", StringComparison.Ordinal) || name.StartsWith("poison", StringComparison.Ordinal);
+        if (beforeRun)
+        {
+            await fault(scenario);
+            scenario.StartRun();
+        }
+        else
+        {
+            scenario.StartRun();
+            await fault(scenario);
+        }
+
+        var exit = await scenario.Run!.WaitForExitAsync(TimeSpan.FromMinutes(8));
+        var recovery = scenario.SinceFault.Elapsed.TotalSeconds;
+        var state = await scenario.StateAsync();
+        var fingerprint = await Fingerprint.OfAsync(database, lease.ConnectionString, Date);
+        var end = exit switch
+        {
+            0 => "MaintenanceCompleted (succeeded)",
+            1 => "MaintenanceCompleted (with errors) or MaintenanceFailed",
+            null => "none within 8 min",
+            _ => $"none (run exit {exit})",
+        };
+        var attempts = await scenario.AttemptAsync();
+        var notes = scenario.Notes.Count == 0 ? "" : string.Join("; ", scenario.Notes);
+        var passed = exit == 0 && scenario.Problems.Count == 0;
+        var verdict = passed ? "" : $"exit {exit}; {string.Join("; ", scenario.Problems)}\n{Tail(scenario.Run.Output)}";
+        return (new Row(name, state, end, attempts, recovery, 0, 0, "", notes, passed, verdict), fingerprint);
+    }
+
+    private static async Task WorkerKilledAsync(Scenario s)
+    {
+        await s.WaitForRunningStepAsync();
+        s.MarkFault();
+        s.Workers[0].Signal("KILL");
+        s.Workers.Add(s.Serve("worker"));
+        s.Notes.Add("a new worker started at once");
+    }
+
+    private static async Task WorkerTerminatedAsync(Scenario s)
+    {
+        await s.WaitForRunningStepAsync();
+        s.MarkFault();
+        s.Workers[0].Signal("TERM");
+        var exit = await s.Workers[0].WaitForExitAsync(TimeSpan.FromSeconds(30));
+        s.Notes.Add(exit is null ? "the worker did not stop within 30 s" : $"the worker stopped (exit {exit})");
+        if (exit is null)
+        {
+            s.Problems.Add("SIGTERM did not stop the worker within 30 s");
+        }
+
+        s.Workers.Add(s.Serve("worker"));
+    }
+
+    private static async Task OrchestratorKilledAsync(Scenario s)
+    {
+        await s.WaitForRunningStepAsync();
+        s.MarkFault();
+        s.Orchestrators[0].Signal("KILL");
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        var again = s.Serve("orchestrator");
+        s.Orchestrators.Add(again);
+        await s.WaitHealthyAsync(again);
+        s.Notes.Add("orchestrator restarted after 2 s");
+    }
+
+    private static async Task BrokerConnectionsClosedAsync(Scenario s)
+    {
+        await s.WaitForRunningStepAsync();
+        s.MarkFault();
+        var closed = await s.CloseBrokerConnectionsAsync();
+        s.Notes.Add($"{closed} connections closed by the broker");
+    }
+
+    private static async Task DuplicateStartsAsync(Scenario s)
+    {
+        s.MarkFault();
+        var address = s.Orchestrators[0].Address!;
+        using var http = new HttpClient { BaseAddress = address };
+        var posts = Enumerable.Range(0, 20).Select(_ => http.PostAsync(
+            new Uri("trigger", UriKind.Relative),
+            new StringContent($$"""{"target_date": "{{Date:yyyy-MM-dd}}"}""", Encoding.UTF8, "application/json")));
+        var answers = await Task.WhenAll(posts);
+        s.Notes.Add($"{answers.Count(a => a.StatusCode == HttpStatusCode.Accepted)} of 20 accepted");
+    }
+
+    private static async Task OutOfRulesAsync(Scenario s)
+    {
+        s.MarkFault();
+        await s.PublishStartAsync("2025-11-30");
+        await s.PublishStartAsync("2027-06-15");
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        var kept = await s.LiveKeysAsync();
+        var runs = await s.RunsForAsync("2025-11-30") + await s.RunsForAsync("2027-06-15");
+        s.Notes.Add($"live keys kept: {kept}/{LiveKeys.Length}; runs made for them: {runs}");
+        if (runs != 0)
+        {
+            s.Problems.Add("an out-of-rules start made a run");
+        }
+
+        if (kept != LiveKeys.Length)
+        {
+            s.Problems.Add("an out-of-rules start deleted live keys");
+        }
+    }
+
+    private static async Task PoisonAsync(Scenario s)
+    {
+        s.MarkFault();
+        await s.PublishRawAsync("{ this is not json");
+
+        // The management API's counts refresh every 5 s or so.
+        long errors = 0;
+        for (var i = 0; i < 30 && errors == 0; i++)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            errors = await s.QueueDepthAsync("maintenance-saga_error");
+        }
+
+        s.Notes.Add($"{errors} message(s) in maintenance-saga_error");
+        if (errors < 1)
+        {
+            s.Problems.Add("the poison message did not reach maintenance-saga_error");
+        }
+    }
+
+    private static string Tail(string output) => string.Join('\n', output.Split('\n').TakeLast(15));
+
+    private static string Table(List<Row> rows)
+    {
+        var table = new StringBuilder();
+        table.AppendLine("| scenario | final state | end event | attempt | recovery s | lost | duplicated | differences | notes | verdict |");
+        table.AppendLine("|---|---|---|---:|---:|---:|---:|---|---|---|");
+        foreach (var r in rows)
+        {
+            var verdict = r.Passed && r.Lost == 0 && r.Extra == 0 && r.Differences.Length == 0 ? "pass" : "FAIL";
+            table.AppendLine(CultureInfo.InvariantCulture, $"| {r.Name} | {r.State} | {r.End} | {r.Attempt} | {r.RecoverySeconds:F1} | {r.Lost} | {r.Extra} | {r.Differences} | {r.Notes} | {verdict} |");
+        }
+
+        return table.ToString();
+    }
+
+    private sealed record Row(string Name, string State, string End, string Attempt, double RecoverySeconds, long Lost, long Extra, string Differences, string Notes, bool Passed, string Verdict)
+    {
+        public bool Passed { get; init; } = Passed && Lost == 0 && Extra == 0 && Differences.Length == 0;
+    }
+
+    /// <summary>The processes of one scenario and the faults it can inject.</summary>
+    private sealed class Scenario(string name, Dictionary<string, string?> environment, Uri virtualHost, RabbitMqServer rabbitMq, string redis) : IAsyncDisposable
+    {
+        private readonly List<MaintenanceProcess> _all = [];
+
+        public string Name { get; } = name;
+
+        public List<ServedProcess> Orchestrators { get; } = [];
+
+        public List<ServedProcess> Workers { get; } = [];
+
+        public MaintenanceProcess? Run { get; private set; }
+
+        public Stopwatch SinceFault { get; private set; } = Stopwatch.StartNew();
+
+        public List<string> Notes { get; } = [];
+
+        public List<string> Problems { get; } = [];
+
+        public ServedProcess Serve(string role)
+        {
+            var address = MaintenanceProcess.FreeLoopbackAddress();
+            var process = MaintenanceProcess.Start(["serve", "--role", role, "--urls", address.AbsoluteUri.TrimEnd('/')], environment);
+            _all.Add(process);
+            return new ServedProcess(process, address);
+        }
+
+        public async Task WaitHealthyAsync(ServedProcess served)
+        {
+            var health = await MaintenanceProcess.WaitForHealthAsync(served.Address!, HttpStatusCode.OK, TimeSpan.FromSeconds(90));
+            if (health.Status != HttpStatusCode.OK)
+            {
+                throw new InvalidOperationException($"{Name}: a process never became healthy: {health.Body}\n{served.Process.Output}");
+            }
+        }
+
+        public void StartRun()
+        {
+            Run = MaintenanceProcess.Start(["run", "--date", Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), "--timeout", "7m"], environment);
+            _all.Add(Run);
+            SinceFault = Stopwatch.StartNew();
+        }
+
+        public void MarkFault() => SinceFault = Stopwatch.StartNew();
+
+        public async Task WaitForRunningStepAsync()
+        {
+            var clock = Stopwatch.StartNew();
+            while (clock.Elapsed < TimeSpan.FromSeconds(60))
+            {
+                var view = await StatusAsync();
+                // A step with some work in it: clear-caches is over in a blink.
+                if (view is { } v && v.TryGetProperty("running_steps", out var running)
+                    && running.EnumerateArray().Any(e => e.GetString() is "load-ohlc" or "load-volume-slots" or "calculate-rvol" or "recover-missing-tickers"))
+                {
+                    Notes.Add("fault during " + string.Join(",", running.EnumerateArray().Select(e => e.GetString())));
+                    return;
+                }
+
+                await Task.Delay(100);
+            }
+
+            Notes.Add("no step seen running: fault injected anyway");
+        }
+
+        public async Task<string> StateAsync() =>
+            await StatusAsync() is { } v && v.TryGetProperty("state", out var state) ? state.GetString() ?? "?" : "no run";
+
+        public async Task<string> AttemptAsync() =>
+            await StatusAsync() is { } v && v.TryGetProperty("attempt", out var attempt) ? attempt.GetInt32().ToString(CultureInfo.InvariantCulture) : "-";
+
+        public async Task<int> LiveKeysAsync()
+        {
+            await using var connection = await ConnectionMultiplexer.ConnectAsync(redis);
+            var kept = 0;
+            foreach (var key in LiveKeys)
+            {
+                kept += await connection.GetDatabase().KeyExistsAsync(key) ? 1 : 0;
+            }
+
+            return kept;
+        }
+
+        public async Task<int> RunsForAsync(string date)
+        {
+            using var http = new HttpClient { BaseAddress = LiveOrchestrator().Address };
+            using var response = await http.GetAsync(new Uri("status/" + date, UriKind.Relative));
+            return response.StatusCode == HttpStatusCode.OK ? 1 : 0;
+        }
+
+        /// <summary>A StartMaintenance as a plain AMQP peer would publish it (management API publish).</summary>
+        public Task PublishStartAsync(string date) => PublishRawAsync(
+            JsonSerializer.Serialize(new
+            {
+                messageId = Guid.NewGuid(),
+                messageType = new[] { "urn:message:Maintenance.Contracts:StartMaintenance" },
+                message = new { targetDate = date, requestedBy = "fault-suite", force = false },
+            }));
+
+        public async Task PublishRawAsync(string body)
+        {
+            using var http = Management();
+            var payload = JsonSerializer.Serialize(new
+            {
+                properties = new { content_type = "application/vnd.masstransit+json", delivery_mode = 2 },
+                routing_key = "",
+                payload = body,
+                payload_encoding = "string",
+            });
+            using var response = await http.PostAsync(
+                new Uri($"api/exchanges/{VirtualHostName}/{Uri.EscapeDataString("Maintenance.Contracts:StartMaintenance")}/publish", UriKind.Relative),
+                new StringContent(payload, Encoding.UTF8, "application/json"));
+            response.EnsureSuccessStatusCode();
+        }
+
+        public async Task<long> QueueDepthAsync(string queue)
+        {
+            using var http = Management();
+            using var response = await http.GetAsync(new Uri($"api/queues/{VirtualHostName}/{queue}", UriKind.Relative));
+            if (!response.IsSuccessStatusCode)
+            {
+                return 0;
+            }
+
+            using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            return json.RootElement.TryGetProperty("messages", out var messages) ? messages.GetInt64() : 0;
+        }
+
+        /// <summary>The broker closes every connection of this scenario's virtual host (others are untouched).</summary>
+        public async Task<int> CloseBrokerConnectionsAsync()
+        {
+            using var http = Management();
+            using var list = await http.GetAsync(new Uri($"api/vhosts/{VirtualHostName}/connections", UriKind.Relative));
+            using var json = JsonDocument.Parse(await list.Content.ReadAsStringAsync());
+            var closed = 0;
+            foreach (var connection in json.RootElement.EnumerateArray())
+            {
+                var connectionName = connection.GetProperty("name").GetString()!;
+                using var close = await http.DeleteAsync(new Uri("api/connections/" + Uri.EscapeDataString(connectionName), UriKind.Relative));
+                closed += close.IsSuccessStatusCode ? 1 : 0;
+            }
+
+            return closed;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            foreach (var process in _all)
+            {
+                await process.DisposeAsync();
+            }
+        }
+
+        private string VirtualHostName => Uri.EscapeDataString(virtualHost.AbsolutePath.TrimStart('/'));
+
+        private ServedProcess LiveOrchestrator() => Orchestrators.Last(o => !o.Process.HasExited);
+
+        private HttpClient Management()
+        {
+            var http = new HttpClient { BaseAddress = rabbitMq.ManagementUri };
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{rabbitMq.UserName}:{rabbitMq.Password}")));
+            return http;
+        }
+
+        private async Task<JsonElement?> StatusAsync()
+        {
+            try
+            {
+                using var http = new HttpClient { BaseAddress = LiveOrchestrator().Address, Timeout = TimeSpan.FromSeconds(5) };
+                using var response = await http.GetAsync(new Uri("status/" + Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), UriKind.Relative));
+                return response.StatusCode == HttpStatusCode.OK ? JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone() : null;
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or InvalidOperationException)
+            {
+                return null;
+            }
+        }
+    }
+
+    private sealed record ServedProcess(MaintenanceProcess Process, Uri? Address)
+    {
+        public void Signal(string signal) => Process.Signal(signal);
+
+        public Task<int?> WaitForExitAsync(TimeSpan timeout) => Process.WaitForExitAsync(timeout);
+    }
+}

@@ -47,12 +47,21 @@ public sealed class FaultSuiteTests(PostgresServer postgres, RabbitMqServer rabb
                 ("SIGTERM to a busy worker", false, WorkerTerminatedAsync),
                 ("broker connections closed", false, BrokerConnectionsClosedAsync),
                 ("two orchestrators", false, async _ => await Task.CompletedTask),
+                (RedisLost, false, RedisFlushedAsync),
             };
-            foreach (var (name, quick, fault) in scenarios.Where(s => mode == "all" || s.Quick))
+            var only = Environment.GetEnvironmentVariable("MAINTENANCE_FAULTS_ONLY");
+            foreach (var (name, quick, fault) in scenarios.Where(s => (mode == "all" || s.Quick) && (only is null || s.Name.Contains(only, StringComparison.Ordinal))))
             {
                 var result = await RunScenarioAsync(name, sample, tickers, fault, orchestrators: name == "two orchestrators" ? 2 : 1);
                 var (lost, extra, differences) = result.Fingerprint.Against(clean.Fingerprint);
-                rows.Add(result.Row with { Lost = lost, Extra = extra, Differences = string.Join("; ", differences) });
+                var row = result.Row with { Lost = lost, Extra = extra, Differences = string.Join("; ", differences) };
+                if (name == RedisLost && result.Row.State == "CompletedWithErrors" && extra == 0)
+                {
+                    // Lost output that the run itself reports (not "succeeded") is the wanted outcome, not a loss.
+                    row = row with { Passed = true, Lost = 0, Differences = "", Notes = $"{row.Notes}; {lost} keys gone and reported by the run ({string.Join("; ", differences)})" };
+                }
+
+                rows.Add(row);
             }
         }
         finally
@@ -64,7 +73,7 @@ public sealed class FaultSuiteTests(PostgresServer postgres, RabbitMqServer rabb
             Directory.Delete(sample, recursive: true);
         }
 
-        Assert.All(rows, r => Assert.True(r.Passed, $"{r.Name}: {r.Verdict}"));
+        Assert.All(rows, r => Assert.True(r.Ok, $"{r.Name}: lost {r.Lost}, duplicated {r.Extra}, {r.Differences} {r.Verdict}"));
     }
 
     private async Task<(Row Row, Fingerprint Fingerprint)> RunScenarioAsync(string name, string sample, string tickers, Func<Scenario, Task> fault, int orchestrators = 1)
@@ -133,6 +142,17 @@ public sealed class FaultSuiteTests(PostgresServer postgres, RabbitMqServer rabb
         var passed = exit == 0 && scenario.Problems.Count == 0;
         var verdict = passed ? "" : $"exit {exit}; {string.Join("; ", scenario.Problems)}\n{Tail(scenario.Run.Output)}";
         return (new Row(name, state, end, attempts, recovery, 0, 0, "", notes, passed, verdict), fingerprint);
+    }
+
+    private const string RedisLost = "Redis data lost during calculate-rvol";
+
+    /// <summary>Redis loses everything (a restart without persistence) after ATR wrote atr:daily: the run must not report success with it gone.</summary>
+    private static async Task RedisFlushedAsync(Scenario s)
+    {
+        await s.WaitForRunningStepAsync("calculate-rvol");
+        s.MarkFault();
+        await s.FlushRedisAsync();
+        s.Notes.Add("the scenario's Redis database flushed");
     }
 
     private static async Task WorkerKilledAsync(Scenario s)
@@ -240,16 +260,17 @@ public sealed class FaultSuiteTests(PostgresServer postgres, RabbitMqServer rabb
         table.AppendLine("|---|---|---|---:|---:|---:|---:|---|---|---|");
         foreach (var r in rows)
         {
-            var verdict = r.Passed && r.Lost == 0 && r.Extra == 0 && r.Differences.Length == 0 ? "pass" : "FAIL";
+            var verdict = r.Ok ? "pass" : "FAIL";
             table.AppendLine(CultureInfo.InvariantCulture, $"| {r.Name} | {r.State} | {r.End} | {r.Attempt} | {r.RecoverySeconds:F1} | {r.Lost} | {r.Extra} | {r.Differences} | {r.Notes} | {verdict} |");
         }
 
         return table.ToString();
     }
 
+    /// <param name="Passed">The scenario's own checks held (an end event, its expectations); <see cref="Ok"/> adds the comparison.</param>
     private sealed record Row(string Name, string State, string End, string Attempt, double RecoverySeconds, long Lost, long Extra, string Differences, string Notes, bool Passed, string Verdict)
     {
-        public bool Passed { get; init; } = Passed && Lost == 0 && Extra == 0 && Differences.Length == 0;
+        public bool Ok => Passed && Lost == 0 && Extra == 0 && Differences.Length == 0;
     }
 
     /// <summary>The processes of one scenario and the faults it can inject.</summary>
@@ -297,7 +318,14 @@ public sealed class FaultSuiteTests(PostgresServer postgres, RabbitMqServer rabb
 
         public void MarkFault() => SinceFault = Stopwatch.StartNew();
 
-        public async Task WaitForRunningStepAsync()
+        public async Task FlushRedisAsync()
+        {
+            await using var connection = await ConnectionMultiplexer.ConnectAsync(redis + ",allowAdmin=true");
+            var db = connection.GetDatabase();
+            await connection.GetServers()[0].FlushDatabaseAsync(db.Database);
+        }
+
+        public async Task WaitForRunningStepAsync(string? step = null)
         {
             var clock = Stopwatch.StartNew();
             while (clock.Elapsed < TimeSpan.FromSeconds(60))
@@ -305,7 +333,9 @@ public sealed class FaultSuiteTests(PostgresServer postgres, RabbitMqServer rabb
                 var view = await StatusAsync();
                 // A step with some work in it: clear-caches is over in a blink.
                 if (view is { } v && v.TryGetProperty("running_steps", out var running)
-                    && running.EnumerateArray().Any(e => e.GetString() is "load-ohlc" or "load-volume-slots" or "calculate-rvol" or "recover-missing-tickers"))
+                    && running.EnumerateArray().Any(e => step is null
+                        ? e.GetString() is "load-ohlc" or "load-volume-slots" or "calculate-rvol" or "recover-missing-tickers"
+                        : e.GetString() == step))
                 {
                     Notes.Add("fault during " + string.Join(",", running.EnumerateArray().Select(e => e.GetString())));
                     return;

@@ -10,6 +10,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using NpgsqlTypes;
 using StackExchange.Redis;
+using Maintenance.Data.Storage;
 
 namespace Maintenance.Benchmarks;
 

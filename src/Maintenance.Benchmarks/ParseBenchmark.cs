@@ -5,6 +5,8 @@ using System.IO.Compression;
 using Maintenance.Core;
 using Maintenance.Data.MarketData;
 using Maintenance.MarketData.Sample;
+using Maintenance.Data.Storage;
+using Maintenance.Data.MarketData.FlatFiles;
 
 namespace Maintenance.Benchmarks;
 

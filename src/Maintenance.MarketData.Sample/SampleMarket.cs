@@ -5,6 +5,8 @@ using System.IO.Compression;
 using System.Text;
 using Maintenance.Core;
 using Maintenance.Data.MarketData;
+using Maintenance.Data.Storage;
+using Maintenance.Data.MarketData.FlatFiles;
 
 namespace Maintenance.MarketData.Sample;
 

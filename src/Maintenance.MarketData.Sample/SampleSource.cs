@@ -4,6 +4,8 @@ using Maintenance.Core;
 using Maintenance.Data.MarketData;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Maintenance.Data.Storage;
+using Maintenance.Data.MarketData.FlatFiles;
 
 namespace Maintenance.MarketData.Sample;
 

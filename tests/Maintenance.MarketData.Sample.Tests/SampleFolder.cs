@@ -1,4 +1,5 @@
 using Maintenance.Data.MarketData;
+using Maintenance.Data.MarketData.FlatFiles;
 
 namespace Maintenance.MarketData.Sample.Tests;
 

@@ -1,6 +1,7 @@
 using Maintenance.Core;
 using Maintenance.Data.MarketData;
 using Maintenance.MarketData.Sample;
+using Maintenance.Data.MarketData.FlatFiles;
 
 namespace Maintenance.MarketData.Sample.Tests;
 

@@ -4,6 +4,7 @@ using Maintenance.Core;
 using Maintenance.Data.MarketData;
 using Maintenance.MarketData.Sample;
 using Spectre.Console;
+using Maintenance.Data.MarketData.FlatFiles;
 
 namespace Maintenance.Benchmarks.Bench;
 

@@ -8,6 +8,8 @@ using Maintenance.Data.Redis;
 using Npgsql;
 using NpgsqlTypes;
 using StackExchange.Redis;
+using Maintenance.Data.Storage;
+using Maintenance.Data.MarketData.FlatFiles;
 
 namespace Maintenance.Benchmarks.Bench;
 

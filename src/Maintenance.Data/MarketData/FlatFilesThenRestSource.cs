@@ -1,4 +1,5 @@
 using Maintenance.Core;
+using Maintenance.Data.MarketData.FlatFiles;
 
 namespace Maintenance.Data.MarketData;
 

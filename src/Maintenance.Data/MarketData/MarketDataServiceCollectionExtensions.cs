@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
 using Polly;
+using Maintenance.Data.MarketData.FlatFiles;
 
 namespace Maintenance.Data.MarketData;
 

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using Maintenance.Core;
 using Npgsql;
+using Maintenance.Data.Storage;
 
 namespace Maintenance.Data.Postgres;
 

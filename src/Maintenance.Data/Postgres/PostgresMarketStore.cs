@@ -3,6 +3,7 @@ using Maintenance.Core;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using NpgsqlTypes;
+using Maintenance.Data.Storage;
 
 namespace Maintenance.Data.Postgres;
 

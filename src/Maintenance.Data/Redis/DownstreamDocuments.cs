@@ -2,6 +2,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Maintenance.Core;
+using Maintenance.Data.Storage;
 
 namespace Maintenance.Data.Redis;
 

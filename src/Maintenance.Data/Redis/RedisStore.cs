@@ -3,6 +3,7 @@ using System.Text.Json;
 using Maintenance.Core;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
+using Maintenance.Data.Storage;
 
 namespace Maintenance.Data.Redis;
 

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Maintenance.Data.Storage;
 
 namespace Maintenance.Data.Schema;
 

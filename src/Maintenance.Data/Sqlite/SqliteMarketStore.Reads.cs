@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Maintenance.Core;
 using Microsoft.Data.Sqlite;
+using Maintenance.Data.Storage;
 
 namespace Maintenance.Data.Sqlite;
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Maintenance.Core;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
+using Maintenance.Data.Storage;
 
 namespace Maintenance.Data.Sqlite;
 

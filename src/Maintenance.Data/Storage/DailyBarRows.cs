@@ -2,7 +2,7 @@ using System.Data.Common;
 using System.Runtime.CompilerServices;
 using Maintenance.Core;
 
-namespace Maintenance.Data;
+namespace Maintenance.Data.Storage;
 
 /// <summary>
 /// Reading daily_bars rows selected as (symbol, trading_date, open, high, low, close, volume, vwap, trades),

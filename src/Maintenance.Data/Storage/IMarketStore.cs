@@ -1,6 +1,6 @@
 using Maintenance.Core;
 
-namespace Maintenance.Data;
+namespace Maintenance.Data.Storage;
 
 /// <summary>
 /// Bulk writes and streamed reads of the market-data tables. PostgreSQL (binary COPY into a staging table, then one

@@ -1,6 +1,6 @@
 using Maintenance.Core;
 
-namespace Maintenance.Data;
+namespace Maintenance.Data.Storage;
 
 /// <summary>The checks every bulk load makes on each row before it reaches the database, with errors that name the row.</summary>
 internal static class LoadChecks

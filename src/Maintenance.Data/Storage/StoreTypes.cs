@@ -1,6 +1,6 @@
 using Maintenance.Core;
 
-namespace Maintenance.Data;
+namespace Maintenance.Data.Storage;
 
 /// <summary>One ticker's volume slots of one trading day (the slots that hold at least one bar, in slot order).</summary>
 public sealed record TickerVolumeSlots(string Symbol, DateOnly Date, VolumeSlot[] Slots);

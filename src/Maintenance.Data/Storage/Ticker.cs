@@ -1,4 +1,4 @@
-namespace Maintenance.Data;
+namespace Maintenance.Data.Storage;
 
 /// <summary>A listed ticker and what is known about it: a row of <c>tickers</c>.</summary>
 /// <remarks>

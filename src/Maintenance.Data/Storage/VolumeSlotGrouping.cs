@@ -1,6 +1,6 @@
 using Maintenance.Core;
 
-namespace Maintenance.Data;
+namespace Maintenance.Data.Storage;
 
 /// <summary>
 /// Folds slot rows ordered by (symbol, day, slot) into one <see cref="VolumeSlotHistory"/> per symbol,

@@ -1,3 +1,4 @@
+using Maintenance.Orchestrator.Api;
 using System.ComponentModel;
 using Maintenance.Orchestrator;
 using Spectre.Console;

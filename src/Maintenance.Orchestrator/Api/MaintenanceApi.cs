@@ -18,7 +18,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace Maintenance.Orchestrator;
+namespace Maintenance.Orchestrator.Api;
 
 /// <summary>
 /// The operator API (port 8008 in the host): <c>/health</c>, <c>/status</c>, <c>/status/{date}</c>, <c>/runs</c>,

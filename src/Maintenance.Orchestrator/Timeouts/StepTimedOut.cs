@@ -1,6 +1,6 @@
 using Maintenance.Contracts;
 
-namespace Maintenance.Orchestrator;
+namespace Maintenance.Orchestrator.Timeouts;
 
 /// <summary>
 /// Orchestrator-internal: a step's deadline passed (published by a Quartz job, see <see cref="Timeouts.StepDeadlines"/>).

@@ -10,6 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
+using Maintenance.Data.Storage;
 
 namespace Maintenance.Tasks.CalculateAtr;
 

@@ -3,6 +3,7 @@ using Maintenance.Data;
 using Maintenance.Data.MarketData;
 using Maintenance.Tasks.Common;
 using Microsoft.Extensions.Logging;
+using Maintenance.Data.Storage;
 
 namespace Maintenance.Tasks.LoadOhlc;
 

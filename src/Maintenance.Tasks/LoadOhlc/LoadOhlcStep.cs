@@ -10,6 +10,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Maintenance.Data.Storage;
 
 namespace Maintenance.Tasks.LoadOhlc;
 

@@ -5,6 +5,7 @@ using Maintenance.Data.Redis;
 using Maintenance.Tasks.Common;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
+using Maintenance.Data.Storage;
 
 namespace Maintenance.Tasks.SyncRedis;
 

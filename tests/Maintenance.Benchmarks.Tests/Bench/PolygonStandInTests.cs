@@ -4,6 +4,7 @@ using Maintenance.Data.MarketData;
 using Maintenance.MarketData.Sample;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Maintenance.Data.MarketData.FlatFiles;
 
 namespace Maintenance.Benchmarks.Tests.Bench;
 

@@ -1,6 +1,7 @@
 using Maintenance.Data.MarketData;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Maintenance.Data.MarketData.FlatFiles;
 
 namespace Maintenance.Data.Tests.MarketData;
 

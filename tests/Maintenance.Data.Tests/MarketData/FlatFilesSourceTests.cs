@@ -1,5 +1,6 @@
 using Maintenance.Core;
 using Maintenance.Data.MarketData;
+using Maintenance.Data.MarketData.FlatFiles;
 
 namespace Maintenance.Data.Tests.MarketData;
 

@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Text;
 using Maintenance.Data.MarketData;
+using Maintenance.Data.MarketData.FlatFiles;
 
 namespace Maintenance.Data.Tests.MarketData;
 

@@ -1,5 +1,6 @@
 using System.Text;
 using Maintenance.Data.MarketData;
+using Maintenance.Data.MarketData.FlatFiles;
 
 namespace Maintenance.Data.Tests.MarketData;
 

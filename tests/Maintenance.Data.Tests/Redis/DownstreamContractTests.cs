@@ -5,6 +5,7 @@ using Maintenance.Data.Redis;
 using Maintenance.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using StackExchange.Redis;
+using Maintenance.Data.Storage;
 
 namespace Maintenance.Data.Tests.Redis;
 

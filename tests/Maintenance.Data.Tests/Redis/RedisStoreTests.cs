@@ -2,6 +2,7 @@ using System.Text.Json;
 using Maintenance.Data.Redis;
 using Microsoft.Extensions.Logging.Abstractions;
 using StackExchange.Redis;
+using Maintenance.Data.Storage;
 
 namespace Maintenance.Data.Tests.Redis;
 

@@ -1,4 +1,5 @@
 using Maintenance.Core;
+using Maintenance.Data.Storage;
 
 namespace Maintenance.Data.Tests.Storage;
 

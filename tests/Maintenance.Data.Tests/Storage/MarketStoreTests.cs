@@ -2,6 +2,7 @@ using Maintenance.Core;
 using Maintenance.Data.Schema;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Maintenance.Data.Storage;
 
 namespace Maintenance.Data.Tests.Storage;
 

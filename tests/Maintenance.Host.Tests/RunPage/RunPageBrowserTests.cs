@@ -7,6 +7,7 @@ using Maintenance.Data.MarketData;
 using Maintenance.MarketData.Sample;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
+using Maintenance.Data.MarketData.FlatFiles;
 
 namespace Maintenance.Host.Tests.RunPage;
 

@@ -1,3 +1,4 @@
+using Maintenance.Orchestrator.Api;
 using Maintenance.Contracts;
 using Maintenance.Orchestrator;
 using Microsoft.AspNetCore.Builder;

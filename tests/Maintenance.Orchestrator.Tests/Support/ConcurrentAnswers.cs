@@ -1,3 +1,4 @@
+using Maintenance.Orchestrator.Timeouts;
 using Maintenance.Contracts;
 
 namespace Maintenance.Orchestrator.Tests.Support;

@@ -1,3 +1,4 @@
+using Maintenance.Orchestrator.Api;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;

@@ -2,6 +2,7 @@ using System.Globalization;
 using Maintenance.Data.MarketData;
 using Maintenance.MarketData.Sample;
 using Npgsql;
+using Maintenance.Data.MarketData.FlatFiles;
 
 namespace Maintenance.Benchmarks.Bench.Rest;
 

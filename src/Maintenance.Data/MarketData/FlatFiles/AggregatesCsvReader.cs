@@ -4,7 +4,7 @@ using System.IO.Compression;
 using System.Text;
 using Maintenance.Core;
 
-namespace Maintenance.Data.MarketData;
+namespace Maintenance.Data.MarketData.FlatFiles;
 
 /// <summary>One data row of an aggregates flat file. <see cref="Ticker"/> points into the reader's buffer and is valid until its next fill.</summary>
 internal ref struct AggregateRow

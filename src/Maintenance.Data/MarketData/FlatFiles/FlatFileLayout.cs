@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Maintenance.Data.MarketData;
+namespace Maintenance.Data.MarketData.FlatFiles;
 
 /// <summary>
 /// Where Polygon's flat files live under a root folder, as Polygon's S3 bucket lays them out:

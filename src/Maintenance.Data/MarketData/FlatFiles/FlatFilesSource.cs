@@ -4,7 +4,7 @@ using Maintenance.Core;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace Maintenance.Data.MarketData;
+namespace Maintenance.Data.MarketData.FlatFiles;
 
 /// <summary>
 /// Polygon's flat files from a folder (<see cref="FlatFileLayout"/>). They carry no reference data, so

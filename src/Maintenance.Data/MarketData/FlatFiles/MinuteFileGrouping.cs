@@ -1,7 +1,7 @@
 using System.Text;
 using Maintenance.Core;
 
-namespace Maintenance.Data.MarketData;
+namespace Maintenance.Data.MarketData.FlatFiles;
 
 /// <summary>
 /// Turns the rows of a minute file into one <see cref="TickerMinuteBars"/> per ticker.

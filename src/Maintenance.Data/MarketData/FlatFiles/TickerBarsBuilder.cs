@@ -1,7 +1,7 @@
 using System.Globalization;
 using Maintenance.Core;
 
-namespace Maintenance.Data.MarketData;
+namespace Maintenance.Data.MarketData.FlatFiles;
 
 /// <summary>
 /// Gathers one ticker's rows of a minute file into a <see cref="TickerMinuteBars"/>: in time order, one bar

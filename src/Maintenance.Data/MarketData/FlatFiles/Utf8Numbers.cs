@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Maintenance.Data.MarketData;
+namespace Maintenance.Data.MarketData.FlatFiles;
 
 /// <summary>
 /// Number parsing straight from UTF-8 bytes, for the flat-file hot loop. Plain decimals ("123.45") take a

@@ -1,3 +1,4 @@
+using System.Net;
 using Maintenance.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -112,6 +113,10 @@ public static class MarketDataServiceCollectionExtensions
                 resilience.Retry.ShouldRetryAfterHeader = true;
                 var sampling = TimeSpan.FromTicks(Math.Max(TimeSpan.FromSeconds(30).Ticks, options.AttemptTimeout.Ticks * 2));
                 resilience.CircuitBreaker.SamplingDuration = sampling;
+                // A 429 is Polygon asking us to wait (the retry honours its Retry-After), not Polygon failing:
+                // a burst of them must slow the day down, not open the circuit and fail every request behind it.
+                resilience.CircuitBreaker.ShouldHandle = args => ValueTask.FromResult(
+                    HttpClientResiliencePredicates.IsTransient(args.Outcome) && args.Outcome.Result?.StatusCode != HttpStatusCode.TooManyRequests);
             });
         services.AddSingleton<PolygonRestClient>();
         services.AddSingleton(sp => new PolygonRestSource(

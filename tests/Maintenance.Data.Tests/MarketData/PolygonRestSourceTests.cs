@@ -240,7 +240,7 @@ public sealed class PolygonRestSourceTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task The_days_minute_bars_come_ticker_by_ticker_in_symbol_order_with_bounded_concurrency()
+    public async Task The_days_minute_bars_come_ticker_by_ticker_each_once_with_bounded_concurrency()
     {
         string[] symbols = ["MMM", "AAPL", "ZZZ", "IBM", "KO", "PEP", "T", "F", "GE", "GM", "XOM", "CVX"];
         var source = await StartAsync(async context =>
@@ -263,8 +263,86 @@ public sealed class PolygonRestSourceTests : IAsyncDisposable
             read.Add(bars.Symbol);
         }
 
-        Assert.Equal(symbols.Where(s => s != "ZZZ").Order(StringComparer.Ordinal), read);
+        Assert.Equal(symbols.Where(s => s != "ZZZ").Order(StringComparer.Ordinal), read.Order(StringComparer.Ordinal));
         Assert.InRange(_server!.MaxInFlight, 2, 3);
+    }
+
+    [Fact]
+    public async Task A_slow_ticker_holds_no_other_ticker_back()
+    {
+        string[] symbols = ["AAA", "BBB", "CCC", "DDD", "EEE", "FFF", "GGG", "HHH", "III", "JJJ", "KKK", "LLL"];
+        var othersRead = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var source = await StartAsync(async context =>
+        {
+            if (context.Request.Path.StartsWithSegments("/v2/aggs/grouped"))
+            {
+                await PolygonTestServer.Json(context, GroupedOf(symbols));
+                return;
+            }
+
+            // AAA, asked first, answers once the reader holds the eleven others (at most 3 s later): a reader that
+            // waits on AAA before handing the others on gets it first, after 3 s.
+            var symbol = context.Request.Path.Value!.Split('/')[4];
+            if (symbol == "AAA")
+            {
+                await Task.WhenAny(othersRead.Task, Task.Delay(TimeSpan.FromSeconds(3), context.RequestAborted));
+            }
+
+            await PolygonTestServer.Json(context, MinuteBarsOf(symbol));
+        }, attemptTimeout: "00:00:05");
+        var clock = Stopwatch.StartNew();
+        var read = new List<string>();
+
+        await foreach (var bars in source.ReadMinuteBarsAsync(Day, new SkippedRows(), TestContext.Current.CancellationToken))
+        {
+            read.Add(bars.Symbol);
+            if (read.Count == symbols.Length - 1)
+            {
+                othersRead.SetResult();
+            }
+        }
+
+        Assert.Equal(symbols.Skip(1), read.Take(symbols.Length - 1).Order(StringComparer.Ordinal));
+        Assert.Equal("AAA", read[^1]);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2.5), $"done after {clock.Elapsed.TotalSeconds:F2} s: AAA held the others back");
+    }
+
+    [Fact]
+    public async Task A_burst_of_429s_slows_the_day_down_and_every_ticker_is_loaded()
+    {
+        // 100 tickers whose first two answers are each a 429: 200 of 300 answers, past the circuit breaker's
+        // 10 % of 100 calls, so only a breaker that leaves 429s to the retry lets the day through.
+        var symbols = Enumerable.Range(0, 100).Select(i => $"T{i:D3}").ToArray();
+        var answers = new System.Collections.Concurrent.ConcurrentDictionary<string, int>(StringComparer.Ordinal);
+        var source = await StartAsync(context =>
+        {
+            if (context.Request.Path.StartsWithSegments("/v2/aggs/grouped"))
+            {
+                return PolygonTestServer.Json(context, GroupedOf(symbols));
+            }
+
+            var symbol = context.Request.Path.Value!.Split('/')[4];
+            if (answers.AddOrUpdate(symbol, 1, (_, n) => n + 1) <= 2)
+            {
+                context.Response.Headers.RetryAfter = "1";
+                return PolygonTestServer.Json(context, """{"status":"ERROR","error":"You've exceeded the maximum requests per minute"}""", 429);
+            }
+
+            return PolygonTestServer.Json(context, MinuteBarsOf(symbol));
+        }, maxConcurrency: 50);
+        var clock = Stopwatch.StartNew();
+        var read = new List<string>();
+
+        await foreach (var bars in source.ReadMinuteBarsAsync(Day, new SkippedRows(), TestContext.Current.CancellationToken))
+        {
+            Assert.Single(bars.Bars);
+            read.Add(bars.Symbol);
+        }
+
+        Assert.Equal(symbols, read.Order(StringComparer.Ordinal));
+        Assert.All(symbols, s => Assert.Equal(3, answers[s]));
+        // Two waits of Retry-After's second for each of two rounds of 50 tickers.
+        Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(3.8), $"done after {clock.Elapsed.TotalSeconds:F2} s: Retry-After was not honoured");
     }
 
     [Fact]
@@ -378,13 +456,17 @@ public sealed class PolygonRestSourceTests : IAsyncDisposable
     private static string GroupedOf(long closeMs, params string[] symbols) =>
         $$"""{"status":"OK","resultsCount":{{symbols.Length}},"results":[{{string.Join(',', symbols.Select(s => $$"""{"T":"{{s}}","v":100,"o":10,"c":11,"h":12,"l":9,"t":{{closeMs}},"n":3}"""))}}]}""";
 
-    private async Task<IMarketDataSource> StartAsync(Func<HttpContext, Task> handler, string? flatFilesPath = null)
+    private static string MinuteBarsOf(string symbol) =>
+        $$"""{"ticker":"{{symbol}}","status":"OK","results":[{"v":1,"o":1,"c":1,"h":1,"l":1,"t":{{At0930Ms}},"n":1}]}""";
+
+    private async Task<IMarketDataSource> StartAsync(
+        Func<HttpContext, Task> handler, string? flatFilesPath = null, int maxConcurrency = 3, string attemptTimeout = "00:00:00.5")
     {
         _server = await PolygonTestServer.StartAsync(handler);
-        return Build(_server.BaseUrl, flatFilesPath);
+        return Build(_server.BaseUrl, flatFilesPath, maxConcurrency, attemptTimeout);
     }
 
-    private IMarketDataSource Build(Uri baseUrl, string? flatFilesPath = null)
+    private IMarketDataSource Build(Uri baseUrl, string? flatFilesPath = null, int maxConcurrency = 3, string attemptTimeout = "00:00:00.5")
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -392,10 +474,10 @@ public sealed class PolygonRestSourceTests : IAsyncDisposable
             ["MarketData:FlatFilesPath"] = flatFilesPath,
             ["MarketData:PolygonApiKey"] = ApiKey,
             ["MarketData:PolygonBaseUrl"] = baseUrl.ToString(),
-            ["MarketData:PolygonMaxConcurrency"] = "3",
+            ["MarketData:PolygonMaxConcurrency"] = maxConcurrency.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["MarketData:PolygonMaxRetries"] = "3",
             ["MarketData:PolygonRetryDelay"] = "00:00:00.05",
-            ["MarketData:PolygonAttemptTimeout"] = "00:00:00.5",
+            ["MarketData:PolygonAttemptTimeout"] = attemptTimeout,
             ["MarketData:PolygonTotalTimeout"] = "00:00:06",
         }).Build();
         var services = new ServiceCollection();

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Threading.Channels;
 using Maintenance.Core;
 
 namespace Maintenance.Data.MarketData;
@@ -6,7 +7,7 @@ namespace Maintenance.Data.MarketData;
 /// <summary>
 /// Polygon's REST API as a market-data source: the day aggregates in one grouped call; the minute bars one
 /// ticker at a time (every ticker of that day's grouped aggregates, <see cref="PolygonRestOptions.MaxConcurrency"/>
-/// requests in flight, handed out in symbol order).
+/// requests in flight, each ticker handed out as soon as its answer is complete, in no particular order).
 /// </summary>
 public sealed class PolygonRestSource(PolygonRestClient client, PolygonRestOptions options, TradingCalendar calendar, TimeProvider? time = null)
     : IMarketDataSource
@@ -30,35 +31,26 @@ public sealed class PolygonRestSource(PolygonRestClient client, PolygonRestOptio
         var daily = await client.GetGroupedDailyAsync(day, cancellationToken);
         var symbols = daily.Bars.Select(b => b.Symbol).Order(StringComparer.Ordinal).ToArray();
 
-        // Keep a window of requests running ahead of the consumer and hand the answers out in order;
-        // the resilience handler's limiter bounds what is actually on the wire.
+        // Each ticker is handed on as soon as its answer is complete, so a slow or rate-limited ticker holds one
+        // worker, never the others (in symbol order, one Retry-After stalled every request behind it).
+        // The bounded channel makes the workers wait for a slow consumer instead of piling days up in memory.
+        var done = Channel.CreateBounded<TickerMinuteBars>(new BoundedChannelOptions(Workers) { SingleReader = true });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var window = Math.Max(1, options.MaxConcurrency * 2);
-        var inFlight = new Queue<Task<TickerMinuteBars>>();
-        var next = 0;
+        var fetching = FetchAllAsync(symbols, day, skipped, done.Writer, stop.Token);
         try
         {
-            while (next < symbols.Length || inFlight.Count > 0)
+            await foreach (var bars in done.Reader.ReadAllAsync(cancellationToken))
             {
-                while (inFlight.Count < window && next < symbols.Length)
-                {
-                    inFlight.Enqueue(client.GetMinuteBarsAsync(symbols[next++], day, skipped, stop.Token));
-                }
-
-                var bars = await inFlight.Dequeue();
-                if (bars.Bars.Length > 0)
-                {
-                    yield return bars;
-                }
+                yield return bars;
             }
+
+            // The channel ends when the workers stop, for good or for a ticker that failed after its retries.
+            await fetching;
         }
         finally
         {
             await stop.CancelAsync();
-            foreach (var abandoned in inFlight)
-            {
-                await abandoned.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-            }
+            await fetching.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
     }
 
@@ -67,6 +59,29 @@ public sealed class PolygonRestSource(PolygonRestClient client, PolygonRestOptio
 
     public IAsyncEnumerable<TickerInfo> ListTickersAsync(DateOnly? asOf = null, CancellationToken cancellationToken = default) =>
         client.ListTickersAsync(asOf, cancellationToken);
+
+    private int Workers => Math.Max(1, options.MaxConcurrency);
+
+    private async Task FetchAllAsync(string[] symbols, DateOnly day, SkippedRows skipped, ChannelWriter<TickerMinuteBars> done, CancellationToken cancellationToken)
+    {
+        try
+        {
+            // As many workers as the resilience handler lets requests through, so none waits on its limiter.
+            var parallel = new ParallelOptions { MaxDegreeOfParallelism = Workers, CancellationToken = cancellationToken };
+            await Parallel.ForEachAsync(symbols, parallel, async (symbol, ct) =>
+            {
+                var bars = await client.GetMinuteBarsAsync(symbol, day, skipped, ct);
+                if (bars.Bars.Length > 0)
+                {
+                    await done.WriteAsync(bars, ct);
+                }
+            });
+        }
+        finally
+        {
+            done.Complete();
+        }
+    }
 
     private DateOnly TodayInNewYork() =>
         DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(_time.GetUtcNow(), TradingCalendar.NewYork).DateTime);

@@ -12,7 +12,7 @@ public static class MaintenanceStartRules
     public static DateOnly LatestMaintainableDay(TradingCalendar calendar, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(calendar);
-        return calendar.PreviousTradingDay(NewYorkDate(now));
+        return calendar.PreviousTradingDay(TradingCalendar.NewYorkDate(now));
     }
 
     /// <summary>
@@ -41,9 +41,6 @@ public static class MaintenanceStartRules
 
         return null;
     }
-
-    public static DateOnly NewYorkDate(DateTimeOffset instant) =>
-        DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, TradingCalendar.NewYork).DateTime);
 
     private static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 }

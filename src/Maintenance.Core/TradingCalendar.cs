@@ -241,6 +241,10 @@ public sealed class TradingCalendar
         }
     }
 
+    /// <summary>The New York calendar date at <paramref name="instant"/>: the one way an instant becomes a day here.</summary>
+    public static DateOnly NewYorkDate(DateTimeOffset instant) =>
+        DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, NewYork).DateTime);
+
     /// <summary>A New York wall-clock time on <paramref name="date"/> as an instant with its New York offset.</summary>
     /// <remarks>A time in the spring-forward gap (02:00-03:00 on the DST start day) is taken at the standard offset.</remarks>
     public static DateTimeOffset AtNewYork(DateOnly date, TimeOnly time)

@@ -25,7 +25,6 @@ public static class BusSetup
                 x.UsingInMemory((context, bus) =>
                 {
                     bus.ConfigureJsonSerializerOptions(EnumsByName);
-                    bus.ConfigureJsonSerializerOptions(EnumsByName);
                     bus.ConfigureEndpoints(context);
                 });
             }

@@ -164,7 +164,7 @@ public sealed class SampleSource : IMarketDataSource, IDisposable
     private DateOnly LatestTradingDay()
     {
         var now = _time.GetUtcNow();
-        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, TradingCalendar.NewYork).DateTime);
+        var today = TradingCalendar.NewYorkDate(now);
         if (_calendar.IsTradingDay(today) && _calendar.Session(today).AfterHoursEnd <= now)
         {
             return today;

@@ -41,9 +41,6 @@ public static class OrchestratorRegistration
         services.AddSingleton<RunStatusBoard>();
         services.AddScoped<ScheduledMaintenance>();
 
-        // The catch-up publishes once the host has started: the saga's queue and bindings must exist by then.
-        services.Configure<MassTransitHostOptions>(o => o.WaitUntilStarted = true);
-
         services.AddQuartz(q =>
         {
             q.ConfigureScheduler(s => s.InstanceName = "maintenance-orchestrator");

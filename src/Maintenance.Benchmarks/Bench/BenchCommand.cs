@@ -127,7 +127,7 @@ public sealed class BenchCommand : AsyncCommand<BenchCommand.Settings>
             if (Date is null)
             {
                 // A full session, so the minute file has a whole day's bars (the day after Thanksgiving closes at 13:00).
-                var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, TradingCalendar.NewYork).DateTime);
+                var today = TradingCalendar.NewYorkDate(DateTimeOffset.UtcNow);
                 var day = calendar.PreviousTradingDay(today);
                 while (calendar.Session(day).IsEarlyClose)
                 {

@@ -252,7 +252,7 @@ public sealed partial class PostgresMarketStore(NpgsqlDataSource dataSource, Tim
     {
         ArgumentNullException.ThrowIfNull(tickers);
         var now = time.GetUtcNow();
-        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, TradingCalendar.NewYork).DateTime);
+        var today = TradingCalendar.NewYorkDate(now);
         return await InLoadTransactionAsync("tickers", day: null, async connection =>
         {
             await ExecuteAsync(connection, TickersStaging, ct);

@@ -135,7 +135,7 @@ public sealed partial class SqliteMarketStore(MaintenanceDatabase database, Time
     {
         ArgumentNullException.ThrowIfNull(tickers);
         var now = time.GetUtcNow();
-        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, TradingCalendar.NewYork).DateTime);
+        var today = TradingCalendar.NewYorkDate(now);
         return InLoadTransactionAsync("tickers", day: null, async (connection, transaction) =>
         {
             using var upsert = Prepare(connection, transaction, UpsertTicker,

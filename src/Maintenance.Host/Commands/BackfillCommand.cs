@@ -35,7 +35,7 @@ public sealed class BackfillCommand : AsyncCommand<BackfillCommand.Settings>
         public (DateOnly From, DateOnly To) Range()
         {
             var from = DateArgument.Parse(From, "--from");
-            var lastComplete = TradingCalendar.Nyse.PreviousTradingDay(RunCommand.TodayInNewYork());
+            var lastComplete = TradingCalendar.Nyse.PreviousTradingDay(RunCommand.TodayInNewYork(TimeProvider.System));
             var to = To is null ? lastComplete : DateArgument.Parse(To, "--to");
             if (to > lastComplete)
             {

@@ -63,7 +63,7 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
         }
     }
 
-    public static DateOnly TodayInNewYork() => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, TradingCalendar.NewYork).DateTime);
+    public static DateOnly TodayInNewYork(TimeProvider clock) => TradingCalendar.NewYorkDate(clock.GetUtcNow());
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {

@@ -47,7 +47,7 @@ public sealed class SampleDataCommand : AsyncCommand<SampleDataCommand.Settings>
         public (DateOnly From, DateOnly To) Range()
         {
             var calendar = TradingCalendar.Nyse;
-            var to = To is null ? calendar.PreviousTradingDay(RunCommand.TodayInNewYork()) : DateArgument.Parse(To, "--to");
+            var to = To is null ? calendar.PreviousTradingDay(RunCommand.TodayInNewYork(TimeProvider.System)) : DateArgument.Parse(To, "--to");
             var from = From is null ? calendar.AddTradingDays(calendar.IsTradingDay(to) ? to : calendar.PreviousTradingDay(to), -59) : DateArgument.Parse(From, "--from");
             return (from, to);
         }

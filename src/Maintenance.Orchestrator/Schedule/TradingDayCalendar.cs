@@ -14,7 +14,7 @@ public sealed class TradingDayCalendar(TradingCalendar calendar) : ICalendar
     public ICalendar? CalendarBase { get; set; }
 
     public bool IsTimeIncluded(DateTimeOffset timeUtc) =>
-        calendar.IsTradingDay(NewYorkDate(timeUtc)) && (CalendarBase?.IsTimeIncluded(timeUtc) ?? true);
+        calendar.IsTradingDay(TradingCalendar.NewYorkDate(timeUtc)) && (CalendarBase?.IsTimeIncluded(timeUtc) ?? true);
 
     /// <summary><paramref name="timeUtc"/> itself when included, else the start (New York midnight) of the next trading day.</summary>
     public DateTimeOffset GetNextIncludedTimeUtc(DateTimeOffset timeUtc)
@@ -22,7 +22,7 @@ public sealed class TradingDayCalendar(TradingCalendar calendar) : ICalendar
         var time = timeUtc;
         while (!IsTimeIncluded(time))
         {
-            var nextDay = NewYorkDate(time).AddDays(1);
+            var nextDay = TradingCalendar.NewYorkDate(time).AddDays(1);
             time = TradingCalendar.AtNewYork(nextDay, TimeOnly.MinValue).ToUniversalTime();
         }
 
@@ -30,7 +30,4 @@ public sealed class TradingDayCalendar(TradingCalendar calendar) : ICalendar
     }
 
     public ICalendar Clone() => new TradingDayCalendar(calendar) { Description = Description, CalendarBase = CalendarBase?.Clone() };
-
-    private static DateOnly NewYorkDate(DateTimeOffset instant) =>
-        DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, TradingCalendar.NewYork).DateTime);
 }

@@ -169,7 +169,7 @@ public sealed class PolygonStandIn : IAsyncDisposable
     private async Task MinuteAsync(HttpContext context, string symbol, string fromMs)
     {
         var day = long.TryParse(fromMs, NumberStyles.None, CultureInfo.InvariantCulture, out var ms)
-            ? DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.FromUnixTimeMilliseconds(ms), TradingCalendar.NewYork).DateTime)
+            ? TradingCalendar.NewYorkDate(DateTimeOffset.FromUnixTimeMilliseconds(ms))
             : default;
         var bars = day != default && _files.HasMinuteBars(day) && (await MinutesAsync(day)).TryGetValue(symbol, out var found) ? found : [];
         var offset = int.TryParse(context.Request.Query["cursor"], NumberStyles.None, CultureInfo.InvariantCulture, out var cursor) ? cursor : 0;

@@ -84,5 +84,5 @@ public sealed class PolygonRestSource(PolygonRestClient client, PolygonRestOptio
     }
 
     private DateOnly TodayInNewYork() =>
-        DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(_time.GetUtcNow(), TradingCalendar.NewYork).DateTime);
+        TradingCalendar.NewYorkDate(_time.GetUtcNow());
 }

@@ -444,7 +444,9 @@ run_tests() {
 
   output="$WORK_DIR/dotnet-test.log"
   started=$SECONDS
-  log "dotnet test --solution Maintenance.Saga.sln (MAINTENANCE_REQUIRE_INFRA=1)"
+  # The fault suite's quick subset runs with every test (scripts/faults.sh runs them all); MAINTENANCE_FAULTS=all for all here.
+  export MAINTENANCE_FAULTS="${MAINTENANCE_FAULTS:-quick}"
+  log "dotnet test --solution Maintenance.Saga.sln (MAINTENANCE_REQUIRE_INFRA=1, MAINTENANCE_FAULTS=$MAINTENANCE_FAULTS)"
   set +e
   MAINTENANCE_REQUIRE_INFRA=1 dotnet test --solution Maintenance.Saga.sln --no-build \
     "${dotnet_test_args[@]}" 2>&1 | tee "$output"

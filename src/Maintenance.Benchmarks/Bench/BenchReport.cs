@@ -35,7 +35,7 @@ public sealed record StepReport(
 /// <param name="EndToEndSeconds">From publishing StartMaintenance to receiving the run's final event.</param>
 /// <param name="SagaSeconds">The saga's own StartedAt to CompletedAt.</param>
 /// <param name="LoadBefore">The machine's one-minute load average as the run started (see <see cref="MachineLoad"/>).</param>
-public sealed record RunReport(string Name, bool Succeeded, string? Reason, int Attempt, double EndToEndSeconds, double SagaSeconds, double? LoadBefore, double? LoadAfter, IReadOnlyList<StepReport> Steps);
+public sealed record BenchRunReport(string Name, bool Succeeded, string? Reason, int Attempt, double EndToEndSeconds, double SagaSeconds, double? LoadBefore, double? LoadAfter, IReadOnlyList<StepReport> Steps);
 
 /// <param name="PeakBytes">VmHWM: the most resident memory the process ever had.</param>
 public sealed record ProcessPeak(string Process, int Pid, long? PeakBytes);
@@ -48,7 +48,7 @@ public sealed record BenchReport(
     BenchShape Shape,
     SampleReport Sample,
     IReadOnlyDictionary<string, string> ServiceSettings,
-    IReadOnlyList<RunReport> Runs,
+    IReadOnlyList<BenchRunReport> Runs,
     IReadOnlyList<FloorMeasure> Floors,
     double? FloorsLoadBefore,
     double? FloorsLoadAfter,
@@ -72,7 +72,7 @@ public sealed record BenchReport(
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
-    public static RunReport Run(string name, MeasuredRun run, double? loadBefore, double? loadAfter, Floors floors)
+    public static BenchRunReport Run(string name, MeasuredRun run, double? loadBefore, double? loadAfter, Floors floors)
     {
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(floors);
@@ -80,14 +80,14 @@ public sealed record BenchReport(
         var steps = status.Steps.Select(s => Step(s, floors)).ToList();
         var saga = status.StartedAt is { } started && status.CompletedAt is { } completed ? (completed - started).TotalSeconds : run.EndToEnd.TotalSeconds;
         var reason = status.Succeeded ? null : status.Outcome ?? status.State;
-        return new RunReport(name, status.Succeeded, reason, status.Attempt, run.EndToEnd.TotalSeconds, saga, loadBefore, loadAfter, steps);
+        return new BenchRunReport(name, status.Succeeded, reason, status.Attempt, run.EndToEnd.TotalSeconds, saga, loadBefore, loadAfter, steps);
     }
 
     /// <summary>
     /// The targets: next day within 10 s, first run within 25 s, re-run within 2 s, every step that did work within
     /// 1.5x of its floor, each process under 1 GB.
     /// </summary>
-    public static List<TargetCheck> Check(IReadOnlyList<RunReport> runs, IReadOnlyList<ProcessPeak> memory)
+    public static List<TargetCheck> Check(IReadOnlyList<BenchRunReport> runs, IReadOnlyList<ProcessPeak> memory)
     {
         ArgumentNullException.ThrowIfNull(runs);
         ArgumentNullException.ThrowIfNull(memory);
@@ -182,10 +182,10 @@ public sealed record BenchReport(
             step.Metrics);
     }
 
-    private static TargetCheck Seconds(string name, double limit, RunReport run) =>
+    private static TargetCheck Seconds(string name, double limit, BenchRunReport run) =>
         new(name, Invariant($"<= {limit:0} s"), Invariant($"{run.EndToEndSeconds:F1} s{(run.Succeeded ? "" : " (run not successful)")}"), run.Succeeded && run.EndToEndSeconds <= limit);
 
-    private static Table RunTable(RunReport run)
+    private static Table RunTable(BenchRunReport run)
     {
         var table = new Table().Border(TableBorder.Rounded)
             .Title(Markup.Escape(Invariant($"{run.Name} (attempt {run.Attempt}): {(run.Succeeded ? "succeeded" : "FAILED " + run.Reason)}, end to end {run.EndToEndSeconds:F2} s (saga {run.SagaSeconds:F2} s); load average {Load(run.LoadBefore)} before, {Load(run.LoadAfter)} after")))

@@ -1,5 +1,6 @@
 using Maintenance.Core;
 using Maintenance.Data.MarketData.FlatFiles;
+using Maintenance.Data.MarketData.PolygonRest;
 
 namespace Maintenance.Data.MarketData;
 

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
 using Polly;
 using Maintenance.Data.MarketData.FlatFiles;
+using Maintenance.Data.MarketData.PolygonRest;
 
 namespace Maintenance.Data.MarketData;
 

@@ -2,6 +2,7 @@ using Maintenance.Data.MarketData;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Maintenance.Data.MarketData.FlatFiles;
+using Maintenance.Data.MarketData.PolygonRest;
 
 namespace Maintenance.Data.Tests.MarketData;
 

@@ -1,4 +1,5 @@
 using Maintenance.Data.MarketData;
+using Maintenance.Data.MarketData.PolygonRest;
 
 namespace Maintenance.Data.Tests.MarketData;
 

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Maintenance.Data.MarketData.PolygonRest;
 
 namespace Maintenance.Data.Tests.MarketData;
 

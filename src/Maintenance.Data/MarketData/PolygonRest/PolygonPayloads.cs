@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Maintenance.Data.MarketData;
+namespace Maintenance.Data.MarketData.PolygonRest;
 
 // The documented shapes of Polygon's answers, as far as they are read. Every field is nullable: a missing
 // field is a row to skip with a reason, not an exception.

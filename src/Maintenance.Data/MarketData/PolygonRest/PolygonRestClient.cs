@@ -10,7 +10,7 @@ using Polly.CircuitBreaker;
 using Polly.RateLimiting;
 using Polly.Timeout;
 
-namespace Maintenance.Data.MarketData;
+namespace Maintenance.Data.MarketData.PolygonRest;
 
 /// <summary>
 /// Polygon's REST endpoints the maintenance needs. Retries, backoff, Retry-After, timeouts and the

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
 
-namespace Maintenance.Data.MarketData;
+namespace Maintenance.Data.MarketData.PolygonRest;
 
 /// <summary>
 /// How to reach Polygon's REST API (Massive since 2025: same paths and fields under https://api.massive.com).

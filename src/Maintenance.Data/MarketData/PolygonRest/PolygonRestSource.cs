@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Maintenance.Core;
 
-namespace Maintenance.Data.MarketData;
+namespace Maintenance.Data.MarketData.PolygonRest;
 
 /// <summary>
 /// Polygon's REST API as a market-data source: the day aggregates in one grouped call; the minute bars one

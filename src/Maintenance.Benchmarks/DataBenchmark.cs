@@ -1,3 +1,4 @@
+// Longer than 250 lines: one benchmark command (not shipped): its cases and their printed table belong together.
 using System.Diagnostics;
 using System.Globalization;
 using Maintenance.Core;

@@ -1,3 +1,4 @@
+// Longer than 250 lines: every question the service asks of the NYSE calendar, over one precomputed set of exceptions.
 namespace Maintenance.Core;
 
 /// <summary>

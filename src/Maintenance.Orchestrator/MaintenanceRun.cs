@@ -1,3 +1,4 @@
+// Longer than 250 lines: the run is one aggregate: every rule of its bookkeeping (graph, shards, outcome) changes together.
 using Maintenance.Contracts;
 using MassTransit;
 

@@ -1,3 +1,4 @@
+// Longer than 250 lines: one IMarketStore for PostgreSQL (its reads are in PostgresMarketStore.Reads.cs); the binary COPY writes share one staging pattern.
 using System.Diagnostics;
 using Maintenance.Core;
 using Microsoft.Extensions.Logging;

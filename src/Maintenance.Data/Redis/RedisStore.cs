@@ -1,3 +1,4 @@
+// Longer than 250 lines: the one owner of Redis writes and scans: atomic replacements, pipelining and TTLs in one place.
 using System.Diagnostics;
 using System.Text.Json;
 using Maintenance.Core;

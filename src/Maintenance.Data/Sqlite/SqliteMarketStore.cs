@@ -1,3 +1,4 @@
+// Longer than 250 lines: one IMarketStore for SQLite (its reads are in SqliteMarketStore.Reads.cs); the bulk writes share one connection discipline.
 using System.Diagnostics;
 using Maintenance.Core;
 using Microsoft.Data.Sqlite;

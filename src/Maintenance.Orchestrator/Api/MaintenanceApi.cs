@@ -1,3 +1,4 @@
+// Longer than 250 lines: the operator API's endpoints and their validation side by side, so the contract reads in one place.
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;

@@ -1,3 +1,4 @@
+// Longer than 250 lines: a stand-in for Polygon's REST API (not shipped): every endpoint it answers and its injected trouble in one place.
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;

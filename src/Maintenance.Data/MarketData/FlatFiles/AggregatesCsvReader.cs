@@ -1,3 +1,4 @@
+// Longer than 250 lines: one span-based parser of the flat files; its hot loop and number parsing are kept together to stay fast.
 using System.Buffers;
 using System.Globalization;
 using System.IO.Compression;

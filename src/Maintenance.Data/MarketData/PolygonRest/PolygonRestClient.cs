@@ -1,3 +1,4 @@
+// Longer than 250 lines: one client of Polygon's REST API: its endpoints share paging, errors and rate limits.
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;

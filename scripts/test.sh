@@ -16,6 +16,7 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SERVERS_ENV_FILE="${MAINTENANCE_SERVERS_ENV_FILE:-/tmp/maintenance-test-servers.env}"
+APP_ENV_FILE="${SERVERS_ENV_FILE%.env}.app.env"
 SERVER_WAIT_SECONDS=90
 
 export MASSTRANSIT_USAGE_TELEMETRY=false DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
@@ -338,7 +339,7 @@ stop_recorded_servers() {
   read -r -a STARTED_PIDS <<<"$pids"
   stop_started
   [[ -n "$dir" && "$dir" == /tmp/maintenance-test.* ]] && rm -rf "$dir"
-  rm -f "$SERVERS_ENV_FILE"
+  rm -f "$SERVERS_ENV_FILE" "$APP_ENV_FILE"
   WORK_DIR=""
   log "stopped the servers recorded in $SERVERS_ENV_FILE"
 }
@@ -369,12 +370,16 @@ write_env_file() {
       && echo "export MAINTENANCE_TEST_RABBITMQ_MANAGEMENT='$MAINTENANCE_TEST_RABBITMQ_MANAGEMENT'"
     echo "export MAINTENANCE_TEST_POSTGRES='$MAINTENANCE_TEST_POSTGRES'"
     echo "export MAINTENANCE_TEST_REDIS='$MAINTENANCE_TEST_REDIS'"
-    echo "# For running the app by hand against the same servers:"
+    echo "export MASSTRANSIT_USAGE_TELEMETRY=false"
+    echo "# For running the app by hand: . $APP_ENV_FILE (kept apart: test hosts read ConnectionStrings__* too)"
+  } >"$SERVERS_ENV_FILE"
+  {
+    echo "# Written by scripts/test.sh --servers-only: the app's connection strings for the same servers."
     echo "export ConnectionStrings__RabbitMq='$MAINTENANCE_TEST_RABBITMQ'"
     [[ -n "$postgres_app" ]] && echo "export ConnectionStrings__Postgres='$postgres_app'"
     echo "export ConnectionStrings__Redis='$MAINTENANCE_TEST_REDIS'"
     echo "export MASSTRANSIT_USAGE_TELEMETRY=false"
-  } >"$SERVERS_ENV_FILE"
+  } >"$APP_ENV_FILE"
 }
 
 # ---------------------------------------------------------------------------------------------------
@@ -482,7 +487,7 @@ case "$mode" in
     wait_for_servers
     write_env_file
     KEEP_SERVERS=true
-    log "servers running; for tests or the app: . $SERVERS_ENV_FILE   stop: scripts/test.sh --stop-servers"
+    log "servers running; tests: . $SERVERS_ENV_FILE   the app by hand: . $APP_ENV_FILE   stop: scripts/test.sh --stop-servers"
     echo "$SERVERS_ENV_FILE"
     ;;
   test)

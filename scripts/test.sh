@@ -378,6 +378,8 @@ write_env_file() {
     echo "export ConnectionStrings__RabbitMq='$MAINTENANCE_TEST_RABBITMQ'"
     [[ -n "$postgres_app" ]] && echo "export ConnectionStrings__Postgres='$postgres_app'"
     echo "export ConnectionStrings__Redis='$MAINTENANCE_TEST_REDIS'"
+    [[ -n "${MAINTENANCE_TEST_RABBITMQ_MANAGEMENT:-}" ]] \
+      && echo "export RabbitMq__ManagementUri='$MAINTENANCE_TEST_RABBITMQ_MANAGEMENT'"
     echo "export MASSTRANSIT_USAGE_TELEMETRY=false"
   } >"$APP_ENV_FILE"
 }

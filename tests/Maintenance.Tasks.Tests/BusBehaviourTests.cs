@@ -15,6 +15,10 @@ public sealed class BusBehaviourTests(PostgresServer postgres, RedisServer redis
 {
     private static readonly DateOnly Target = SampleFiles.Target;
 
+    protected override TestStores Stores => TestStores.Servers;
+
+    protected override bool OverTheBus => true;
+
     [Fact]
     public async Task A_message_that_cannot_be_read_goes_to_the_error_queue_and_the_consumer_keeps_working()
     {

@@ -11,7 +11,7 @@ using Maintenance.Contracts;
 public sealed class CalculateAtrTests(PostgresServer postgres, RedisServer redis, RabbitMqServer rabbitMq, SampleFiles sample)
     : TaskTestBase(postgres, redis, rabbitMq, sample)
 {
-    private const string AtrTable = "SELECT to_char(trading_date, 'YYYY-MM-DD'), symbol, period, method, atr, atr_percent FROM atr_values ORDER BY symbol";
+    private const string AtrTable = "SELECT trading_date, symbol, period, method, atr, atr_percent FROM atr_values ORDER BY symbol";
 
     private static readonly DateOnly Target = SampleFiles.Target;
 

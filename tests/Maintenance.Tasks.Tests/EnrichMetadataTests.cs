@@ -29,7 +29,7 @@ public sealed class EnrichMetadataTests(PostgresServer postgres, RedisServer red
         var universe = SampleUniverse.Create(SampleFiles.Tickers, SampleFiles.Seed);
         var rows = await DumpAsync("SELECT symbol, shares_outstanding, float_shares, industry, cik, market_cap > 0, sector IS NOT NULL FROM tickers ORDER BY symbol");
         var expected = rows.Select(r => r.Split('|')[0]).Select(symbol => universe.Find(symbol)!)
-            .Select(t => $"{t.Symbol}|{t.SharesOutstanding}|{t.FloatShares}|{t.SicDescription ?? "null"}|{t.Cik}|True|{t.SicCode is not null}");
+            .Select(t => $"{t.Symbol}|{t.SharesOutstanding}|{t.FloatShares}|{t.SicDescription ?? "null"}|{t.Cik}|1|{(t.SicCode is null ? 0 : 1)}");
         Assert.Equal(expected, rows);
         Assert.True(enriched.Validation.Passed, enriched.Validation.Verdict);
         Assert.Equal(rows.Count, enriched.Metrics["enriched"]);

@@ -31,7 +31,7 @@ public sealed class LoadOhlcTests(PostgresServer postgres, RedisServer redis, Ra
             }
         }
 
-        var stored = await DumpAsync("SELECT symbol, to_char(trading_date, 'YYYY-MM-DD'), open, high, low, close, volume, vwap, trades FROM daily_bars ORDER BY symbol, trading_date");
+        var stored = await DumpAsync("SELECT symbol, trading_date, open, high, low, close, volume, vwap, trades FROM daily_bars ORDER BY symbol, trading_date");
         Assert.Equal(expected.Order(StringComparer.Ordinal), stored.Order(StringComparer.Ordinal));
         Assert.False(loaded.Skipped);
         Assert.True(loaded.Validation.Passed, loaded.Validation.Verdict);
@@ -130,7 +130,7 @@ public sealed class LoadOhlcTests(PostgresServer postgres, RedisServer redis, Ra
         // The day's symbols plus ten active tickers the market does not trade: below the default 90 %.
         var traded = FlatFileRows.Read(FlatFileRows.DayPath(Sample.Files, Target)).Select(r => r.Ticker).ToList();
         await ExecuteAsync(string.Join(";", traded.Concat(Enumerable.Range(0, 10).Select(i => $"GONE{i}")).Select(symbol =>
-            $"INSERT INTO tickers (symbol, active, first_seen, updated_at) VALUES ('{symbol}', true, '2025-01-02', now())")));
+            $"INSERT INTO tickers (symbol, active, first_seen, updated_at) VALUES ('{symbol}', true, '2025-01-02', CURRENT_TIMESTAMP)")));
 
         var failed = await RunToFailureAsync(worker, MaintenanceStep.LoadOhlc, id => new RunMaintenanceStep(id, Target, 1, MaintenanceStep.LoadOhlc, false));
 

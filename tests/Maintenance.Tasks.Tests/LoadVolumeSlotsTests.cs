@@ -10,7 +10,7 @@ using Maintenance.Contracts;
 public sealed class LoadVolumeSlotsTests(PostgresServer postgres, RedisServer redis, RabbitMqServer rabbitMq, SampleFiles sample)
     : TaskTestBase(postgres, redis, rabbitMq, sample)
 {
-    private const string SlotsTable = "SELECT to_char(trading_date, 'YYYY-MM-DD'), symbol, slot, volume, accumulated_volume, trades FROM volume_slots ORDER BY trading_date, symbol, slot";
+    private const string SlotsTable = "SELECT trading_date, symbol, slot, volume, accumulated_volume, trades FROM volume_slots ORDER BY trading_date, symbol, slot";
 
     private static readonly DateOnly Target = SampleFiles.Target;
 

@@ -26,8 +26,8 @@ public sealed class RecoverMissingTickersTests(PostgresServer postgres, RedisSer
 
         var universe = SampleUniverse.Create(SampleFiles.Tickers, SampleFiles.Seed);
         var traded = FlatFileRows.Read(FlatFileRows.DayPath(Sample.Files, Target)).Select(r => r.Ticker).Order(StringComparer.Ordinal).ToList();
-        var expected = traded.Select(symbol => universe.Find(symbol)!).Select(t => $"{t.Symbol}|{t.Name}|{t.Exchange}|{t.Type}|True|{t.Cik}|2025-03-11");
-        var stored = await DumpAsync("SELECT symbol, name, exchange, type, active, cik, to_char(first_seen, 'YYYY-MM-DD') FROM tickers ORDER BY symbol");
+        var expected = traded.Select(symbol => universe.Find(symbol)!).Select(t => $"{t.Symbol}|{t.Name}|{t.Exchange}|{t.Type}|1|{t.Cik}|2025-03-11");
+        var stored = await DumpAsync("SELECT symbol, name, exchange, type, active, cik, first_seen FROM tickers ORDER BY symbol");
         Assert.Equal(expected, stored);
         Assert.True(recovered.Validation.Passed, recovered.Validation.Verdict);
         Assert.False(recovered.Skipped);
@@ -47,8 +47,8 @@ public sealed class RecoverMissingTickersTests(PostgresServer postgres, RedisSer
         var comeback = traded[0];
         // Absent from the files on every one of the last three trading days.
         await ExecuteAsync($"""
-            INSERT INTO tickers (symbol, active, first_seen, updated_at) VALUES ('GONE', true, '2025-01-02', now());
-            INSERT INTO tickers (symbol, active, first_seen, updated_at) VALUES ('{comeback}', false, '2025-01-02', now());
+            INSERT INTO tickers (symbol, active, first_seen, updated_at) VALUES ('GONE', true, '2025-01-02', CURRENT_TIMESTAMP);
+            INSERT INTO tickers (symbol, active, first_seen, updated_at) VALUES ('{comeback}', false, '2025-01-02', CURRENT_TIMESTAMP);
             """);
 
         var recovered = await RunAsync(worker, MaintenanceStep.RecoverMissingTickers, id => new RunMaintenanceStep(id, Target, 1, MaintenanceStep.RecoverMissingTickers, false));

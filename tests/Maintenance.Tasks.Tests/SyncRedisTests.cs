@@ -80,7 +80,7 @@ public sealed class SyncRedisTests(PostgresServer postgres, RedisServer redis, R
     {
         var rows = await DumpAsync("""
             SELECT symbol, name, exchange, type, market_cap, float_shares, shares_outstanding, sector, industry, cik,
-                   to_char(list_date, 'YYYY-MM-DD'), composite_figi, round_lot, city, description IS NOT NULL
+                   list_date, composite_figi, round_lot, city, description IS NOT NULL
             FROM tickers WHERE active ORDER BY symbol
             """);
         var symbols = rows.Select(r => r.Split('|')[0]).ToList();
@@ -97,7 +97,7 @@ public sealed class SyncRedisTests(PostgresServer postgres, RedisServer redis, R
         var metadata = await PlatformReaders.MetadataAsync(Redis, symbols);
         var averages = ExpectedAverages();
         Assert.Contains(rows, r => r.Split('|')[3] == "ETF");
-        Assert.Contains(rows, r => r.EndsWith("|False", StringComparison.Ordinal)); // a stock without a company profile
+        Assert.Contains(rows, r => r.EndsWith("|0", StringComparison.Ordinal)); // a stock without a company profile
         foreach (var row in rows)
         {
             var f = row.Split('|');
@@ -118,7 +118,7 @@ public sealed class SyncRedisTests(PostgresServer postgres, RedisServer redis, R
             Assert.Equal(Text(11), (string?)data["composite_figi"]);
             Assert.Equal(f[12] == "null" ? null : int.Parse(f[12], CultureInfo.InvariantCulture), (int?)data["round_lot"]);
             Assert.Equal(Text(13), (string?)data["address"]?["city"]);
-            Assert.Equal(f[14] == "True", data["description"] is not null);
+            Assert.Equal(f[14] == "1", data["description"] is not null);
             Assert.Equal(f[3] == "ETF", (bool)data["is_etf"]!);
             Assert.True((bool)data["is_actively_trading"]!);
 

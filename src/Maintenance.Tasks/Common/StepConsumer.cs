@@ -3,7 +3,6 @@ using MassTransit;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Maintenance.Contracts;
-using Maintenance.Data.MarketData;
 
 namespace Maintenance.Tasks.Common;
 
@@ -49,24 +48,22 @@ public sealed class StepConsumer<TStep>(TStep step, IOptions<TaskRetryOptions> r
             if (!result.Validation.Passed)
             {
                 logger.LogError("{Step} failed its validation after {Seconds:F2}s: {Verdict} {@Metrics}", name, seconds, result.Validation.Verdict, result.Metrics);
-                await context.Publish(Failed(command, result.Validation.Verdict, retryable: false));
+                await context.Publish(StepAnswers.Failed(command, result.Validation.Verdict, retryable: false));
                 return;
             }
 
             logger.LogInformation("{Step} {Outcome} in {Seconds:F2}s: {Verdict} {@Metrics}", name, result.Skipped ? "skipped (already complete)" : "succeeded", seconds, result.Validation.Verdict, result.Metrics);
-            await context.Publish(
-                new MaintenanceStepCompleted(command.RunId, command.TargetDate, command.Attempt, command.Step, command.Shard, command.ShardCount, result.Skipped, result.Validation, result.Metrics, seconds),
-                context.CancellationToken);
+            await context.Publish(StepAnswers.Completed(command, result, seconds), context.CancellationToken);
         }
-        catch (Exception e) when (IsUnusableInput(e))
+        catch (Exception e) when (StepAnswers.IsUnusableInput(e))
         {
             logger.LogError("{Step} cannot run: {Reason}", name, e.Message);
-            await context.Publish(Failed(command, e.Message, retryable: false));
+            await context.Publish(StepAnswers.Failed(command, e.Message, retryable: false));
         }
         catch (Exception e) when (e is not OperationCanceledException && retryAttempt >= retry.Value.EffectiveIntervals.Length)
         {
             logger.LogError(e, "{Step} failed after {Tries} tries: {Reason}", name, retryAttempt + 1, e.Message);
-            await context.Publish(Failed(command, $"{e.GetType().Name}: {e.Message}", retryable: true));
+            await context.Publish(StepAnswers.Failed(command, $"{e.GetType().Name}: {e.Message}", retryable: true));
             throw;
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -75,14 +72,4 @@ public sealed class StepConsumer<TStep>(TStep step, IOptions<TaskRetryOptions> r
             throw;
         }
     }
-
-    private static MaintenanceStepFailed Failed(RunMaintenanceStep command, string reason, bool retryable) =>
-        new(command.RunId, command.TargetDate, command.Attempt, command.Step, reason, retryable, command.Shard);
-
-    /// <summary>
-    /// Faults that another try cannot fix: the data for the day is not there, the source refused it for good, or the
-    /// data itself is broken (a corrupt gzip, the same symbol twice in a day).
-    /// </summary>
-    private static bool IsUnusableInput(Exception e) =>
-        e is StepInputException or MarketDataMissingException or MarketDataException { Transient: false } or InvalidDataException;
 }

@@ -1,5 +1,6 @@
 // Longer than 250 lines: the run is one aggregate: every rule of its bookkeeping (graph, shards, outcome) changes together.
 using Maintenance.Contracts;
+using Maintenance.Orchestrator.Timeouts;
 using MassTransit;
 
 namespace Maintenance.Orchestrator;
@@ -108,7 +109,7 @@ public class MaintenanceRun : SagaStateMachineInstance
             step.Status = StepStatus.Running;
             step.StartedAt = now;
             var count = Math.Max(1, shardsOf(step.Step));
-            step.Shards = [.. Enumerable.Range(0, count).Select(i => new ShardRun { Shard = i, Status = StepStatus.Running })];
+            step.Shards = [.. Enumerable.Range(0, count).Select(i => new ShardRun { Shard = i, Status = StepStatus.Running, HeardAt = now })];
         }
 
         return ready;
@@ -137,6 +138,7 @@ public class MaintenanceRun : SagaStateMachineInstance
         }
 
         shard.Status = StepStatus.Success;
+        shard.HeardAt = now;
         shard.DurationSeconds = completed.DurationSeconds;
         shard.Skipped = completed.Skipped;
         shard.Verdict = completed.Validation.Verdict;
@@ -156,8 +158,11 @@ public class MaintenanceRun : SagaStateMachineInstance
         return true;
     }
 
-    /// <summary>Records how far a running shard has come; false when the shard is not running.</summary>
-    public bool RecordProgress(MaintenanceStepProgress progress)
+    /// <summary>
+    /// Records how far a running shard has come, and that it is alive at <paramref name="heardAt"/>; a heartbeat (an
+    /// empty unit) only says it is alive. False when the shard is not running.
+    /// </summary>
+    public bool RecordProgress(MaintenanceStepProgress progress, DateTimeOffset? heardAt = null)
     {
         ArgumentNullException.ThrowIfNull(progress);
         if (RunningShard(progress.Step, progress.Attempt, progress.Shard) is not { } shard)
@@ -165,10 +170,56 @@ public class MaintenanceRun : SagaStateMachineInstance
             return false;
         }
 
+        shard.HeardAt = heardAt ?? shard.HeardAt;
+        if (string.IsNullOrEmpty(progress.Unit))
+        {
+            return true;
+        }
+
         shard.Done = progress.Done;
         shard.Total = progress.Total;
         shard.Unit = progress.Unit;
         return true;
+    }
+
+    /// <summary>
+    /// Whether a running step of <paramref name="attempt"/> has gone silent at <paramref name="now"/>: no shard of it
+    /// heard from for <see cref="StepSilence.Window"/>. Then its unanswered shards are marked re-sent (the caller sends
+    /// them) unless they were re-sent <see cref="StepSilence.MaxResends"/> times already.
+    /// </summary>
+    public SilenceVerdict CheckSilence(MaintenanceStep step, int attempt, DateTimeOffset now, StepSilence silence)
+    {
+        ArgumentNullException.ThrowIfNull(silence);
+        if (!IsRunning(step, attempt))
+        {
+            return new SilenceVerdict([], null, null);
+        }
+
+        var row = StepOf(step);
+        var heard = row.Shards.Select(s => s.HeardAt ?? row.StartedAt ?? now).DefaultIfEmpty(row.StartedAt ?? now).Max();
+        var quiet = now - heard;
+        if (quiet < silence.Window)
+        {
+            return new SilenceVerdict([], heard + silence.Window, null);
+        }
+
+        var unanswered = row.Shards.Where(s => s.Status == StepStatus.Running).ToList();
+        var resends = unanswered.Select(s => s.Resends).DefaultIfEmpty(0).Max();
+        if (resends >= silence.MaxResends)
+        {
+            return new SilenceVerdict([], null, $"no progress and no answer for {quiet.TotalSeconds:F0} s after {resends} re-sends; waiting for the step's deadline");
+        }
+
+        foreach (var shard in unanswered)
+        {
+            shard.Resends++;
+            shard.HeardAt = now;
+        }
+
+        return new SilenceVerdict(
+            [.. unanswered.Select(s => s.Shard)],
+            now + silence.Window,
+            $"no progress and no answer for {quiet.TotalSeconds:F0} s: its command or answer was lost (re-send {resends + 1} of {silence.MaxResends})");
     }
 
     /// <summary>Records a step failure (a failed event or a timeout) and skips the steps that need it.</summary>

@@ -20,15 +20,17 @@ public sealed class MaintenanceStateMachine : MassTransitStateMachine<Maintenanc
     private readonly TimeProvider _clock;
     private readonly TradingCalendar _calendar;
     private readonly StepDeadlines _deadlines;
+    private readonly StepSilence _silence;
     private readonly StepSharding _sharding;
     private readonly RunStatusBoard _statusBoard;
     private readonly ILogger<MaintenanceStateMachine> _log;
 
-    public MaintenanceStateMachine(TimeProvider clock, TradingCalendar calendar, StepDeadlines deadlines, StepSharding sharding, RunStatusBoard statusBoard, ILogger<MaintenanceStateMachine> log)
+    public MaintenanceStateMachine(TimeProvider clock, TradingCalendar calendar, StepDeadlines deadlines, StepSilence silence, StepSharding sharding, RunStatusBoard statusBoard, ILogger<MaintenanceStateMachine> log)
     {
         _clock = clock;
         _calendar = calendar;
         _deadlines = deadlines;
+        _silence = silence;
         _sharding = sharding;
         _statusBoard = statusBoard;
         _log = log;
@@ -45,6 +47,7 @@ public sealed class MaintenanceStateMachine : MassTransitStateMachine<Maintenanc
         Answer(() => StepFailed, c => c.Message.RunId);
         Answer(() => StepProgressed, c => c.Message.RunId);
         Answer(() => TimedOut, c => c.Message.RunId);
+        Answer(() => SilenceChecked, c => c.Message.RunId);
 
         // Every start is checked here, whoever sent it (API, scheduler, CLI, a peer on the bus): a refused one is
         // announced and leaves no run behind, so no step (clear-caches above all) ever runs for it.
@@ -68,7 +71,8 @@ public sealed class MaintenanceStateMachine : MassTransitStateMachine<Maintenanc
             When(StepCompleted).ThenAsync(OnCompletedAsync),
             When(StepFailed).ThenAsync(c => OnFailedAsync(c, c.Message.Step, c.Message.Attempt, (c.Message.Retryable ? "gave up after retries: " : "") + c.Message.Reason)),
             When(TimedOut).ThenAsync(c => OnFailedAsync(c, c.Message.Step, c.Message.Attempt, $"no answer within {TimeSpan.FromSeconds(c.Message.TimeoutSeconds)}")),
-            When(StepProgressed).Then(c => c.Saga.RecordProgress(c.Message)));
+            When(StepProgressed).Then(c => c.Saga.RecordProgress(c.Message, Now())),
+            When(SilenceChecked).ThenAsync(OnSilenceCheckedAsync));
     }
 
     /// <summary>Steps are out; the step rows say which.</summary>
@@ -92,6 +96,8 @@ public sealed class MaintenanceStateMachine : MassTransitStateMachine<Maintenanc
     public Event<MaintenanceStepProgress> StepProgressed { get; private set; } = null!;
 
     public Event<StepTimedOut> TimedOut { get; private set; } = null!;
+
+    public Event<StepSilenceCheck> SilenceChecked { get; private set; } = null!;
 
     /// <summary>An answer to a command: it belongs to the run named in it, and to nothing when that run does not exist
     /// (a manual <c>POST /clear-caches</c> has its own run id).</summary>
@@ -189,6 +195,46 @@ public sealed class MaintenanceStateMachine : MassTransitStateMachine<Maintenanc
         await AdvanceAsync(context);
     }
 
+    /// <summary>
+    /// A step heard from by none of its shards for the silence window gets its unanswered shards sent again (see
+    /// <see cref="StepSilence"/> for why a command or answer can vanish); the check repeats while the step runs.
+    /// </summary>
+    private async Task OnSilenceCheckedAsync(BehaviorContext<MaintenanceRun, StepSilenceCheck> context)
+    {
+        var run = context.Saga;
+        var check = context.Message;
+        var verdict = run.CheckSilence(check.Step, check.Attempt, Now(), _silence);
+        if (verdict.Resend.Count > 0)
+        {
+            _log.LogWarning("Run {RunId} for {TargetDate} attempt {Attempt}: {Step} sent again (shards {Shards}): {Reason}", run.CorrelationId, run.TargetDate, run.Attempt, check.Step.QueueName(), verdict.Resend.Select(s => s + 1), verdict.Reason);
+            await SendAsync(context, run.StepOf(check.Step), verdict.Resend);
+            await _statusBoard.WriteAsync(run, context.CancellationToken);
+        }
+        else if (verdict.Reason is not null)
+        {
+            _log.LogWarning("Run {RunId} for {TargetDate} attempt {Attempt}: {Step} {Reason}", run.CorrelationId, run.TargetDate, run.Attempt, check.Step.QueueName(), verdict.Reason);
+        }
+
+        if (verdict.NextCheckAt is { } next)
+        {
+            await _deadlines.ArmSilenceCheckAsync(run.CorrelationId, check.Step, check.Attempt, next, context.CancellationToken);
+        }
+    }
+
+    /// <summary>The commands of <paramref name="shards"/> of a step of the current attempt, to the step's queue.</summary>
+    private static async Task SendAsync<T>(BehaviorContext<MaintenanceRun, T> context, StepRun step, IEnumerable<int> shards)
+        where T : class
+    {
+        var run = context.Saga;
+        var endpoint = await context.GetSendEndpoint(StepCommands.Address(step.Step));
+        var expected = step.Step == MaintenanceStep.NotifyServices ? run.SucceededFigures() : null;
+        foreach (var shard in shards)
+        {
+            var command = new RunMaintenanceStep(run.CorrelationId, run.TargetDate, run.Attempt, step.Step, run.Force, run.ForceClearCaches, shard, step.Shards.Count, expected);
+            await endpoint.Send(command, context.CancellationToken);
+        }
+    }
+
     /// <summary>Sends the commands of every step that can start now and arms their deadlines, or ends the attempt when no step is left.</summary>
     private async Task AdvanceAsync<T>(BehaviorContext<MaintenanceRun, T> context)
         where T : class
@@ -197,15 +243,9 @@ public sealed class MaintenanceStateMachine : MassTransitStateMachine<Maintenanc
         var now = Now();
         foreach (var step in run.StartReadySteps(now, _sharding.ShardsOf))
         {
-            var endpoint = await context.GetSendEndpoint(StepCommands.Address(step.Step));
-            var expected = step.Step == MaintenanceStep.NotifyServices ? run.SucceededFigures() : null;
-            foreach (var shard in step.Shards)
-            {
-                var command = new RunMaintenanceStep(run.CorrelationId, run.TargetDate, run.Attempt, step.Step, run.Force, run.ForceClearCaches, shard.Shard, step.Shards.Count, expected);
-                await endpoint.Send(command, context.CancellationToken);
-            }
-
+            await SendAsync(context, step, step.Shards.Select(s => s.Shard));
             await _deadlines.ArmAsync(run.CorrelationId, step.Step, run.Attempt, now, context.CancellationToken);
+            await _deadlines.ArmSilenceCheckAsync(run.CorrelationId, step.Step, run.Attempt, now + _silence.Window, context.CancellationToken);
             _log.LogInformation("Run {RunId} for {TargetDate} attempt {Attempt}: {Step} sent ({Shards} shards)", run.CorrelationId, run.TargetDate, run.Attempt, step.Step.QueueName(), step.Shards.Count);
         }
 

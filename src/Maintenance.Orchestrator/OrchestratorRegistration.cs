@@ -33,6 +33,7 @@ public static class OrchestratorRegistration
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(TradingCalendar.Nyse);
         services.AddSingleton(StepTimeouts.FromConfiguration(configuration));
+        services.AddSingleton(StepSilence.FromConfiguration(configuration));
         services.AddSingleton(StepSharding.FromConfiguration(configuration));
         services.AddSingleton(schedule);
         var database = services.AddMaintenanceStorage(configuration);

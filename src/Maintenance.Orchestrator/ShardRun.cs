@@ -22,4 +22,10 @@ public class ShardRun
     public string? Verdict { get; set; }
 
     public Dictionary<string, double>? Metrics { get; set; }
+
+    /// <summary>The last sign of life: sent, progress or a heartbeat, answered (<see cref="Timeouts.StepSilence"/>).</summary>
+    public DateTimeOffset? HeardAt { get; set; }
+
+    /// <summary>How many times the shard's command was sent again because its step went silent.</summary>
+    public int Resends { get; set; }
 }

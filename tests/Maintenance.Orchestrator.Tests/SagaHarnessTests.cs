@@ -92,6 +92,7 @@ public sealed class SagaHarnessTests
         services.AddSingleton(Maintenance.Core.TradingCalendar.Nyse);
         services.AddSingleton(new StepTimeouts(TimeSpan.FromMinutes(10)));
         services.AddSingleton(new StepSharding(1));
+        services.AddSingleton(StepSilence.Default);
         services.AddSingleton<StepDeadlines>();
         services.AddSingleton<RunStatusBoard>();
         services.AddQuartz(q => q.UseInMemoryStore());

@@ -8,7 +8,8 @@ namespace Maintenance.Orchestrator.Timeouts;
 /// <summary>
 /// Deadlines live in Quartz's memory, so a restarted orchestrator re-arms them from the runs in the database: the
 /// running step's deadline stays its start plus its timeout (past ones fire at once). A replica arming the same
-/// deadline twice is harmless: the second timeout finds the step no longer running.
+/// deadline twice is harmless: the second timeout finds the step no longer running. The steps' silence checks
+/// (<see cref="StepSilence"/>) are re-armed the same way.
 /// </summary>
 public sealed class StepDeadlineRestorer(
     IServiceScopeFactory scopes,
@@ -28,6 +29,8 @@ public sealed class StepDeadlineRestorer(
         foreach (var step in running)
         {
             await deadlines.ArmAsync(step.RunId, step.Step, step.Attempt, step.StartedAt!.Value, ct);
+            // Due at once: the saga judges the silence from the shards' stored times, and re-arms the next check itself.
+            await deadlines.ArmSilenceCheckAsync(step.RunId, step.Step, step.Attempt, step.StartedAt!.Value, ct);
         }
 
         if (running.Count > 0)

@@ -14,6 +14,7 @@ namespace Maintenance.Orchestrator.Timeouts;
 public sealed class StepDeadlines(ISchedulerFactory schedulers, StepTimeouts timeouts, ILogger<StepDeadlines> log)
 {
     public const string Group = "step-timeouts";
+    public const string SilenceGroup = "step-silences";
 
     /// <summary>Arms the deadline of a step that started at <paramref name="startedAt"/>; replaces an earlier one for the same key.</summary>
     public async Task ArmAsync(Guid runId, MaintenanceStep step, int attempt, DateTimeOffset startedAt, CancellationToken ct = default)
@@ -38,11 +39,36 @@ public sealed class StepDeadlines(ISchedulerFactory schedulers, StepTimeouts tim
         log.LogDebug("Deadline of {Step} for run {RunId} attempt {Attempt} armed for {DueAt}", step.QueueName(), runId, attempt, startedAt + timeout);
     }
 
-    /// <summary>Removes a step's deadline once it has answered. A missing job is fine: it fired or was never armed.</summary>
+    /// <summary>
+    /// Wakes the saga at <paramref name="at"/> to look whether the step has gone silent (<see cref="StepSilence"/>);
+    /// replaces an earlier wake-up for the same key. The saga decides from the run's stored shards, so a wake-up that
+    /// comes early, twice, or on another replica than the step's progress is harmless.
+    /// </summary>
+    public async Task ArmSilenceCheckAsync(Guid runId, MaintenanceStep step, int attempt, DateTimeOffset at, CancellationToken ct = default)
+    {
+        var key = KeyOf(runId, step, attempt);
+        var job = JobBuilder.Create<StepSilenceJob>()
+            .WithIdentity(key, SilenceGroup)
+            .UsingJobData(StepTimeoutJob.RunIdKey, runId.ToString())
+            .UsingJobData(StepTimeoutJob.StepKey, step.ToString())
+            .UsingJobData(StepTimeoutJob.AttemptKey, attempt)
+            .Build();
+        var trigger = TriggerBuilder.Create()
+            .WithIdentity(key, SilenceGroup)
+            .StartAt(at)
+            .WithSimpleSchedule(s => s.WithMisfireInstruction(SimpleTriggerMisfireInstruction.FireNow))
+            .Build();
+
+        var scheduler = await schedulers.GetScheduler(ct);
+        await scheduler.ScheduleJob(job, [trigger], ScheduleJobOptions.Replacing, ct);
+    }
+
+    /// <summary>Removes a step's deadline and silence check once it has answered. A missing job is fine: it fired or was never armed.</summary>
     public async Task DisarmAsync(Guid runId, MaintenanceStep step, int attempt, CancellationToken ct = default)
     {
         var scheduler = await schedulers.GetScheduler(ct);
         await scheduler.DeleteJob(new JobKey(KeyOf(runId, step, attempt), Group), ct);
+        await scheduler.DeleteJob(new JobKey(KeyOf(runId, step, attempt), SilenceGroup), ct);
     }
 
     private static string KeyOf(Guid runId, MaintenanceStep step, int attempt) =>
@@ -68,5 +94,38 @@ public sealed class StepTimeoutJob(IBus bus, ILogger<StepTimeoutJob> log) : IJob
             double.Parse(data.GetString(TimeoutKey)!, CultureInfo.InvariantCulture));
         log.LogWarning("Step {Step} of run {RunId} attempt {Attempt} has not answered within {TimeoutSeconds} s", timedOut.Step.QueueName(), timedOut.RunId, timedOut.Attempt, timedOut.TimeoutSeconds);
         await bus.Publish(timedOut, cancellationToken);
+    }
+}
+
+/// <summary>
+/// Publishes the <see cref="StepSilenceCheck"/> a wake-up stands for. The bus may be the very thing that failed: the
+/// publish is tried again every few seconds for two minutes rather than losing the only wake-up of the step.
+/// </summary>
+public sealed class StepSilenceJob(IBus bus, ILogger<StepSilenceJob> log) : IJob
+{
+    private static readonly TimeSpan Pause = TimeSpan.FromSeconds(5);
+    private const int Tries = 24;
+
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var data = context.MergedJobDataMap;
+        var check = new StepSilenceCheck(
+            Guid.Parse(data.GetString(StepTimeoutJob.RunIdKey)!),
+            Enum.Parse<MaintenanceStep>(data.GetString(StepTimeoutJob.StepKey)!),
+            data.GetInt(StepTimeoutJob.AttemptKey));
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await bus.Publish(check, cancellationToken);
+                return;
+            }
+            catch (Exception e) when (attempt < Tries && !cancellationToken.IsCancellationRequested)
+            {
+                log.LogWarning("Could not ask run {RunId} to check {Step} for silence (try {Try}): {Reason}", check.RunId, check.Step.QueueName(), attempt, e.Message);
+                await Task.Delay(Pause, cancellationToken);
+            }
+        }
     }
 }

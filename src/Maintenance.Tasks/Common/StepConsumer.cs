@@ -40,9 +40,13 @@ public sealed class StepConsumer<TStep>(TStep step, IOptions<TaskRetryOptions> r
         var clock = Stopwatch.StartNew();
         var progress = new StepProgress(logger, (done, total, unit) =>
             context.Publish(new MaintenanceStepProgress(command.RunId, command.TargetDate, command.Attempt, command.Step, command.Shard, done, total, unit), context.CancellationToken));
+        using var stopBeating = new CancellationTokenSource();
+        var heartbeat = BeatAsync(progress, stopBeating.Token);
         try
         {
             var result = await step.RunAsync(command, progress, context.CancellationToken);
+            await stopBeating.CancelAsync();
+            await heartbeat;
             await progress.FlushAsync();
             var seconds = clock.Elapsed.TotalSeconds;
             if (!result.Validation.Passed)
@@ -70,6 +74,28 @@ public sealed class StepConsumer<TStep>(TStep step, IOptions<TaskRetryOptions> r
         {
             logger.LogWarning("{Step} try {Try} failed, will retry: {Reason}", name, retryAttempt + 1, e.Message);
             throw;
+        }
+        finally
+        {
+            await stopBeating.CancelAsync();
+            await heartbeat;
+        }
+    }
+
+    /// <summary>Tells the saga the step is alive while it works, reported or not (see <see cref="StepProgress.Beat"/>).</summary>
+    private static async Task BeatAsync(StepProgress progress, CancellationToken stop)
+    {
+        using var timer = new PeriodicTimer(StepProgress.HeartbeatInterval / 3);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stop))
+            {
+                progress.Beat();
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The step has answered.
         }
     }
 }

@@ -7,11 +7,15 @@ namespace Maintenance.Tasks.Common;
 /// How far a long piece of work has come, in its own unit (<c>tickers</c>, <c>days</c>): passed on to the saga at most
 /// once per <see cref="SendInterval"/> (the run page and <c>run</c> show it) and logged at most once per
 /// <see cref="LogInterval"/>, so an operator following a ten-minute load sees it move without one line per ticker.
+/// <see cref="Beat"/> repeats the last figures when nothing was sent for <see cref="HeartbeatInterval"/>: the saga
+/// sends a step again when it hears nothing from it for a while (its silence window), so a long stretch without
+/// reports must not look like a lost command.
 /// </summary>
 public sealed class StepProgress
 {
     public static readonly TimeSpan SendInterval = TimeSpan.FromSeconds(1);
     public static readonly TimeSpan LogInterval = TimeSpan.FromSeconds(5);
+    public static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(15);
 
     /// <summary>Reports nowhere: for running a step outside a consumer.</summary>
     public static readonly StepProgress None = new(null, null);
@@ -22,6 +26,8 @@ public sealed class StepProgress
     private TimeSpan _lastSent = -SendInterval;
     private TimeSpan _lastLogged;
     private Task _sending = Task.CompletedTask;
+    private (long Done, long Total, string Unit) _last = (0, 0, "");
+    private readonly Lock _gate = new();
 
     /// <param name="send">Sends (done, total, unit) to the saga; one send is in flight at a time.</param>
     public StepProgress(ILogger? logger, Func<long, long, string, Task>? send)
@@ -35,10 +41,14 @@ public sealed class StepProgress
     public void Report(long done, long total, string unit)
     {
         var now = _clock.Elapsed;
-        if (_send is not null && now - _lastSent >= SendInterval && _sending.IsCompleted)
+        lock (_gate)
         {
-            _lastSent = now;
-            _sending = SendQuietly(done, total, unit);
+            _last = (done, total, unit);
+            if (_send is not null && now - _lastSent >= SendInterval && _sending.IsCompleted)
+            {
+                _lastSent = now;
+                _sending = SendQuietly(done, total, unit);
+            }
         }
 
         if (_logger is not null && now - _lastLogged >= LogInterval)
@@ -55,8 +65,28 @@ public sealed class StepProgress
         }
     }
 
+    /// <summary>Sends the last figures again (an empty unit before the first report) when nothing went out for <see cref="HeartbeatInterval"/>.</summary>
+    public void Beat()
+    {
+        var now = _clock.Elapsed;
+        lock (_gate)
+        {
+            if (_send is not null && now - _lastSent >= HeartbeatInterval && _sending.IsCompleted)
+            {
+                _lastSent = now;
+                _sending = SendQuietly(_last.Done, _last.Total, _last.Unit);
+            }
+        }
+    }
+
     /// <summary>Waits for the last send, so no progress arrives after the step's answer.</summary>
-    public Task FlushAsync() => _sending;
+    public Task FlushAsync()
+    {
+        lock (_gate)
+        {
+            return _sending;
+        }
+    }
 
     private async Task SendQuietly(long done, long total, string unit)
     {

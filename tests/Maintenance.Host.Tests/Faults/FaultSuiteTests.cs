@@ -91,7 +91,7 @@ public sealed class FaultSuiteTests(PostgresServer postgres, RabbitMqServer rabb
             ["MarketData__SamplePath"] = sample,
             ["MarketData__SampleTickers"] = tickers,
             ["Maintenance__Schedule__Enabled"] = "false",
-            ["Logging__LogLevel__Default"] = "Warning",
+            ["Logging__LogLevel__Default"] = Environment.GetEnvironmentVariable("MAINTENANCE_FAULTS_LOG_LEVEL") ?? "Warning",
         };
         await using var scenario = new Scenario(name, environment, virtualHost, rabbitMq, lease.ConnectionString);
         for (var i = 0; i < orchestrators; i++)
@@ -277,6 +277,7 @@ public sealed class FaultSuiteTests(PostgresServer postgres, RabbitMqServer rabb
     private sealed class Scenario(string name, Dictionary<string, string?> environment, Uri virtualHost, RabbitMqServer rabbitMq, string redis) : IAsyncDisposable
     {
         private readonly List<MaintenanceProcess> _all = [];
+        private readonly List<string> _roles = [];
 
         public string Name { get; } = name;
 
@@ -297,6 +298,7 @@ public sealed class FaultSuiteTests(PostgresServer postgres, RabbitMqServer rabb
             var address = MaintenanceProcess.FreeLoopbackAddress();
             var process = MaintenanceProcess.Start(["serve", "--role", role, "--urls", address.AbsoluteUri.TrimEnd('/')], environment);
             _all.Add(process);
+            _roles.Add(role);
             return new ServedProcess(process, address);
         }
 
@@ -313,6 +315,7 @@ public sealed class FaultSuiteTests(PostgresServer postgres, RabbitMqServer rabb
         {
             Run = MaintenanceProcess.Start(["run", "--date", Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), "--timeout", "7m"], environment);
             _all.Add(Run);
+            _roles.Add("run");
             SinceFault = Stopwatch.StartNew();
         }
 
@@ -432,6 +435,16 @@ public sealed class FaultSuiteTests(PostgresServer postgres, RabbitMqServer rabb
             foreach (var process in _all)
             {
                 await process.DisposeAsync();
+            }
+
+            // MAINTENANCE_FAULTS_LOGS=<folder> keeps every process's output, one file per process, to read a failure afterwards.
+            if (Environment.GetEnvironmentVariable("MAINTENANCE_FAULTS_LOGS") is { Length: > 0 } logs)
+            {
+                var folder = Directory.CreateDirectory(Path.Combine(logs, string.Concat(Name.Select(c => char.IsLetterOrDigit(c) ? c : '-'))));
+                for (var i = 0; i < _all.Count; i++)
+                {
+                    await File.WriteAllTextAsync(Path.Combine(folder.FullName, $"{i:D2}-{_roles[i]}.log"), _all[i].Output, CancellationToken.None);
+                }
             }
         }
 

@@ -90,20 +90,91 @@ public sealed class EnrichMetadataTests(PostgresServer postgres, RedisServer red
         Assert.Equal(traded.Count - 10, (await DumpAsync("SELECT symbol FROM tickers WHERE shares_outstanding IS NOT NULL")).Count);
     }
 
-    private async Task<TaskWorker> PrepareAsync(Dictionary<string, string?> settings, IReadOnlySet<string>? failFor = null)
+    [Fact]
+    public async Task Details_are_asked_side_by_side_each_due_ticker_once_and_none_is_lost()
+    {
+        var slow = new SlowDetails();
+        var worker = await PrepareAsync(Settings(), inner => slow.Over(inner));
+
+        var enriched = await RunAsync(worker, MaintenanceStep.EnrichMetadata, id => new RunMaintenanceStep(id, Target, 1, MaintenanceStep.EnrichMetadata, false));
+
+        var traded = FlatFileRows.Read(FlatFileRows.DayPath(Sample.Files, Target)).Select(r => r.Ticker).Order(StringComparer.Ordinal).ToList();
+        Assert.True(enriched.Validation.Passed, enriched.Validation.Verdict);
+        Assert.Equal(traded, slow.Asked.Keys.Order(StringComparer.Ordinal));
+        Assert.All(slow.Asked.Values, n => Assert.Equal(1, n));
+        Assert.Equal(traded.Count, enriched.Metrics["enriched"]);
+        Assert.Empty(await DumpAsync("SELECT symbol FROM tickers WHERE shares_outstanding IS NULL"));
+        // At least the REST client's default of 8 on the wire: the step must not be what limits the calls.
+        Assert.True(slow.MostAtOnce >= 8, $"at most {slow.MostAtOnce} calls at once");
+    }
+
+    private Task<TaskWorker> PrepareAsync(Dictionary<string, string?> settings, IReadOnlySet<string>? failFor = null) =>
+        PrepareAsync(settings, failFor is null ? null : inner => new FailingDetails(inner, failFor));
+
+    private async Task<TaskWorker> PrepareAsync(Dictionary<string, string?> settings, Func<IMarketDataSource, IMarketDataSource>? wrap)
     {
         settings["Tasks:EnrichMetadata:RateLimit"] = "1000";
-        Action<IServiceCollection>? replace = failFor is null
+        Action<IServiceCollection>? replace = wrap is null
             ? null
             : services =>
             {
                 var original = services.Last(d => d.ServiceType == typeof(IMarketDataSource));
-                services.AddSingleton<IMarketDataSource>(sp => new FailingDetails((IMarketDataSource)original.ImplementationFactory!(sp), failFor));
+                services.AddSingleton<IMarketDataSource>(sp => wrap((IMarketDataSource)original.ImplementationFactory!(sp)));
             };
         var worker = await StartWorkerAsync(settings, true, replace, MaintenanceStep.LoadOhlc, MaintenanceStep.RecoverMissingTickers, MaintenanceStep.EnrichMetadata);
         await RunAsync(worker, MaintenanceStep.LoadOhlc, id => new RunMaintenanceStep(id, Target, 1, MaintenanceStep.LoadOhlc, false));
         await RunAsync(worker, MaintenanceStep.RecoverMissingTickers, id => new RunMaintenanceStep(id, Target, 1, MaintenanceStep.RecoverMissingTickers, false));
         return worker;
+    }
+
+    /// <summary>The sample provider with ticker details that take 100 ms each; counts the calls and the most at once.</summary>
+    private sealed class SlowDetails
+    {
+        private int _atOnce;
+        private int _mostAtOnce;
+
+        public System.Collections.Concurrent.ConcurrentDictionary<string, int> Asked { get; } = new(StringComparer.Ordinal);
+
+        public int MostAtOnce => Volatile.Read(ref _mostAtOnce);
+
+        public DelegatingDetails Over(IMarketDataSource inner) => new DelegatingDetails(inner, AskAsync);
+
+        private async Task<TickerDetails?> AskAsync(IMarketDataSource inner, string symbol, CancellationToken ct)
+        {
+            Asked.AddOrUpdate(symbol, 1, (_, n) => n + 1);
+            var now = Interlocked.Increment(ref _atOnce);
+            int seen;
+            while (now > (seen = Volatile.Read(ref _mostAtOnce)) && Interlocked.CompareExchange(ref _mostAtOnce, now, seen) != seen)
+            {
+            }
+
+            try
+            {
+                await Task.Delay(100, ct);
+                return await inner.GetTickerDetailsAsync(symbol, ct);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _atOnce);
+            }
+        }
+    }
+
+    private sealed class DelegatingDetails(IMarketDataSource inner, Func<IMarketDataSource, string, CancellationToken, Task<TickerDetails?>> details) : IMarketDataSource
+    {
+        public bool HasDailyBars(DateOnly day) => inner.HasDailyBars(day);
+
+        public bool HasMinuteBars(DateOnly day) => inner.HasMinuteBars(day);
+
+        public Task<DailyBarsResult> GetDailyBarsAsync(DateOnly day, CancellationToken cancellationToken = default) => inner.GetDailyBarsAsync(day, cancellationToken);
+
+        public IAsyncEnumerable<TickerMinuteBars> ReadMinuteBarsAsync(DateOnly day, SkippedRows skipped, CancellationToken cancellationToken = default) =>
+            inner.ReadMinuteBarsAsync(day, skipped, cancellationToken);
+
+        public Task<TickerDetails?> GetTickerDetailsAsync(string symbol, CancellationToken cancellationToken = default) => details(inner, symbol, cancellationToken);
+
+        public IAsyncEnumerable<TickerInfo> ListTickersAsync(DateOnly? asOf = null, CancellationToken cancellationToken = default) =>
+            inner.ListTickersAsync(asOf, cancellationToken);
     }
 
     /// <summary>The sample provider, except that ticker details of some symbols fail as an overloaded HTTP API would.</summary>

@@ -1,10 +1,7 @@
-using System.Net;
 using Maintenance.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
-using Polly;
 using Maintenance.Data.MarketData.FlatFiles;
 using Maintenance.Data.MarketData.PolygonRest;
 
@@ -100,25 +97,7 @@ public static class MarketDataServiceCollectionExtensions
 
         services.AddSingleton(options);
         services.AddHttpClient(PolygonRestClient.HttpClientName, client => client.Timeout = options.TotalTimeout + TimeSpan.FromSeconds(5))
-            .AddStandardResilienceHandler(resilience =>
-            {
-                resilience.RateLimiter.DefaultRateLimiterOptions.PermitLimit = options.MaxConcurrency;
-                resilience.RateLimiter.DefaultRateLimiterOptions.QueueLimit = 1_000_000;
-                resilience.TotalRequestTimeout.Timeout = options.TotalTimeout;
-                resilience.AttemptTimeout.Timeout = options.AttemptTimeout;
-                resilience.Retry.MaxRetryAttempts = options.MaxRetries;
-                resilience.Retry.Delay = options.RetryDelay;
-                resilience.Retry.MaxDelay = TimeSpan.FromMinutes(1);
-                resilience.Retry.BackoffType = DelayBackoffType.Exponential;
-                resilience.Retry.UseJitter = true;
-                resilience.Retry.ShouldRetryAfterHeader = true;
-                var sampling = TimeSpan.FromTicks(Math.Max(TimeSpan.FromSeconds(30).Ticks, options.AttemptTimeout.Ticks * 2));
-                resilience.CircuitBreaker.SamplingDuration = sampling;
-                // A 429 is Polygon asking us to wait (the retry honours its Retry-After), not Polygon failing:
-                // a burst of them must slow the day down, not open the circuit and fail every request behind it.
-                resilience.CircuitBreaker.ShouldHandle = args => ValueTask.FromResult(
-                    HttpClientResiliencePredicates.IsTransient(args.Outcome) && args.Outcome.Result?.StatusCode != HttpStatusCode.TooManyRequests);
-            });
+            .AddPolygonResilience(options);
         services.AddSingleton<PolygonRestClient>();
         services.AddSingleton(sp => new PolygonRestSource(
             sp.GetRequiredService<PolygonRestClient>(), options, CalendarOf(sp), sp.GetService<TimeProvider>()));

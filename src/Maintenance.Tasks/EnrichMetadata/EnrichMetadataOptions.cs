@@ -14,8 +14,12 @@ public sealed class EnrichMetadataOptions
     /// <summary>Provider calls per second at most; default 100 (Polygon asks paid plans to stay under 100/s).</summary>
     public double RateLimit { get; set; } = 100;
 
-    /// <summary>Provider calls in flight at once; default 4.</summary>
-    public int MaxConcurrency { get; set; } = 4;
+    /// <summary>
+    /// Provider calls handed to the source at once; default 32. The REST source puts at most its own
+    /// MarketData:PolygonMaxConcurrency of them on the wire and queues the rest, so a value above that one keeps the
+    /// client's slots busy while some calls wait for a retry.
+    /// </summary>
+    public int MaxConcurrency { get; set; } = 32;
 
     public string? Problem() =>
         MaxAge <= TimeSpan.Zero ? $"{Section}:MaxAge must be positive."

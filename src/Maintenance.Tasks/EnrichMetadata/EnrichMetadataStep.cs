@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using System.Threading.Channels;
 using System.Threading.RateLimiting;
 using Maintenance.Contracts;
 using Maintenance.Data;
@@ -74,51 +75,88 @@ public sealed class EnrichMetadataStep(
             return StepResult.AlreadyDone($"metadata of all {active} active tickers is present and younger than {settings.MaxAge}", metrics);
         }
 
-        var found = new ConcurrentQueue<Ticker>();
         long notFound = 0, failed = 0, done = 0, written = 0;
         var failures = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
         string? firstFailure = null;
         using var limiter = RateLimiterFor(settings.RateLimit);
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = settings.MaxConcurrency, CancellationToken = cancellationToken };
-        foreach (var batch in due.Chunk(TickersPerWrite))
+
+        // One stream over every due ticker, written 500 at a time as the answers come in: with a barrier every 500
+        // tickers, one slow answer or Retry-After stalled all the others until it came.
+        var found = Channel.CreateBounded<Ticker>(new BoundedChannelOptions(TickersPerWrite) { SingleReader = true });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var fetching = FetchAllAsync(stop.Token);
+        try
         {
-            await Parallel.ForEachAsync(batch, parallel, async (symbol, ct) =>
+            var batch = new List<Ticker>(TickersPerWrite);
+            await foreach (var ticker in found.Reader.ReadAllAsync(cancellationToken))
             {
-                using var lease = await limiter.AcquireAsync(1, ct);
-                try
+                batch.Add(ticker);
+                if (batch.Count == TickersPerWrite)
                 {
-                    var details = await source.GetTickerDetailsAsync(symbol, ct);
-                    if (details is null)
-                    {
-                        Interlocked.Increment(ref notFound);
-                    }
-                    else
-                    {
-                        found.Enqueue(details.ToTicker());
-                    }
+                    await WriteAsync(batch);
                 }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    // One ticker's failure (after the source's own retries) must not lose the others' metadata.
-                    Interlocked.Increment(ref failed);
-                    failures.AddOrUpdate(e.GetType().Name, 1, (_, n) => n + 1);
-                    Interlocked.CompareExchange(ref firstFailure, $"{symbol}: {e.Message}", null);
-                    logger.LogWarning("No metadata for {Symbol}: {Reason}", symbol, e.Message);
-                }
-
-                Interlocked.Increment(ref done);
-            });
-
-            // Written batch by batch so a failure later in the run keeps what was already fetched.
-            var enriched = new List<Ticker>(found.Count);
-            while (found.TryDequeue(out var ticker))
-            {
-                enriched.Add(ticker);
             }
 
-            written += enriched.Count == 0 ? 0 : await store.UpsertTickersAsync(enriched.ToAsyncEnumerable(), cancellationToken);
-            await MarkCheckedAsync(enriched.Select(t => t.Symbol).ToList(), cancellationToken);
-            progress.Report(done, due.Count, "tickers");
+            await WriteAsync(batch);
+            await fetching;
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await fetching.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+
+        progress.Report(Interlocked.Read(ref done), due.Count, "tickers");
+
+        async Task FetchAllAsync(CancellationToken ct)
+        {
+            try
+            {
+                var parallel = new ParallelOptions { MaxDegreeOfParallelism = settings.MaxConcurrency, CancellationToken = ct };
+                await Parallel.ForEachAsync(due, parallel, async (symbol, token) =>
+                {
+                    using var lease = await limiter.AcquireAsync(1, token);
+                    try
+                    {
+                        var details = await source.GetTickerDetailsAsync(symbol, token);
+                        if (details is null)
+                        {
+                            Interlocked.Increment(ref notFound);
+                        }
+                        else
+                        {
+                            await found.Writer.WriteAsync(details.ToTicker(), token);
+                        }
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException)
+                    {
+                        // One ticker's failure (after the source's own retries) must not lose the others' metadata.
+                        Interlocked.Increment(ref failed);
+                        failures.AddOrUpdate(e.GetType().Name, 1, (_, n) => n + 1);
+                        Interlocked.CompareExchange(ref firstFailure, $"{symbol}: {e.Message}", null);
+                        logger.LogWarning("No metadata for {Symbol}: {Reason}", symbol, e.Message);
+                    }
+
+                    Interlocked.Increment(ref done);
+                });
+            }
+            finally
+            {
+                found.Writer.Complete();
+            }
+        }
+
+        // Written batch by batch so a failure later in the run keeps what was already fetched.
+        async Task WriteAsync(List<Ticker> batch)
+        {
+            if (batch.Count > 0)
+            {
+                written += await store.UpsertTickersAsync(batch.ToAsyncEnumerable(), cancellationToken);
+                await MarkCheckedAsync(batch.Select(t => t.Symbol).ToList(), cancellationToken);
+                batch.Clear();
+            }
+
+            progress.Report(Interlocked.Read(ref done), due.Count, "tickers");
         }
 
         var answered = due.Count - failed;

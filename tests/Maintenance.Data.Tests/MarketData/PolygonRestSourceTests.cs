@@ -144,7 +144,7 @@ public sealed class PolygonRestSourceTests : IAsyncDisposable
 
         var error = await Assert.ThrowsAsync<MarketDataException>(() => source.GetTickerDetailsAsync("AAPL", TestContext.Current.CancellationToken));
 
-        Assert.Equal("""GET /v3/reference/tickers/AAPL failed: 403 Forbidden: {"status":"NOT_AUTHORIZED","message":"You are not entitled to this data."}""", error.Message);
+        Assert.Equal("""AAPL's ticker details: GET /v3/reference/tickers/AAPL failed: 403 Forbidden: {"status":"NOT_AUTHORIZED","message":"You are not entitled to this data."}""", error.Message);
         Assert.False(error.Transient);
         Assert.Single(_server!.Requests);
     }
@@ -163,7 +163,7 @@ public sealed class PolygonRestSourceTests : IAsyncDisposable
 
         var error = await Assert.ThrowsAsync<MarketDataException>(() => source.GetTickerDetailsAsync("AAPL", TestContext.Current.CancellationToken));
 
-        Assert.StartsWith("GET /v3/reference/tickers/AAPL failed (retried up to 3 times): ", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith("AAPL's ticker details: GET /v3/reference/tickers/AAPL failed (retried up to 3 times): ", error.Message, StringComparison.Ordinal);
         Assert.True(error.Transient);
     }
 
@@ -315,6 +315,7 @@ public sealed class PolygonRestSourceTests : IAsyncDisposable
         // 10 % of 100 calls, so only a breaker that leaves 429s to the retry lets the day through.
         var symbols = Enumerable.Range(0, 100).Select(i => $"T{i:D3}").ToArray();
         var answers = new System.Collections.Concurrent.ConcurrentDictionary<string, int>(StringComparer.Ordinal);
+        var asked = new System.Collections.Concurrent.ConcurrentDictionary<string, System.Collections.Concurrent.ConcurrentQueue<long>>(StringComparer.Ordinal);
         var source = await StartAsync(context =>
         {
             if (context.Request.Path.StartsWithSegments("/v2/aggs/grouped"))
@@ -323,6 +324,7 @@ public sealed class PolygonRestSourceTests : IAsyncDisposable
             }
 
             var symbol = context.Request.Path.Value!.Split('/')[4];
+            asked.GetOrAdd(symbol, _ => new()).Enqueue(Stopwatch.GetTimestamp());
             if (answers.AddOrUpdate(symbol, 1, (_, n) => n + 1) <= 2)
             {
                 context.Response.Headers.RetryAfter = "1";
@@ -342,8 +344,13 @@ public sealed class PolygonRestSourceTests : IAsyncDisposable
 
         Assert.Equal(symbols, read.Order(StringComparer.Ordinal));
         Assert.All(symbols, s => Assert.Equal(3, answers[s]));
-        // Two waits of Retry-After's second for each of two rounds of 50 tickers.
-        Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(3.8), $"done after {clock.Elapsed.TotalSeconds:F2} s: Retry-After was not honoured");
+        // Each ticker waited out Retry-After's second twice; the waits hold no slot, so the 100 tickers wait side by side.
+        Assert.All(symbols, s =>
+        {
+            var times = asked[s].ToArray();
+            Assert.True(Stopwatch.GetElapsedTime(times[0], times[2]) >= TimeSpan.FromSeconds(1.9), $"{s} asked again after {Stopwatch.GetElapsedTime(times[0], times[2]).TotalSeconds:F2} s: Retry-After was not honoured");
+        });
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3.8), $"done after {clock.Elapsed.TotalSeconds:F2} s: the waiting tickers held their slots");
     }
 
     [Fact]
@@ -403,6 +410,104 @@ public sealed class PolygonRestSourceTests : IAsyncDisposable
             (delisted.Active, delisted.Market, delisted.TickerSuffix, delisted.TotalEmployees, delisted.ListDate, delisted.DelistedUtc!.Value));
         Assert.Equal(TimeSpan.Zero, delisted.DelistedUtc.Value.Offset);
         Assert.Null(unknown);
+    }
+
+    [Fact]
+    public async Task Many_ticker_details_at_once_fill_the_clients_slots_and_429s_and_503s_lose_none()
+    {
+        // 60 callers at once against 4 slots; every third ticker's first answer is a 429, every fifth one's a 503.
+        var symbols = Enumerable.Range(0, 60).Select(i => $"D{i:D2}").ToArray();
+        var answers = new System.Collections.Concurrent.ConcurrentDictionary<string, int>(StringComparer.Ordinal);
+        var source = await StartAsync(async context =>
+        {
+            var symbol = context.Request.Path.Value!.Split('/')[4];
+            var index = int.Parse(symbol.AsSpan(1), System.Globalization.CultureInfo.InvariantCulture);
+            var answer = answers.AddOrUpdate(symbol, 1, (_, n) => n + 1);
+            await Task.Delay(20, context.RequestAborted);
+            if (answer == 1 && index % 3 == 0)
+            {
+                context.Response.Headers.RetryAfter = "1";
+                await PolygonTestServer.Json(context, """{"status":"ERROR","error":"You've exceeded the maximum requests per minute"}""", 429);
+            }
+            else if (answer == 1 && index % 5 == 0)
+            {
+                await PolygonTestServer.Json(context, """{"status":"ERROR","error":"busy"}""", 503);
+            }
+            else
+            {
+                await PolygonTestServer.Json(context, $$$"""{"status":"OK","results":{"ticker":"{{{symbol}}}","name":"{{{symbol}}} Inc.","market":"stocks"}}""");
+            }
+        }, maxConcurrency: 4);
+
+        var details = await Task.WhenAll(symbols.Select(s => source.GetTickerDetailsAsync(s, TestContext.Current.CancellationToken)));
+
+        Assert.Equal(symbols, details.Select(d => d!.Symbol));
+        Assert.Equal(symbols.Select(s => $"{s} Inc."), details.Select(d => d!.Name));
+        Assert.Equal(4, _server!.MaxInFlight);
+        var faulted = Enumerable.Range(0, 60).Where(i => i % 3 == 0 || i % 5 == 0).Select(i => $"D{i:D2}").ToHashSet();
+        Assert.All(symbols, s => Assert.Equal(faulted.Contains(s) ? 2 : 1, answers[s]));
+    }
+
+    [Fact]
+    public async Task A_request_waiting_out_Retry_After_holds_no_slot()
+    {
+        // One slot. WAIT's first answer is a 429 with Retry-After 1 s; the five others answer in 50 ms each, so they
+        // are all answered during WAIT's second: a client that kept the slot through the wait asks WAIT again first.
+        var waitAsked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var waitAnswers = 0;
+        var source = await StartAsync(async context =>
+        {
+            var symbol = context.Request.Path.Value!.Split('/')[4];
+            if (symbol == "WAIT" && Interlocked.Increment(ref waitAnswers) == 1)
+            {
+                context.Response.Headers.RetryAfter = "1";
+                await PolygonTestServer.Json(context, """{"status":"ERROR","error":"You've exceeded the maximum requests per minute"}""", 429);
+                waitAsked.SetResult();
+                return;
+            }
+
+            await Task.Delay(50, context.RequestAborted);
+            await PolygonTestServer.Json(context, $$$"""{"status":"OK","results":{"ticker":"{{{symbol}}}"}}""");
+        }, maxConcurrency: 1);
+        string[] others = ["B", "C", "D", "E", "F"];
+
+        var waiting = source.GetTickerDetailsAsync("WAIT", TestContext.Current.CancellationToken);
+        await waitAsked.Task.WaitAsync(TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken);
+        var rest = await Task.WhenAll(others.Select(s => source.GetTickerDetailsAsync(s, TestContext.Current.CancellationToken)));
+        var waited = await waiting;
+
+        Assert.Equal("WAIT", waited!.Symbol);
+        Assert.Equal(others, rest.Select(d => d!.Symbol));
+        var asked = _server!.Requests.Select(r => r.PathAndQuery.Split('/')[4]).ToList();
+        Assert.Equal(7, asked.Count);
+        Assert.Equal(("WAIT", "WAIT"), (asked[0], asked[^1]));
+        Assert.Equal(others, asked[1..^1].Order(StringComparer.Ordinal));
+        Assert.Equal(1, _server.MaxInFlight);
+    }
+
+    [Fact]
+    public async Task A_provider_error_names_the_ticker_of_the_details_or_minute_bars()
+    {
+        var source = await StartAsync(context =>
+            context.Request.Path.StartsWithSegments("/v2/aggs/grouped") ? PolygonTestServer.Json(context, GroupedOf("AAA", "BAD", "CCC"))
+            : context.Request.Path.Value!.Contains("/BAD", StringComparison.Ordinal) ? PolygonTestServer.Json(context, """{"status":"ERROR","error":"boom"}""", 503)
+            : context.Request.Path.StartsWithSegments("/v2/aggs/ticker") ? PolygonTestServer.Json(context, MinuteBarsOf(context.Request.Path.Value!.Split('/')[4]))
+            : PolygonTestServer.Json(context, """{"status":"OK","results":{"ticker":"AAA"}}"""));
+
+        var details = await Assert.ThrowsAsync<MarketDataException>(() => source.GetTickerDetailsAsync("BAD", TestContext.Current.CancellationToken));
+        var minutes = await Assert.ThrowsAsync<MarketDataException>(async () =>
+        {
+            await foreach (var _ in source.ReadMinuteBarsAsync(Day, new SkippedRows(), TestContext.Current.CancellationToken))
+            {
+            }
+        });
+
+        Assert.Equal(
+            """BAD's ticker details: GET /v3/reference/tickers/BAD failed after 3 retries: 503 Service Unavailable: {"status":"ERROR","error":"boom"}""",
+            details.Message);
+        Assert.True(details.Transient);
+        Assert.StartsWith("BAD's minute bars of 2025-11-03: GET /v2/aggs/ticker/BAD/range/1/minute/", minutes.Message, StringComparison.Ordinal);
+        Assert.EndsWith("failed after 3 retries: 503 Service Unavailable: {\"status\":\"ERROR\",\"error\":\"boom\"}", minutes.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -114,8 +114,8 @@ public sealed class PolygonRestClient
         var pages = 0;
         while (path is not null)
         {
-            var page = await GetAsync<PolygonAggregatesPage>(path, cancellationToken)
-                ?? throw new MarketDataException($"GET {path}: the answer is empty.");
+            var page = await GetAsync<PolygonAggregatesPage>(path, cancellationToken, about: $"{symbol}'s minute bars of {day:yyyy-MM-dd}")
+                ?? throw new MarketDataException($"{symbol}'s minute bars of {day:yyyy-MM-dd}: GET {path}: the answer is empty.");
             pages++;
             var results = page.Results ?? [];
             for (var i = 0; i < results.Length; i++)
@@ -156,7 +156,7 @@ public sealed class PolygonRestClient
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(symbol);
         var path = $"/v3/reference/tickers/{Uri.EscapeDataString(symbol)}";
-        var page = await GetAsync<PolygonTickerDetailsPage>(path, cancellationToken, notFoundIsNull: true);
+        var page = await GetAsync<PolygonTickerDetailsPage>(path, cancellationToken, notFoundIsNull: true, about: $"{symbol}'s ticker details");
         if (page?.Results is not { } result)
         {
             return null;
@@ -284,7 +284,21 @@ public sealed class PolygonRestClient
 
     private static bool IsPrice(double value) => value > 0 && double.IsFinite(value);
 
-    private async Task<T?> GetAsync<T>(string path, CancellationToken cancellationToken, bool notFoundIsNull = false)
+    /// <param name="about">What the request is for (e.g. "AAPL's ticker details"), put before any error's message.</param>
+    private async Task<T?> GetAsync<T>(string path, CancellationToken cancellationToken, bool notFoundIsNull = false, string? about = null)
+        where T : class
+    {
+        try
+        {
+            return await SendAsync<T>(path, notFoundIsNull, cancellationToken);
+        }
+        catch (MarketDataException e) when (about is not null)
+        {
+            throw new MarketDataException($"{about}: {e.Message}", e) { Transient = e.Transient };
+        }
+    }
+
+    private async Task<T?> SendAsync<T>(string path, bool notFoundIsNull, CancellationToken cancellationToken)
         where T : class
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_options.BaseUrl, path));

@@ -18,7 +18,7 @@ public sealed class PolygonRestOptions
 
     public Uri BaseUrl { get; set; } = DefaultBaseUrl;
 
-    /// <summary>Requests in flight at once, retries included.</summary>
+    /// <summary>Requests on the wire at once; a request waiting for its retry holds no slot (see <see cref="PolygonRestResilience"/>).</summary>
     public int MaxConcurrency { get; set; } = 8;
 
     /// <summary>Retries of a request after a 429, a 5xx, a network error or a timeout (at least 1).</summary>

@@ -7,7 +7,7 @@ namespace Maintenance.Data.MarketData.PolygonRest;
 /// <summary>
 /// Polygon's REST API as a market-data source: the day aggregates in one grouped call; the minute bars one
 /// ticker at a time (every ticker of that day's grouped aggregates, <see cref="PolygonRestOptions.MaxConcurrency"/>
-/// requests in flight, each ticker handed out as soon as its answer is complete, in no particular order).
+/// requests on the wire, each ticker handed out as soon as its answer is complete, in no particular order).
 /// </summary>
 public sealed class PolygonRestSource(PolygonRestClient client, PolygonRestOptions options, TradingCalendar calendar, TimeProvider? time = null)
     : IMarketDataSource
@@ -60,13 +60,14 @@ public sealed class PolygonRestSource(PolygonRestClient client, PolygonRestOptio
     public IAsyncEnumerable<TickerInfo> ListTickersAsync(DateOnly? asOf = null, CancellationToken cancellationToken = default) =>
         client.ListTickersAsync(asOf, cancellationToken);
 
-    private int Workers => Math.Max(1, options.MaxConcurrency);
+    // More tickers under way than the client has slots: a ticker waiting out a Retry-After or a backoff holds no slot,
+    // so the others take it meanwhile (the client's limit, not this, bounds what is on the wire).
+    private int Workers => Math.Max(1, options.MaxConcurrency) * 4;
 
     private async Task FetchAllAsync(string[] symbols, DateOnly day, SkippedRows skipped, ChannelWriter<TickerMinuteBars> done, CancellationToken cancellationToken)
     {
         try
         {
-            // As many workers as the resilience handler lets requests through, so none waits on its limiter.
             var parallel = new ParallelOptions { MaxDegreeOfParallelism = Workers, CancellationToken = cancellationToken };
             await Parallel.ForEachAsync(symbols, parallel, async (symbol, ct) =>
             {

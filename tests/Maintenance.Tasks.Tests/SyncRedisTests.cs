@@ -71,6 +71,37 @@ public sealed class SyncRedisTests(PostgresServer postgres, RedisServer redis, R
         await AssertRedisHoldsTheDatabaseAsync();
     }
 
+    [Fact]
+    public async Task A_key_lost_after_a_complete_run_makes_the_next_run_write_again()
+    {
+        var worker = await PrepareAsync();
+        await RunAsync(worker, MaintenanceStep.SyncRedis, id => new RunMaintenanceStep(id, Target, 1, MaintenanceStep.SyncRedis, false));
+        var afterFirst = await RedisDumpAsync("*");
+        var symbol = (await DumpAsync("SELECT symbol FROM tickers WHERE active ORDER BY symbol LIMIT 1"))[0];
+        await Redis.KeyDeleteAsync("metadata:ticker:" + symbol);
+
+        var again = await RunAsync(worker, MaintenanceStep.SyncRedis, id => new RunMaintenanceStep(id, Target, 1, MaintenanceStep.SyncRedis, false));
+
+        Assert.False(again.Skipped, again.Validation.Verdict);
+        Assert.True(again.Validation.Passed, again.Validation.Verdict);
+        Assert.Equal(afterFirst, await RedisDumpAsync("*"));
+    }
+
+    [Fact]
+    public async Task A_changed_ticker_row_changes_the_checksum_so_the_next_run_writes_it()
+    {
+        var worker = await PrepareAsync();
+        await RunAsync(worker, MaintenanceStep.SyncRedis, id => new RunMaintenanceStep(id, Target, 1, MaintenanceStep.SyncRedis, false));
+        var symbol = (await DumpAsync("SELECT symbol FROM tickers WHERE active ORDER BY symbol LIMIT 1"))[0];
+        await ExecuteAsync($"UPDATE tickers SET sector = 'Changed Sector' WHERE symbol = '{symbol}'");
+
+        var again = await RunAsync(worker, MaintenanceStep.SyncRedis, id => new RunMaintenanceStep(id, Target, 1, MaintenanceStep.SyncRedis, false));
+
+        Assert.False(again.Skipped, again.Validation.Verdict);
+        Assert.Equal("Changed Sector", (string?)(await PlatformReaders.MetadataAsync(Redis, [symbol]))[symbol]["sector"]);
+        await AssertRedisHoldsTheDatabaseAsync();
+    }
+
     /// <summary>
     /// ticker:universe is the set of active symbols; each metadata key parses as the platform's TickerMetadata and holds
     /// the row's values and the averages this test computes from the flat files; ticker:avg_volume holds the same

@@ -28,6 +28,8 @@ public sealed class ClearCachesStep(
     ILogger<ClearCachesStep> log)
     : IStepService
 {
+    private const int KeysPerUnlink = 1000;
+
     public static MaintenanceStep Kind => MaintenanceStep.ClearCaches;
 
     public static void AddServices(IServiceCollection services, IConfiguration configuration)
@@ -50,26 +52,24 @@ public sealed class ClearCachesStep(
             return StepResult.AlreadyDone(MarketSession.InProgressReason + ": the real-time keys are live, nothing was deleted (ForceClearCaches overrides)", metrics);
         }
 
+        var patterns = settings.EffectivePatterns;
+        var perPattern = await DeleteMatchingAsync(patterns, cancellationToken);
         long deleted = 0;
-        foreach (var pattern in settings.EffectivePatterns)
+        for (var i = 0; i < patterns.Length; i++)
         {
-            var count = await redis.DeleteByPatternAsync(pattern, cancellationToken);
-            metrics[DeletedMetric(pattern)] = count;
-            deleted += count;
+            metrics[DeletedMetric(patterns[i])] = perPattern[i];
+            deleted += perPattern[i];
         }
 
-        long remaining = 0;
-        foreach (var pattern in settings.EffectivePatterns)
-        {
-            remaining += await redis.CountByPatternAsync(pattern, cancellationToken);
-        }
-
+        // The pass that found nothing to delete has just seen that nothing matches; only after deleting is a second look
+        // needed (a scanner still writing).
+        var remaining = deleted == 0 ? 0 : await CountMatchingAsync(patterns, cancellationToken);
         metrics["deleted"] = deleted;
         metrics["remaining"] = remaining;
-        var patterns = string.Join(", ", settings.EffectivePatterns);
+        var patternList = string.Join(", ", patterns);
         if (remaining > settings.MaxRemainingKeys)
         {
-            return StepResult.Done(new StepValidation(false, $"{remaining} keys still match [{patterns}] after deleting {deleted} (at most {settings.MaxRemainingKeys} allowed): something is still writing them"), metrics);
+            return StepResult.Done(new StepValidation(false, $"{remaining} keys still match [{patternList}] after deleting {deleted} (at most {settings.MaxRemainingKeys} allowed): something is still writing them"), metrics);
         }
 
         var session = ServedSession.For(calendar, command.TargetDate);
@@ -77,7 +77,63 @@ public sealed class ClearCachesStep(
         metrics["new_day_listeners"] = listeners;
         var announced = $"{RedisKeys.NewTradingDayChannel} {session.Iso()} published to {listeners} listeners";
         return deleted == 0
-            ? StepResult.AlreadyDone($"no keys match [{patterns}]: nothing to clear; {announced}", metrics)
-            : StepResult.Done(new StepValidation(true, $"{deleted} keys deleted by [{patterns}], {remaining} remain; {announced}"), metrics);
+            ? StepResult.AlreadyDone($"no keys match [{patternList}]: nothing to clear; {announced}", metrics)
+            : StepResult.Done(new StepValidation(true, $"{deleted} keys deleted by [{patternList}], {remaining} remain; {announced}"), metrics);
+    }
+
+    /// <summary>
+    /// One SCAN of the keyspace for all the patterns (a SCAN per pattern walks every key each time: with the indicator
+    /// keys that is tens of thousands of keys per pattern for nothing), UNLINK per page of matches.
+    /// </summary>
+    /// <returns>The keys unlinked, per pattern (a key counts for the first pattern it matches).</returns>
+    private async Task<long[]> DeleteMatchingAsync(string[] patterns, CancellationToken ct)
+    {
+        var deleted = new long[patterns.Length];
+        var page = new List<(RedisKey Key, int Pattern)>(KeysPerUnlink);
+        await foreach (var key in redis.ScanAsync("*", ct))
+        {
+            var pattern = KeyPattern.FirstMatch(patterns, key.ToString());
+            if (pattern >= 0)
+            {
+                page.Add((key, pattern));
+                if (page.Count == KeysPerUnlink)
+                {
+                    await UnlinkAsync(page, deleted);
+                }
+            }
+        }
+
+        await UnlinkAsync(page, deleted);
+        return deleted;
+    }
+
+    private async Task UnlinkAsync(List<(RedisKey Key, int Pattern)> page, long[] deleted)
+    {
+        if (page.Count == 0)
+        {
+            return;
+        }
+
+        await redis.Database.ExecuteAsync("UNLINK", [.. page.Select(p => (object)p.Key)]);
+        foreach (var (_, pattern) in page)
+        {
+            deleted[pattern]++;
+        }
+
+        page.Clear();
+    }
+
+    private async Task<long> CountMatchingAsync(string[] patterns, CancellationToken ct)
+    {
+        long count = 0;
+        await foreach (var key in redis.ScanAsync("*", ct))
+        {
+            if (KeyPattern.FirstMatch(patterns, key.ToString()) >= 0)
+            {
+                count++;
+            }
+        }
+
+        return count;
     }
 }

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Maintenance.Contracts;
 using Maintenance.Core;
 using Maintenance.Data;
@@ -16,8 +17,9 @@ namespace Maintenance.Tasks.SyncRedis;
 /// averages over the last 30 sessions of daily bars up to the target) and <c>ticker:avg_volume:{SYMBOL}</c> (24 h).
 /// Keys of tickers no longer active (or without averages) are removed. Never back to an older session: when the
 /// metadata already serves a later session than the target's (a backfill of an older date), only the universe is
-/// synced. Afterwards it reads Redis back and checks every key against what it meant to write. When Redis already
-/// holds exactly that, the step skips, unless <c>Force</c>.
+/// synced. Afterwards it checks by counts (the set's size, one EXISTS over the metadata keys, the stale keys gone) and
+/// records a checksum of every key and value it wrote (<see cref="MarkerKey"/>). When Redis already holds the right keys
+/// and the checksum of what should be there equals the recorded one, the step skips, unless <c>Force</c>.
 /// </summary>
 public sealed class SyncRedisStep(
     IMarketStore store,
@@ -29,34 +31,45 @@ public sealed class SyncRedisStep(
     public const string MetadataPattern = RedisKeys.TickerMetadataPattern;
     public const string AvgVolumePattern = "ticker:avg_volume:*";
 
+    /// <summary>What the last complete write held (JSON <see cref="SyncMarker"/>): a re-run compares checksums, not every key.</summary>
+    public const string MarkerKey = "maintenance:sync_redis";
+
+    private const string MetadataPrefix = "metadata:ticker:";
+    private const string AvgVolumePrefix = "ticker:avg_volume:";
+
     public static MaintenanceStep Kind => MaintenanceStep.SyncRedis;
 
     public async Task<StepResult> RunAsync(RunMaintenanceStep command, StepProgress progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(command);
-        var active = new List<Ticker>();
-        await foreach (var ticker in store.ReadTickersAsync(activeOnly: true, cancellationToken))
-        {
-            active.Add(ticker);
-        }
+        var session = ServedSession.For(calendar, command.TargetDate);
+        var served = await redis.GetServedSessionAsync(CacheFamily.Metadata);
+        var ownsCaches = ServedSession.MayReplace(served, session);
 
+        // The tickers, the bars' averages and the keyspace are read side by side: each is a wait on another server.
+        var reading = ReadTickersAsync(cancellationToken);
+        var averaging = ownsCaches ? AveragesAsync(command.TargetDate, cancellationToken) : Task.FromResult<Dictionary<string, VolumeAverage>?>(null);
+        var scanning = ScanCacheKeysAsync(cancellationToken);
+        var members = redis.Database.SetMembersAsync(RedisKeys.TickerUniverse);
+        var marker = redis.GetJsonAsync<SyncMarker>(MarkerKey);
+        await Task.WhenAll(reading, averaging, scanning, members, marker);
+        var active = await reading;
         if (active.Count == 0)
         {
             return StepResult.Done(new StepValidation(false, "no active tickers in the database: refusing to empty ticker:universe"), new StepMetrics());
         }
 
-        var session = ServedSession.For(calendar, command.TargetDate);
-        var served = await redis.GetServedSessionAsync(CacheFamily.Metadata);
-        var ownsCaches = ServedSession.MayReplace(served, session);
-        var wanted = ownsCaches ? await WantedAsync(active, command.TargetDate, cancellationToken) : null;
-        var before = await CompareAsync(active, wanted, cancellationToken);
-        if (!command.Force && before.Matches)
+        var wanted = await averaging is { } averages ? Want(active, averages) : null;
+        var before = Compare(active, wanted, await scanning, await members);
+        if (!command.Force && before.Matches && (wanted is null || await marker is { } done && done.Session == session && done.Checksum == wanted.Checksum))
         {
             var metrics = new StepMetrics { ["universe"] = active.Count, ["metadata_keys"] = active.Count, ["avg_volume_keys"] = wanted?.Averages.Count ?? 0 };
-            var what = ownsCaches ? $"every metadata:ticker and ticker:avg_volume key of session {session.Iso()}" : "metadata of the later session " + served?.Iso();
+            var what = ownsCaches ? $"every metadata:ticker and ticker:avg_volume key of session {session.Iso()} (checksum of their values as last written)" : "metadata of the later session " + served?.Iso();
             return StepResult.AlreadyDone($"Redis already holds the {active.Count} active tickers: ticker:universe and {what} match", metrics);
         }
 
+        // Written again from here on: a marker that outlived a half-finished write must not make the next run skip.
+        await redis.Database.KeyDeleteAsync(MarkerKey);
         await redis.ReplaceTickerUniverseAsync(active.Select(t => t.Symbol));
         long written = 0, averagesWritten = 0;
         if (wanted is not null)
@@ -77,12 +90,22 @@ public sealed class SyncRedisStep(
             stale += await redis.Database.KeyDeleteAsync(chunk);
         }
 
-        // Counts, not a re-read of every key just written: the set is swapped in whole, each SET was acknowledged, and
-        // the stale keys found before are gone; so the keys in Redis are exactly the ones meant.
+        // Counts, not a re-read of every key just written: the set is swapped in whole, each SET was acknowledged, the
+        // stale keys found before are gone, and one EXISTS counts the active symbols' metadata keys.
         var universe = await redis.Database.SetLengthAsync(RedisKeys.TickerUniverse);
-        var metadataKeys = await redis.CountByPatternAsync(MetadataPattern, cancellationToken);
+        long metadataKeys = 0;
+        foreach (var chunk in active.Chunk(5000))
+        {
+            metadataKeys += await redis.Database.KeyExistsAsync([.. chunk.Select(t => (RedisKey)RedisKeys.TickerMetadata(t.Symbol))]);
+        }
+
         var holds = universe == active.Count && stale == before.StaleKeys.Count
-            && (wanted is null || (written == active.Count && averagesWritten == wanted.Averages.Count));
+            && (wanted is null || (written == active.Count && metadataKeys == active.Count && averagesWritten == wanted.Averages.Count));
+        if (holds && wanted is not null)
+        {
+            await redis.SetJsonAsync(MarkerKey, new SyncMarker(session, wanted.Checksum, active.Count, wanted.Averages.Count), RedisKeys.StatusTtl);
+        }
+
         var result = new StepMetrics
         {
             ["universe"] = active.Count,
@@ -98,79 +121,111 @@ public sealed class SyncRedisStep(
             : $"{written} metadata:ticker and {averagesWritten} ticker:avg_volume keys of session {session.Iso()} written";
         var verdict = holds
             ? $"ticker:universe holds the {active.Count} active symbols; {caches} ({stale} stale keys removed)"
-            : $"written: ticker:universe has {universe} members, {written} metadata and {averagesWritten} average keys were written for {active.Count} active tickers, {stale} of {before.StaleKeys.Count} stale keys removed";
+            : $"written: ticker:universe has {universe} members, {written} metadata and {averagesWritten} average keys were written for {active.Count} active tickers ({metadataKeys} metadata keys present), {stale} of {before.StaleKeys.Count} stale keys removed";
         return StepResult.Done(new StepValidation(holds, verdict), result);
     }
 
-    /// <summary>What the caches should hold for the target: each active ticker's metadata and, where known, its averages.</summary>
-    private async Task<Wanted> WantedAsync(List<Ticker> active, DateOnly target, CancellationToken ct)
+    private async Task<List<Ticker>> ReadTickersAsync(CancellationToken ct)
+    {
+        var active = new List<Ticker>();
+        await foreach (var ticker in store.ReadTickersAsync(activeOnly: true, ct))
+        {
+            active.Add(ticker);
+        }
+
+        return active;
+    }
+
+    /// <summary>Every symbol's volume and price averages over the last sessions up to the target (filtered to the active ones later).</summary>
+    private async Task<Dictionary<string, VolumeAverage>?> AveragesAsync(DateOnly target, CancellationToken ct)
     {
         var sessions = TradingWindow.EndingAt(calendar, target, VolumeAverages.LongWindow);
-        var activeSymbols = active.Select(t => t.Symbol).ToHashSet(StringComparer.Ordinal);
         var averages = new Dictionary<string, VolumeAverage>(StringComparer.Ordinal);
         await foreach (var history in store.ReadDailyBarHistoryAsync(sessions[0], target, ct))
         {
-            if (activeSymbols.Contains(history.Symbol) && VolumeAverages.Calculate(history.Symbol, history.Bars, sessions) is { } average)
+            if (VolumeAverages.Calculate(history.Symbol, history.Bars, sessions) is { } average)
             {
                 averages[history.Symbol] = average;
             }
         }
 
-        var metadata = active.ToDictionary(t => t.Symbol, t => TickerMetadataDocument.From(t, averages.GetValueOrDefault(t.Symbol)), StringComparer.Ordinal);
-        return new Wanted(metadata, averages);
+        return averages;
     }
 
     /// <summary>
-    /// Redis against what it should hold: the universe set, each metadata and average key byte for byte (a format
-    /// change is a difference: the readers parse the format), and keys that should not be there.
+    /// What the caches should hold for the target: each active ticker's metadata and, where known, its averages, and a
+    /// checksum of every key and value (the marker compares it instead of reading every key back).
     /// </summary>
-    private async Task<Comparison> CompareAsync(List<Ticker> active, Wanted? wanted, CancellationToken ct)
+    private static Wanted Want(List<Ticker> active, Dictionary<string, VolumeAverage> all)
     {
-        var db = redis.Database;
+        var averages = new Dictionary<string, VolumeAverage>(StringComparer.Ordinal);
+        var metadata = new Dictionary<string, TickerMetadataDocument>(StringComparer.Ordinal);
+        using var checksum = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var ticker in active)
+        {
+            var average = all.GetValueOrDefault(ticker.Symbol);
+            var document = TickerMetadataDocument.From(ticker, average);
+            metadata[ticker.Symbol] = document;
+            AppendEntry(checksum, RedisKeys.TickerMetadata(ticker.Symbol), DownstreamJson.Serialize(document));
+            if (average is not null)
+            {
+                averages[ticker.Symbol] = average;
+                AppendEntry(checksum, RedisKeys.AvgVolume(ticker.Symbol), DownstreamJson.Serialize(AvgVolumeDocument.From(average)));
+            }
+        }
+
+        return new Wanted(metadata, averages, Convert.ToHexString(checksum.GetHashAndReset()));
+    }
+
+    private static void AppendEntry(IncrementalHash checksum, string key, byte[] value)
+    {
+        // Lengths first, so no two different (key, value) lists hash the same bytes.
+        Span<byte> lengths = stackalloc byte[8];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(lengths, key.Length);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(lengths[4..], value.Length);
+        checksum.AppendData(lengths);
+        checksum.AppendData(System.Text.Encoding.UTF8.GetBytes(key));
+        checksum.AppendData(value);
+    }
+
+    /// <summary>The metadata and average keys in Redis, by one SCAN of the keyspace (a SCAN per pattern walks every key each time).</summary>
+    private async Task<CacheKeys> ScanCacheKeysAsync(CancellationToken ct)
+    {
+        var keys = new CacheKeys([], []);
+        await foreach (var key in redis.ScanAsync("*", ct))
+        {
+            var text = key.ToString();
+            if (text.StartsWith(MetadataPrefix, StringComparison.Ordinal))
+            {
+                keys.Metadata.Add(key);
+            }
+            else if (text.StartsWith(AvgVolumePrefix, StringComparison.Ordinal))
+            {
+                keys.Averages.Add(key);
+            }
+        }
+
+        return keys;
+    }
+
+    /// <summary>
+    /// Redis against what it should hold: the universe set, a metadata key for every active ticker and an average key for
+    /// every ticker with averages, and keys that should not be there. The values themselves are compared by the marker's
+    /// checksum.
+    /// </summary>
+    private static Comparison Compare(List<Ticker> active, Wanted? wanted, CacheKeys keys, RedisValue[] members)
+    {
         var activeSymbols = active.Select(t => t.Symbol).ToHashSet(StringComparer.Ordinal);
-        var members = await db.SetMembersAsync(RedisKeys.TickerUniverse);
         var universeMatches = members.Length == active.Count && members.All(m => activeSymbols.Contains(m.ToString()));
-
-        var stale = new List<RedisKey>();
-        await foreach (var key in redis.ScanAsync(MetadataPattern, ct))
-        {
-            if (!activeSymbols.Contains(SymbolOf(key)))
-            {
-                stale.Add(key);
-            }
-        }
-
+        var stale = keys.Metadata.Where(key => !activeSymbols.Contains(SymbolOf(key))).ToList();
         if (wanted is not null)
         {
-            await foreach (var key in redis.ScanAsync(AvgVolumePattern, ct))
-            {
-                if (!wanted.Averages.ContainsKey(SymbolOf(key)))
-                {
-                    stale.Add(key);
-                }
-            }
+            stale.AddRange(keys.Averages.Where(key => !wanted.Averages.ContainsKey(SymbolOf(key))));
         }
 
-        var mismatched = 0;
-        if (wanted is not null)
-        {
-            var expected = wanted.Metadata.Values.Select(d => (Key: RedisKeys.TickerMetadata(d.Symbol), Json: DownstreamJson.Serialize(d)))
-                .Concat(wanted.Averages.Values.Select(a => (Key: RedisKeys.AvgVolume(a.Symbol), Json: DownstreamJson.Serialize(AvgVolumeDocument.From(a)))))
-                .ToList();
-            foreach (var chunk in expected.Chunk(1000))
-            {
-                var values = await db.StringGetAsync([.. chunk.Select(e => (RedisKey)e.Key)]);
-                for (var i = 0; i < chunk.Length; i++)
-                {
-                    if (values[i].IsNull || !((byte[])values[i]!).AsSpan().SequenceEqual(chunk[i].Json))
-                    {
-                        mismatched++;
-                    }
-                }
-            }
-        }
-
-        return new Comparison(universeMatches && stale.Count == 0 && mismatched == 0, stale);
+        var complete = keys.Metadata.Count - stale.Count(k => k.ToString().StartsWith(MetadataPrefix, StringComparison.Ordinal)) == active.Count
+            && (wanted is null || keys.Averages.Count - stale.Count(k => k.ToString().StartsWith(AvgVolumePrefix, StringComparison.Ordinal)) == wanted.Averages.Count);
+        return new Comparison(universeMatches && stale.Count == 0 && complete, stale);
     }
 
     private static string SymbolOf(RedisKey key)
@@ -179,7 +234,12 @@ public sealed class SyncRedisStep(
         return text[(text.LastIndexOf(':') + 1)..];
     }
 
-    private sealed record Wanted(Dictionary<string, TickerMetadataDocument> Metadata, Dictionary<string, VolumeAverage> Averages);
+    private sealed record Wanted(Dictionary<string, TickerMetadataDocument> Metadata, Dictionary<string, VolumeAverage> Averages, string Checksum);
+
+    private sealed record CacheKeys(List<RedisKey> Metadata, List<RedisKey> Averages);
 
     private sealed record Comparison(bool Matches, List<RedisKey> StaleKeys);
 }
+
+/// <summary>The session, the SHA-256 of every metadata and average key and value, and their counts, as last written whole.</summary>
+public sealed record SyncMarker(DateOnly Session, string Checksum, int MetadataKeys, int AvgVolumeKeys);

@@ -42,6 +42,35 @@ public sealed class LoadOhlcTests(PostgresServer postgres, RedisServer redis, Ra
     }
 
     [Fact]
+    public async Task Three_shards_split_the_atr_window_and_together_store_what_one_run_stores()
+    {
+        var worker = await StartWorkerAsync(MaintenanceStep.LoadOhlc);
+        var shards = new List<MaintenanceStepCompleted>();
+        var daysAfter = new List<int>();
+        for (var shard = 0; shard < 3; shard++)
+        {
+            var number = shard;
+            shards.Add(await RunAsync(worker, MaintenanceStep.LoadOhlc, id => new RunMaintenanceStep(id, Target, 1, MaintenanceStep.LoadOhlc, Shard: number, ShardCount: 3)));
+            daysAfter.Add((await DumpAsync("SELECT DISTINCT trading_date FROM daily_bars")).Count);
+        }
+
+        var sharded = await DumpAsync(DailyBarsTable);
+        await ExecuteAsync("TRUNCATE daily_bars");
+        var whole = await RunAsync(worker, MaintenanceStep.LoadOhlc, id => new RunMaintenanceStep(id, Target, 2, MaintenanceStep.LoadOhlc, false));
+
+        // Each shard stores its third of the window's days; the last one also the target day.
+        var third = SampleFiles.AtrLookbackDays / 3;
+        Assert.Equal([third, 2 * third, SampleFiles.AtrLookbackDays], daysAfter);
+        Assert.All(shards, s => Assert.True(s.Validation.Passed, s.Validation.Verdict));
+        Assert.Equal(await DumpAsync(DailyBarsTable), sharded);
+        Assert.Equal(whole.Metrics["history_rows"], shards.Sum(s => s.Metrics["history_rows"]));
+        Assert.Equal(whole.Metrics["history_days_loaded"], shards.Sum(s => s.Metrics["history_days_loaded"]));
+        Assert.Equal(whole.Metrics["window_days"], shards.Sum(s => s.Metrics["window_days"]));
+        Assert.Equal(whole.Metrics["rows"], shards[2].Metrics["rows"]);
+        Assert.False(shards[0].Metrics.ContainsKey("rows"));
+    }
+
+    [Fact]
     public async Task A_second_run_skips_and_leaves_the_same_rows_and_force_reloads_to_the_same_rows()
     {
         var worker = await StartWorkerAsync(MaintenanceStep.LoadOhlc);

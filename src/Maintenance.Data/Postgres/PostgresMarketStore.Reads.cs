@@ -144,6 +144,29 @@ public sealed partial class PostgresMarketStore
     public Task<IReadOnlySet<string>> SymbolsWithVolumeSlotsAsync(DateOnly day, CancellationToken ct = default) =>
         SymbolsOfDayAsync("SELECT DISTINCT symbol FROM volume_slots WHERE trading_date = @day", day, ct);
 
+    /// <remarks>The tickers by a loose index scan (one probe per symbol), the covered symbols by one probe per daily bar.</remarks>
+    public async Task<VolumeSlotCoverage> VolumeSlotCoverageAsync(DateOnly day, CancellationToken ct = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var command = new NpgsqlCommand("""
+            WITH RECURSIVE symbols(symbol) AS (
+                SELECT min(symbol) FROM volume_slots WHERE trading_date = @day
+                UNION ALL
+                SELECT (SELECT min(v.symbol) FROM volume_slots v WHERE v.trading_date = @day AND v.symbol > s.symbol)
+                FROM symbols s WHERE s.symbol IS NOT NULL)
+            SELECT
+                (SELECT count(*) FROM volume_slots WHERE trading_date = @day),
+                (SELECT count(symbol) FROM symbols),
+                (SELECT count(*) FROM daily_bars WHERE trading_date = @day AND volume > 0),
+                (SELECT count(*) FROM daily_bars d WHERE d.trading_date = @day AND d.volume > 0
+                    AND EXISTS (SELECT 1 FROM volume_slots v WHERE v.trading_date = @day AND v.symbol = d.symbol))
+            """, connection);
+        command.Parameters.AddWithValue("day", day);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        return new VolumeSlotCoverage(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3));
+    }
+
     /// <summary>A loose index scan: one index probe per present day instead of reading every row of the window.</summary>
     private async Task<IReadOnlyList<DateOnly>> DaysWithRowsAsync(string table, DateOnly firstDay, DateOnly lastDay, CancellationToken ct)
     {

@@ -136,6 +136,24 @@ public sealed partial class SqliteMarketStore
     public Task<IReadOnlySet<string>> SymbolsWithVolumeSlotsAsync(DateOnly day, CancellationToken ct = default) =>
         SymbolsOfDayAsync("SELECT DISTINCT symbol FROM volume_slots WHERE trading_date = $day", day, ct);
 
+    public async Task<VolumeSlotCoverage> VolumeSlotCoverageAsync(DateOnly day, CancellationToken ct = default)
+    {
+        await using var connection = await database.OpenSqliteAsync(ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT
+                (SELECT count(*) FROM volume_slots WHERE trading_date = $day),
+                (SELECT count(DISTINCT symbol) FROM volume_slots WHERE trading_date = $day),
+                (SELECT count(*) FROM daily_bars WHERE trading_date = $day AND volume > 0),
+                (SELECT count(*) FROM daily_bars d WHERE d.trading_date = $day AND d.volume > 0
+                    AND EXISTS (SELECT 1 FROM volume_slots v WHERE v.trading_date = $day AND v.symbol = d.symbol))
+            """;
+        command.Parameters.AddWithValue("$day", day);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        return new VolumeSlotCoverage(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3));
+    }
+
     /// <summary>A loose index scan: one index probe per present day instead of reading every row of the window.</summary>
     private async Task<IReadOnlyList<DateOnly>> DaysWithRowsAsync(string table, DateOnly firstDay, DateOnly lastDay, CancellationToken ct)
     {

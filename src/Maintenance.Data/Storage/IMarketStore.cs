@@ -84,4 +84,10 @@ public interface IMarketStore
 
     /// <summary>The symbols that have volume slots on <paramref name="day"/>.</summary>
     Task<IReadOnlySet<string>> SymbolsWithVolumeSlotsAsync(DateOnly day, CancellationToken ct = default);
+
+    /// <summary>
+    /// How complete <paramref name="day"/>'s volume slots are, counted in one query (no row is sent back): the slot
+    /// rows, the tickers with slots, the symbols that traded volume that day (daily bars) and how many of them have slots.
+    /// </summary>
+    Task<VolumeSlotCoverage> VolumeSlotCoverageAsync(DateOnly day, CancellationToken ct = default);
 }

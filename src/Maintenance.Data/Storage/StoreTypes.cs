@@ -5,6 +5,13 @@ namespace Maintenance.Data.Storage;
 /// <summary>One ticker's volume slots of one trading day (the slots that hold at least one bar, in slot order).</summary>
 public sealed record TickerVolumeSlots(string Symbol, DateOnly Date, VolumeSlot[] Slots);
 
+/// <summary>One day's volume slots counted against the day's daily bars (<see cref="IMarketStore.VolumeSlotCoverageAsync"/>).</summary>
+/// <param name="Rows">Slot rows of the day.</param>
+/// <param name="Tickers">Symbols with slot rows.</param>
+/// <param name="Traded">Symbols whose daily bar of the day has volume.</param>
+/// <param name="Covered">Of those, the symbols with slot rows.</param>
+public sealed record VolumeSlotCoverage(long Rows, long Tickers, long Traded, long Covered);
+
 /// <summary>One symbol's daily bars over a window, oldest first.</summary>
 public sealed record DailyBarHistory(string Symbol, IReadOnlyList<DailyBar> Bars);
 

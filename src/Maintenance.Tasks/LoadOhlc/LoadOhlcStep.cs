@@ -28,8 +28,10 @@ public sealed class LoadOhlcStep(
     IOptions<LoadOhlcOptions> options,
     IOptions<AtrOptions> atrOptions,
     ILogger<LoadOhlcStep> logger)
-    : IStepService
+    : WindowLoadStep(logger), IStepService
 {
+    private const string Window = "ATR window";
+
     public static MaintenanceStep Kind => MaintenanceStep.LoadOhlc;
 
     public static void AddServices(IServiceCollection services, IConfiguration configuration)
@@ -38,30 +40,16 @@ public sealed class LoadOhlcStep(
         services.AddScoped<DailyBarsLoader>();
     }
 
-    public async Task<StepResult> RunAsync(RunMaintenanceStep command, StepProgress progress, CancellationToken cancellationToken)
+    protected override WindowLoadSpec Spec => new(calendar, atrOptions.Value.LookbackDays, Window, store.DaysWithDailyBarsAsync, async (day, ct) => await CoverageAsync(day, ct));
+
+    protected override async Task<StepResult> LoadAsync(RunMaintenanceStep command, WindowShare share, StepMetrics metrics, StepProgress progress, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         var target = command.TargetDate;
-        TradingWindow.RequireTradingDay(calendar, target);
-        var window = TradingWindow.EndingAt(calendar, target, atrOptions.Value.LookbackDays);
-        var present = (await store.DaysWithDailyBarsAsync(window[0], target, cancellationToken)).ToHashSet();
-        var missingHistory = window.Where(day => day != target && !present.Contains(day)).ToList();
-        var metrics = new StepMetrics
+        if (!share.OwnsTarget)
         {
-            ["window_days"] = window.Count,
-            ["history_days_present"] = window.Count(day => day != target && present.Contains(day)),
-        };
-
-        if (present.Contains(target) && missingHistory.Count == 0 && !command.Force)
-        {
-            var stored = await CoverageAsync(target, cancellationToken);
-            stored.AddTo(metrics);
-            if (stored.Meets(settings.MinCoverage))
-            {
-                return StepResult.AlreadyDone($"{target:yyyy-MM-dd} already loaded: {stored.Describe(settings.MinCoverage)}; all {window.Count} window days present", metrics);
-            }
-
-            logger.LogWarning("{Day} is stored but its coverage is too low ({Coverage}); loading it again", target.Iso(), stored.Describe(settings.MinCoverage));
+            var loaded = await LoadHistoryAsync(share.MissingHistory, metrics, progress, cancellationToken);
+            return WindowLoad.HistoryShardResult(share, command, loaded, settings.MaxMissingHistoryDays, Window, metrics);
         }
 
         var targetDay = await loader.ReadDayAsync(target, cancellationToken);
@@ -73,32 +61,22 @@ public sealed class LoadOhlcStep(
 
         // Judged before writing: a truncated file must not replace a complete stored day.
         var loadCoverage = await CoverageAsync(targetDay.Bars.Select(b => b.Symbol).ToHashSet(StringComparer.Ordinal), cancellationToken);
-        if (!loadCoverage.Meets(settings.MinCoverage))
+        if (loadCoverage.Problem is { } low)
         {
             loadCoverage.AddTo(metrics);
-            return StepResult.Done(new StepValidation(false, $"coverage too low, the day was not stored: {loadCoverage.Describe(settings.MinCoverage)}"), metrics);
+            return StepResult.Done(new StepValidation(false, $"{low}, the day was not stored"), metrics);
         }
 
         var storedBars = await loader.StoreAsync(targetDay, cancellationToken);
-        var unavailable = await LoadHistoryAsync(missingHistory, metrics, progress, cancellationToken);
-        var coverage = await CoverageAsync(target, cancellationToken);
-        coverage.AddTo(metrics);
-
-        var problems = new List<string>();
-        if (!coverage.Meets(settings.MinCoverage))
-        {
-            problems.Add($"coverage too low: {coverage.Describe(settings.MinCoverage)}");
-        }
-
-        if (unavailable.Count > settings.MaxMissingHistoryDays)
-        {
-            problems.Add($"{unavailable.Count} history day(s) of the {window.Count}-day ATR window unavailable (at most {settings.MaxMissingHistoryDays} allowed): {string.Join("; ", unavailable.Take(3))}");
-        }
-
-        var verdict = problems.Count == 0
-            ? $"{storedBars} bars on {target:yyyy-MM-dd}, {coverage.Describe(settings.MinCoverage)}; {missingHistory.Count - unavailable.Count} history day(s) loaded, window of {window.Count} days complete"
-            : string.Join("; ", problems);
-        return StepResult.Done(new StepValidation(problems.Count == 0, verdict), metrics);
+        var unavailable = await LoadHistoryAsync(share.MissingHistory, metrics, progress, cancellationToken);
+        // Validated by counts, not by reading the day back: the store wrote exactly the bars judged above.
+        loadCoverage.AddTo(metrics);
+        var problem = storedBars != targetDay.Bars.Length
+            ? $"{storedBars} bars stored on {target:yyyy-MM-dd}, {targetDay.Bars.Length} expected"
+            : WindowLoad.HistoryProblem(unavailable, settings.MaxMissingHistoryDays, Window);
+        var verdict = problem
+            ?? $"{storedBars} bars on {target:yyyy-MM-dd}, {loadCoverage.Description}; {share.MissingHistory.Count - unavailable.Count} history day(s) loaded, days {WindowLoad.Describe(share, command)} complete";
+        return StepResult.Done(new StepValidation(problem is null, verdict), metrics);
     }
 
     /// <summary>
@@ -106,7 +84,7 @@ public sealed class LoadOhlcStep(
     /// file read while the previous day's rows are written.
     /// </summary>
     /// <returns>Why each history day that could not be loaded is missing.</returns>
-    private async Task<List<string>> LoadHistoryAsync(List<DateOnly> days, StepMetrics metrics, StepProgress progress, CancellationToken ct)
+    private async Task<List<string>> LoadHistoryAsync(IReadOnlyList<DateOnly> days, StepMetrics metrics, StepProgress progress, CancellationToken ct)
     {
         var missing = new List<string>();
         var unusable = new List<string>();
@@ -158,7 +136,7 @@ public sealed class LoadOhlcStep(
         return unavailable;
     }
 
-    private async Task ReadAheadAsync(List<DateOnly> days, ChannelWriter<DailyBarsDay> read, List<string> missing, CancellationToken ct)
+    private async Task ReadAheadAsync(IReadOnlyList<DateOnly> days, ChannelWriter<DailyBarsDay> read, List<string> missing, CancellationToken ct)
     {
         try
         {
@@ -206,20 +184,20 @@ public sealed class LoadOhlcStep(
             }
         }
 
-        return new Coverage(withBars.Count, active, covered);
+        return new Coverage(withBars.Count, active, covered, options.Value.MinCoverage);
     }
 
     /// <summary>How much of the active universe has a bar on the day.</summary>
-    private readonly record struct Coverage(long Bars, long Active, long Covered)
+    private readonly record struct Coverage(long Bars, long Active, long Covered, double Minimum) : IStoredDayCheck
     {
         public double Ratio => Active == 0 ? 1 : (double)Covered / Active;
 
         /// <summary>No active universe yet (a fresh install, before RecoverMissingTickers) counts as covered when the day has bars.</summary>
-        public bool Meets(double minimum) => Bars > 0 && Ratio >= minimum;
+        public string? Problem => Bars > 0 && Ratio >= Minimum ? null : $"coverage too low: {Description}";
 
-        public string Describe(double minimum) => Active == 0
+        public string Description => Active == 0
             ? $"{Bars} symbols, no active universe yet to measure coverage against"
-            : string.Create(CultureInfo.InvariantCulture, $"{Covered}/{Active} active tickers covered ({Ratio:P1}, minimum {minimum:P0})");
+            : string.Create(CultureInfo.InvariantCulture, $"{Covered}/{Active} active tickers covered ({Ratio:P1}, minimum {Minimum:P0})");
 
         public void AddTo(StepMetrics metrics)
         {

@@ -27,8 +27,10 @@ public sealed class LoadVolumeSlotsStep(
     IOptions<LoadVolumeSlotsOptions> options,
     IOptions<RvolOptions> rvolOptions,
     ILogger<LoadVolumeSlotsStep> logger)
-    : IStepService
+    : WindowLoadStep(logger), IStepService
 {
+    private const string Window = "RVOL lookback";
+
     public static MaintenanceStep Kind => MaintenanceStep.LoadVolumeSlots;
 
     public static void AddServices(IServiceCollection services, IConfiguration configuration)
@@ -37,85 +39,61 @@ public sealed class LoadVolumeSlotsStep(
         services.AddScoped<VolumeSlotsLoader>();
     }
 
-    public async Task<StepResult> RunAsync(RunMaintenanceStep command, StepProgress progress, CancellationToken cancellationToken)
+    protected override WindowLoadSpec Spec => new(calendar, rvolOptions.Value.LargestLookback, Window, store.DaysWithVolumeSlotsAsync, async (day, ct) => await CoverageAsync(day, ct));
+
+    protected override async Task<StepResult> LoadAsync(RunMaintenanceStep command, WindowShare share, StepMetrics metrics, StepProgress progress, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         var target = command.TargetDate;
-        TradingWindow.RequireTradingDay(calendar, target);
-        var window = TradingWindow.EndingAt(calendar, target, rvolOptions.Value.LargestLookback);
-        var present = (await store.DaysWithVolumeSlotsAsync(window[0], target, cancellationToken)).ToHashSet();
-        var missingHistory = window.Where(day => day != target && !present.Contains(day)).ToList();
-        var metrics = new StepMetrics
-        {
-            ["window_days"] = window.Count,
-            ["history_days_present"] = window.Count(day => day != target && present.Contains(day)),
-        };
-
-        if (present.Contains(target) && missingHistory.Count == 0 && !command.Force)
-        {
-            var stored = await CoverageAsync(target, cancellationToken);
-            stored.AddTo(metrics);
-            if (stored.Problem(settings) is null)
-            {
-                return StepResult.AlreadyDone($"{target:yyyy-MM-dd} already loaded: {stored.Describe(settings)}; all {window.Count} lookback days present", metrics);
-            }
-
-            logger.LogWarning("{Day} has volume slots but they fail the check ({Problem}); loading it again", target.Iso(), stored.Problem(settings));
-        }
-
-        var targetDay = await loader.LoadDayAsync(target, cancellationToken);
-        Count(metrics, targetDay);
-        metrics["minute_bars"] = targetDay.MinuteBars;
-        metrics["minute_bars_outside_session"] = targetDay.MinuteBarsOutsideSession;
-        if (targetDay.Problem is not null)
-        {
-            return StepResult.Done(new StepValidation(false, targetDay.Problem), metrics);
-        }
-
+        List<DateOnly> days = share.OwnsTarget ? [target, .. share.MissingHistory] : [.. share.MissingHistory];
         var unavailable = new List<string>();
-        for (var i = 0; i < missingHistory.Count; i++)
+        var done = 0;
+        await foreach (var loaded in loader.LoadDaysAsync(days, cancellationToken))
         {
-            try
+            Count(metrics, loaded);
+            if (loaded.Date == target)
             {
-                var loaded = await loader.LoadDayAsync(missingHistory[i], cancellationToken);
-                Count(metrics, loaded);
-                if (loaded.Problem is null)
+                if (loaded.Missing is { } missing)
                 {
-                    metrics.Increment("history_days_loaded", 1);
-                    metrics.Increment("history_rows", loaded.Rows);
+                    System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(missing);
                 }
-                else
+
+                metrics["minute_bars"] = loaded.MinuteBars;
+                metrics["minute_bars_outside_session"] = loaded.MinuteBarsOutsideSession;
+                if (loaded.Problem is not null)
                 {
-                    unavailable.Add(loaded.Problem);
+                    return StepResult.Done(new StepValidation(false, loaded.Problem), metrics);
                 }
-            }
-            catch (MarketDataMissingException e)
-            {
-                logger.LogWarning("History day {Day} is not available from the source: {Reason}", missingHistory[i].Iso(), e.Message);
-                unavailable.Add(e.Message);
+
+                continue;
             }
 
-            progress.Report(i + 1, missingHistory.Count, "history days");
+            if (loaded.Problem is null)
+            {
+                metrics.Increment("history_days_loaded", 1);
+                metrics.Increment("history_rows", loaded.Rows);
+            }
+            else
+            {
+                unavailable.Add(loaded.Problem);
+            }
+
+            progress.Report(++done, share.MissingHistory.Count, "history days");
         }
 
         metrics["history_days_unavailable"] = unavailable.Count;
+        if (!share.OwnsTarget)
+        {
+            return WindowLoad.HistoryShardResult(share, command, unavailable, settings.MaxMissingHistoryDays, Window, metrics);
+        }
+
+        // Counted in one query, not read back: the day's rows, tickers and coverage against its daily bars.
         var coverage = await CoverageAsync(target, cancellationToken);
         coverage.AddTo(metrics);
-        var problems = new List<string>();
-        if (coverage.Problem(settings) is { } problem)
-        {
-            problems.Add(problem);
-        }
-
-        if (unavailable.Count > settings.MaxMissingHistoryDays)
-        {
-            problems.Add($"{unavailable.Count} history day(s) of the {window.Count}-day RVOL lookback unavailable (at most {settings.MaxMissingHistoryDays} allowed): {string.Join("; ", unavailable.Take(3))}");
-        }
-
-        var verdict = problems.Count == 0
-            ? $"{coverage.Describe(settings)}; {missingHistory.Count - unavailable.Count} history day(s) loaded, lookback of {window.Count} days complete"
-            : string.Join("; ", problems);
-        return StepResult.Done(new StepValidation(problems.Count == 0, verdict), metrics);
+        var problem = coverage.Problem ?? WindowLoad.HistoryProblem(unavailable, settings.MaxMissingHistoryDays, Window);
+        var verdict = problem
+            ?? $"{coverage.Description}; {share.MissingHistory.Count - unavailable.Count} history day(s) loaded, days {WindowLoad.Describe(share, command)} complete";
+        return StepResult.Done(new StepValidation(problem is null, verdict), metrics);
     }
 
     private static void Count(StepMetrics metrics, VolumeSlotsDay day)
@@ -124,41 +102,24 @@ public sealed class LoadVolumeSlotsStep(
         metrics.AddCounts("rejected", day.Rejected);
     }
 
-    /// <summary>The day's stored slot rows, and how many of the symbols that traded volume (daily bars) have them.</summary>
     private async Task<SlotCoverage> CoverageAsync(DateOnly day, CancellationToken ct)
     {
-        var counts = await store.CountVolumeSlotsAsync(day, day, ct);
-        var rows = counts.Count == 0 ? 0 : counts[0].Rows;
-        var withSlots = await store.SymbolsWithVolumeSlotsAsync(day, ct);
-        long traded = 0;
-        long covered = 0;
-        await foreach (var bar in store.ReadDailyBarsAsync(day, ct))
-        {
-            if (bar.Volume > 0)
-            {
-                traded++;
-                if (withSlots.Contains(bar.Symbol))
-                {
-                    covered++;
-                }
-            }
-        }
-
-        return new SlotCoverage(rows, withSlots.Count, traded, covered);
+        var counts = await store.VolumeSlotCoverageAsync(day, ct);
+        return new SlotCoverage(counts.Rows, counts.Tickers, counts.Traded, counts.Covered, options.Value);
     }
 
-    private readonly record struct SlotCoverage(long Rows, long Tickers, long Traded, long Covered)
+    private readonly record struct SlotCoverage(long Rows, long Tickers, long Traded, long Covered, LoadVolumeSlotsOptions Settings) : IStoredDayCheck
     {
         public double Ratio => Traded == 0 ? 1 : (double)Covered / Traded;
 
-        public string? Problem(LoadVolumeSlotsOptions settings) =>
-            Rows < settings.MinSlotRows ? $"{Rows} slot rows, at least {settings.MinSlotRows} required"
-            : Ratio < settings.MinTickerCoverage ? string.Create(CultureInfo.InvariantCulture, $"ticker coverage too low: {Covered}/{Traded} symbols with volume have slots ({Ratio:P1}, minimum {settings.MinTickerCoverage:P0})")
+        public string? Problem =>
+            Rows < Settings.MinSlotRows ? $"{Rows} slot rows, at least {Settings.MinSlotRows} required"
+            : Ratio < Settings.MinTickerCoverage ? string.Create(CultureInfo.InvariantCulture, $"ticker coverage too low: {Covered}/{Traded} symbols with volume have slots ({Ratio:P1}, minimum {Settings.MinTickerCoverage:P0})")
             : null;
 
-        public string Describe(LoadVolumeSlotsOptions settings) => Traded == 0
+        public string Description => Traded == 0
             ? $"{Rows} slot rows for {Tickers} tickers (no daily bars stored to measure coverage against)"
-            : string.Create(CultureInfo.InvariantCulture, $"{Rows} slot rows for {Tickers} tickers, {Covered}/{Traded} symbols with volume covered ({Ratio:P1}, minimum {settings.MinTickerCoverage:P0})");
+            : string.Create(CultureInfo.InvariantCulture, $"{Rows} slot rows for {Tickers} tickers, {Covered}/{Traded} symbols with volume covered ({Ratio:P1}, minimum {Settings.MinTickerCoverage:P0})");
 
         public void AddTo(StepMetrics metrics)
         {

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Threading.Channels;
 using Maintenance.Core;
 using Maintenance.Data;
 using Maintenance.Data.MarketData;
@@ -10,7 +11,8 @@ namespace Maintenance.Tasks.LoadVolumeSlots;
 
 /// <summary>What loading one day of volume slots did.</summary>
 /// <param name="Rejected">Minute bars that failed validation, per reason.</param>
-/// <param name="Problem">Why nothing was written (the day had no usable minute bar); null when the day was stored.</param>
+/// <param name="Problem">Why nothing was written (no file, or no usable minute bar); null when the day was stored.</param>
+/// <param name="Missing">The source has no minute data for the day at all (then <paramref name="Problem"/> is its message).</param>
 public sealed record VolumeSlotsDay(
     DateOnly Date,
     long Rows,
@@ -19,41 +21,147 @@ public sealed record VolumeSlotsDay(
     long MinuteBarsOutsideSession,
     IReadOnlyDictionary<string, long> SkippedRows,
     IReadOnlyDictionary<string, long> Rejected,
-    string? Problem);
+    string? Problem,
+    MarketDataMissingException? Missing = null);
 
 /// <summary>
-/// Streams one trading day of the whole market's minute bars from the source, one ticker at a time, into its 192
-/// five-minute slots and replaces that day's <c>volume_slots</c> rows in one transaction.
+/// Streams trading days of the whole market's minute bars from the source, one ticker at a time, into their 192
+/// five-minute slots and replaces each day's <c>volume_slots</c> rows in one transaction per day. Reading and writing
+/// run side by side: one task parses the files (the next day's while the previous day's key is built), the caller's
+/// writes the rows by COPY, so on two cores the parse and the database work overlap.
 /// </summary>
 public sealed class VolumeSlotsLoader(IMarketDataSource source, IMarketStore store, ILogger<VolumeSlotsLoader> logger)
 {
+    // About a whole day of the full market's tickers (~30 MB of slots), so the parse is never held up by a day's key build.
+    private const int TickersAhead = 16_384;
+
+    /// <summary>Loads one day; see <see cref="LoadDaysAsync"/>.</summary>
     /// <exception cref="MarketDataMissingException">The source has no minute data for the day.</exception>
     public async Task<VolumeSlotsDay> LoadDayAsync(DateOnly day, CancellationToken ct)
     {
-        var skipped = new SkippedRows();
-        var counts = new Counts();
-        await using var tickers = Slots(source.ReadMinuteBarsAsync(day, skipped, ct), counts, ct).GetAsyncEnumerator(ct);
+        await foreach (var loaded in LoadDaysAsync([day], ct))
+        {
+            if (loaded.Missing is { } missing)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(missing);
+            }
 
+            return loaded;
+        }
+
+        throw new InvalidOperationException($"No result for {day.Iso()}.");
+    }
+
+    /// <summary>
+    /// Loads <paramref name="days"/> in order and yields each one's result once it is committed (or known unusable);
+    /// a day the source lacks is yielded with <see cref="VolumeSlotsDay.Missing"/>, and the next day is loaded.
+    /// Stopping the enumeration early stops the reading too.
+    /// </summary>
+    public async IAsyncEnumerable<VolumeSlotsDay> LoadDaysAsync(IReadOnlyList<DateOnly> days, [EnumeratorCancellation] CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(days);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var feeds = Channel.CreateBounded<DayFeed>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
+        var reading = Task.Run(() => ReadDaysAsync(days, feeds.Writer, stop.Token), stop.Token);
+        try
+        {
+            await foreach (var feed in feeds.Reader.ReadAllAsync(stop.Token))
+            {
+                yield return await StoreDayAsync(feed, stop.Token);
+            }
+        }
+        finally
+        {
+            // A failed write, or a caller that stops early, must not leave the reader waiting to hand over its next day.
+            await stop.CancelAsync();
+            await reading.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+
+        await reading;
+    }
+
+    private async Task<VolumeSlotsDay> StoreDayAsync(DayFeed feed, CancellationToken ct)
+    {
         // Look before writing: an empty or unusable file must not replace a stored day with nothing.
-        if (!await tickers.MoveNextAsync())
+        if (!await feed.Tickers.Reader.WaitToReadAsync(ct))
         {
-            var problem = skipped.Count == 0
-                ? $"the source has no minute bars for {day:yyyy-MM-dd} inside 04:00-20:00 New York (empty file or answer, {counts.MinuteBars} bars outside)"
-                : $"none of the minute bar rows of {day:yyyy-MM-dd} is usable ({skipped.Count} unreadable; first: {skipped.Details[0]})";
-            return new VolumeSlotsDay(day, 0, 0, counts.MinuteBars, counts.OutsideSession, skipped.CountByKind(), counts.RejectedNonZero, problem);
+            if (feed.Failure is MarketDataMissingException missing)
+            {
+                logger.LogWarning("Day {Day} is not available from the source: {Reason}", feed.Day.Iso(), missing.Message);
+                return new VolumeSlotsDay(feed.Day, 0, 0, 0, 0, new Dictionary<string, long>(), new Dictionary<string, long>(), missing.Message, missing);
+            }
+
+            feed.ThrowIfFailed();
+            return feed.Unusable();
         }
 
-        var rows = await store.ReplaceVolumeSlotsAsync(day, Prepend(tickers.Current, tickers, ct), ct);
-        if (skipped.Count > 0)
+        var rows = await store.ReplaceVolumeSlotsAsync(feed.Day, TickersOf(feed, ct), ct);
+        if (feed.Skipped.Count > 0)
         {
-            logger.LogWarning("Minute bars of {Day}: {Skipped} unreadable rows {@SkippedRows}; first: {FirstSkipped}", day.Iso(), skipped.Count, skipped.CountByKind(), skipped.Details[0].ToString());
+            logger.LogWarning("Minute bars of {Day}: {Skipped} unreadable rows {@SkippedRows}; first: {FirstSkipped}", feed.Day.Iso(), feed.Skipped.Count, feed.Skipped.CountByKind(), feed.Skipped.Details[0].ToString());
         }
 
-        return new VolumeSlotsDay(day, rows, counts.Tickers, counts.MinuteBars, counts.OutsideSession, skipped.CountByKind(), counts.RejectedNonZero, null);
+        return feed.Stored(rows);
+    }
+
+    /// <summary>The day's tickers for the COPY; a file that breaks off fails the COPY before it commits.</summary>
+    private static async IAsyncEnumerable<TickerVolumeSlots> TickersOf(DayFeed feed, [EnumeratorCancellation] CancellationToken ct)
+    {
+        await foreach (var ticker in feed.Tickers.Reader.ReadAllAsync(ct))
+        {
+            yield return ticker;
+        }
+
+        feed.ThrowIfFailed();
+    }
+
+    /// <summary>The reading side: each day's tickers as slot rows into its own channel, one day after another.</summary>
+    private async Task ReadDaysAsync(IReadOnlyList<DateOnly> days, ChannelWriter<DayFeed> feeds, CancellationToken ct)
+    {
+        try
+        {
+            foreach (var day in days)
+            {
+                var feed = new DayFeed(day);
+                await feeds.WriteAsync(feed, ct);
+                if (!await FillAsync(feed, ct))
+                {
+                    break;
+                }
+            }
+        }
+        finally
+        {
+            feeds.TryComplete();
+        }
+    }
+
+    /// <summary>Reads one day into its feed; false when the reading must stop (an error other than a missing day).</summary>
+    private async Task<bool> FillAsync(DayFeed feed, CancellationToken ct)
+    {
+        try
+        {
+            await foreach (var ticker in Slots(source.ReadMinuteBarsAsync(feed.Day, feed.Skipped, ct), feed, ct))
+            {
+                await feed.Tickers.Writer.WriteAsync(ticker, ct);
+            }
+
+            return true;
+        }
+        catch (Exception e)
+        {
+            // Handed to the writer through the feed, not the channel, which would wrap it.
+            feed.Failure = e;
+            return e is MarketDataMissingException;
+        }
+        finally
+        {
+            feed.Tickers.Writer.TryComplete();
+        }
     }
 
     /// <summary>Each ticker's day as its slot rows; tickers whose bars all fall outside the session yield nothing.</summary>
-    private static async IAsyncEnumerable<TickerVolumeSlots> Slots(IAsyncEnumerable<TickerMinuteBars> days, Counts counts, [EnumeratorCancellation] CancellationToken ct)
+    private static async IAsyncEnumerable<TickerVolumeSlots> Slots(IAsyncEnumerable<TickerMinuteBars> days, DayFeed counts, [EnumeratorCancellation] CancellationToken ct)
     {
         await foreach (var ticker in days.WithCancellation(ct))
         {
@@ -72,28 +180,45 @@ public sealed class VolumeSlotsLoader(IMarketDataSource source, IMarketStore sto
                 continue;
             }
 
-            counts.Tickers++;
+            counts.TickerCount++;
             yield return new TickerVolumeSlots(ticker.Symbol, ticker.Date, slots);
         }
     }
 
-    private static async IAsyncEnumerable<TickerVolumeSlots> Prepend(TickerVolumeSlots first, IAsyncEnumerator<TickerVolumeSlots> rest, [EnumeratorCancellation] CancellationToken ct)
+    /// <summary>One day on its way from the reader to the writer; its counts are complete once its tickers are.</summary>
+    private sealed class DayFeed(DateOnly day)
     {
-        yield return first;
-        while (await rest.MoveNextAsync())
-        {
-            ct.ThrowIfCancellationRequested();
-            yield return rest.Current;
-        }
-    }
-
-    private sealed class Counts
-    {
+        public DateOnly Day { get; } = day;
+        public Channel<TickerVolumeSlots> Tickers { get; } = Channel.CreateBounded<TickerVolumeSlots>(
+            new BoundedChannelOptions(TickersAhead) { SingleReader = true, SingleWriter = true });
+        public SkippedRows Skipped { get; } = new();
         public long MinuteBars { get; set; }
         public long OutsideSession { get; set; }
-        public long Tickers { get; set; }
+        public long TickerCount { get; set; }
         public Dictionary<string, long> Rejected { get; } = new(StringComparer.Ordinal);
 
-        public Dictionary<string, long> RejectedNonZero => Rejected.Where(r => r.Value > 0).ToDictionary(r => r.Key, r => r.Value, StringComparer.Ordinal);
+        /// <summary>Why reading the day stopped, set before its channel completes.</summary>
+        public Exception? Failure { get; set; }
+
+        public void ThrowIfFailed()
+        {
+            if (Failure is not null)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(Failure);
+            }
+        }
+
+        public VolumeSlotsDay Stored(long rows) =>
+            new(Day, rows, TickerCount, MinuteBars, OutsideSession, Skipped.CountByKind(), RejectedNonZero, null);
+
+        public VolumeSlotsDay Unusable()
+        {
+            var problem = Skipped.Count == 0
+                ? $"the source has no minute bars for {Day:yyyy-MM-dd} inside 04:00-20:00 New York (empty file or answer, {MinuteBars} bars outside)"
+                : $"none of the minute bar rows of {Day:yyyy-MM-dd} is usable ({Skipped.Count} unreadable; first: {Skipped.Details[0]})";
+            return new VolumeSlotsDay(Day, 0, 0, MinuteBars, OutsideSession, Skipped.CountByKind(), RejectedNonZero, problem);
+        }
+
+        private Dictionary<string, long> RejectedNonZero => Rejected.Where(r => r.Value > 0).ToDictionary(r => r.Key, r => r.Value, StringComparer.Ordinal);
     }
 }

@@ -151,6 +151,22 @@ public abstract class MarketStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Volume_slot_coverage_counts_rows_tickers_and_the_traded_symbols_with_slots()
+    {
+        // T0000-T0004 traded on the day, T0002 without volume; slots for T0000, T0001, T0002 and NEW (no daily bar).
+        var bars = Loads.DailyBars(Day, 5);
+        bars[2] = bars[2] with { Volume = 0 };
+        await Store.ReplaceDailyBarsAsync(Day, bars.ToAsyncEnumerable(), Ct);
+        var slots = Loads.VolumeSlots(Day, 3, 7);
+        slots.Add(new TickerVolumeSlots("NEW", Day, [new VolumeSlot(0, 5, 5, 1)]));
+        await Store.ReplaceVolumeSlotsAsync(Day, slots.ToAsyncEnumerable(), Ct);
+        await Store.ReplaceVolumeSlotsAsync(PreviousDay, Loads.VolumeSlots(PreviousDay, 5, 9).ToAsyncEnumerable(), Ct);
+
+        Assert.Equal(new VolumeSlotCoverage(Rows: 22, Tickers: 4, Traded: 4, Covered: 2), await Store.VolumeSlotCoverageAsync(Day, Ct));
+        Assert.Equal(new VolumeSlotCoverage(0, 0, 0, 0), await Store.VolumeSlotCoverageAsync(NextDay, Ct));
+    }
+
+    [Fact]
     public async Task Volume_slot_history_comes_one_symbol_at_a_time_with_its_days_in_order()
     {
         var before = Loads.VolumeSlots(PreviousDay, 4, 3, seed: 1);

@@ -55,7 +55,7 @@ public sealed class LoadOhlcTests(PostgresServer postgres, RedisServer redis, Ra
         }
 
         var sharded = await DumpAsync(DailyBarsTable);
-        await ExecuteAsync("TRUNCATE daily_bars");
+        await ExecuteAsync("DELETE FROM daily_bars");
         var whole = await RunAsync(worker, MaintenanceStep.LoadOhlc, id => new RunMaintenanceStep(id, Target, 2, MaintenanceStep.LoadOhlc, false));
 
         // Each shard stores its third of the window's days; the last one also the target day.

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Maintenance.Data.MarketData;
+using Maintenance.Data.Storage;
 
 namespace Maintenance.MarketData.Sample;
 
@@ -32,7 +33,7 @@ internal static class SampleProfiles
     // FIGIs use digits and consonants only.
     private const string FigiCharacters = "0123456789BCDFGHJKLMNPQRSTVWXYZ";
 
-    public static TickerDetails WithProfile(TickerDetails details, SampleTicker ticker, int seed, DateOnly asOf)
+    public static Ticker WithProfile(Ticker details, SampleTicker ticker, int seed, DateOnly asOf)
     {
         var random = SampleRandom.For(seed, ticker.Key, 0x70726F66);
         var listDate = ticker.ListedOn ?? new DateOnly(1980, 1, 2).AddDays(random.NextInt(15_600));

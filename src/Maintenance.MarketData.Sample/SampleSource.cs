@@ -70,30 +70,30 @@ public sealed class SampleSource : IMarketDataSource, IDisposable
         }
     }
 
-    public Task<TickerDetails?> GetTickerDetailsAsync(string symbol, CancellationToken cancellationToken = default)
+    public Task<Ticker?> GetTickerDetailsAsync(string symbol, CancellationToken cancellationToken = default)
     {
         if (Universe.Find(symbol) is not { } ticker)
         {
-            return Task.FromResult<TickerDetails?>(null);
+            return Task.FromResult<Ticker?>(null);
         }
 
         var asOf = LatestTradingDay();
         var price = SamplePrices.Close(ticker, Seed, asOf);
-        var details = new TickerDetails(
-            ticker.Symbol,
-            ticker.Name,
-            ticker.Exchange,
-            ticker.Type,
-            ticker.DelistedAfter is null || ticker.DelistedAfter >= asOf,
-            Math.Round(price * ticker.SharesOutstanding, 2),
-            ticker.SharesOutstanding,
-            ticker.WeightedSharesOutstanding,
-            ticker.FloatShares,
-            ticker.SicCode,
-            SicSectors.SectorOf(ticker.SicCode),
-            ticker.SicDescription,
-            ticker.Cik);
-        return Task.FromResult<TickerDetails?>(SampleProfiles.WithProfile(details, ticker, Seed, asOf));
+        var details = new Ticker
+        {
+            Symbol = ticker.Symbol,
+            Name = ticker.Name,
+            Exchange = ticker.Exchange,
+            Type = ticker.Type,
+            Active = ticker.DelistedAfter is null || ticker.DelistedAfter >= asOf,
+            MarketCap = Math.Round(price * ticker.SharesOutstanding, 2),
+            SharesOutstanding = ticker.SharesOutstanding,
+            FloatShares = ticker.FloatShares,
+            Sector = SicSectors.SectorOf(ticker.SicCode),
+            Industry = ticker.SicDescription,
+            Cik = ticker.Cik,
+        };
+        return Task.FromResult<Ticker?>(SampleProfiles.WithProfile(details, ticker, Seed, asOf));
     }
 
     public async IAsyncEnumerable<TickerInfo> ListTickersAsync(

@@ -1,6 +1,7 @@
 using Maintenance.Core;
 using Maintenance.Data.MarketData;
 using Maintenance.MarketData.Sample;
+using Maintenance.Data.Storage;
 
 namespace Maintenance.MarketData.Sample.Tests;
 
@@ -71,7 +72,7 @@ public sealed class SampleSourceTests : IDisposable
         Assert.NotNull(details);
         Assert.Equal(details, await again.GetTickerDetailsAsync(stock.Symbol, ct));
         Assert.Equal((stock.Symbol, stock.Name, stock.Exchange, "CS", true), (details.Symbol, details.Name, details.Exchange, details.Type, details.Active));
-        Assert.Equal((stock.SharesOutstanding, stock.WeightedSharesOutstanding, stock.FloatShares), (details.ShareClassSharesOutstanding!.Value, details.WeightedSharesOutstanding!.Value, details.FloatShares!.Value));
+        Assert.Equal((stock.SharesOutstanding, stock.FloatShares), (details.SharesOutstanding!.Value, details.FloatShares!.Value));
         Assert.Equal(SicSectors.SectorOf(stock.SicCode), details.Sector);
         Assert.Equal(stock.SicDescription, details.Industry);
         Assert.NotNull(details.Sector);
@@ -93,7 +94,7 @@ public sealed class SampleSourceTests : IDisposable
         using var source = new SampleSource(_folder.Path, 400, 11, TradingCalendar.Nyse, Now);
         using var again = new SampleSource(_folder.Path, 400, 11, TradingCalendar.Nyse, Now);
         var ct = TestContext.Current.CancellationToken;
-        var all = new List<TickerDetails>();
+        var all = new List<Ticker>();
         foreach (var ticker in source.Universe.Tickers)
         {
             var details = await source.GetTickerDetailsAsync(ticker.Symbol, ct);

@@ -5,6 +5,7 @@ using Maintenance.MarketData.Sample;
 using Maintenance.Tasks.Tests.Support;
 using Maintenance.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Maintenance.Data.Storage;
 
 namespace Maintenance.Tasks.Tests;
 
@@ -139,7 +140,7 @@ public sealed class EnrichMetadataTests(PostgresServer postgres, RedisServer red
 
         public DelegatingDetails Over(IMarketDataSource inner) => new DelegatingDetails(inner, AskAsync);
 
-        private async Task<TickerDetails?> AskAsync(IMarketDataSource inner, string symbol, CancellationToken ct)
+        private async Task<Ticker?> AskAsync(IMarketDataSource inner, string symbol, CancellationToken ct)
         {
             Asked.AddOrUpdate(symbol, 1, (_, n) => n + 1);
             var now = Interlocked.Increment(ref _atOnce);
@@ -160,7 +161,7 @@ public sealed class EnrichMetadataTests(PostgresServer postgres, RedisServer red
         }
     }
 
-    private sealed class DelegatingDetails(IMarketDataSource inner, Func<IMarketDataSource, string, CancellationToken, Task<TickerDetails?>> details) : IMarketDataSource
+    private sealed class DelegatingDetails(IMarketDataSource inner, Func<IMarketDataSource, string, CancellationToken, Task<Ticker?>> details) : IMarketDataSource
     {
         public bool HasDailyBars(DateOnly day) => inner.HasDailyBars(day);
 
@@ -171,7 +172,7 @@ public sealed class EnrichMetadataTests(PostgresServer postgres, RedisServer red
         public IAsyncEnumerable<TickerMinuteBars> ReadMinuteBarsAsync(DateOnly day, SkippedRows skipped, CancellationToken cancellationToken = default) =>
             inner.ReadMinuteBarsAsync(day, skipped, cancellationToken);
 
-        public Task<TickerDetails?> GetTickerDetailsAsync(string symbol, CancellationToken cancellationToken = default) => details(inner, symbol, cancellationToken);
+        public Task<Ticker?> GetTickerDetailsAsync(string symbol, CancellationToken cancellationToken = default) => details(inner, symbol, cancellationToken);
 
         public IAsyncEnumerable<TickerInfo> ListTickersAsync(DateOnly? asOf = null, CancellationToken cancellationToken = default) =>
             inner.ListTickersAsync(asOf, cancellationToken);
@@ -189,7 +190,7 @@ public sealed class EnrichMetadataTests(PostgresServer postgres, RedisServer red
         public IAsyncEnumerable<TickerMinuteBars> ReadMinuteBarsAsync(DateOnly day, SkippedRows skipped, CancellationToken cancellationToken = default) =>
             inner.ReadMinuteBarsAsync(day, skipped, cancellationToken);
 
-        public Task<TickerDetails?> GetTickerDetailsAsync(string symbol, CancellationToken cancellationToken = default) =>
+        public Task<Ticker?> GetTickerDetailsAsync(string symbol, CancellationToken cancellationToken = default) =>
             failFor.Contains(symbol)
                 ? throw new HttpRequestException($"503 Service Unavailable for {symbol}")
                 : inner.GetTickerDetailsAsync(symbol, cancellationToken);

@@ -1,6 +1,7 @@
 using Maintenance.Core;
 using Maintenance.Data.MarketData.FlatFiles;
 using Maintenance.Data.MarketData.PolygonRest;
+using Maintenance.Data.Storage;
 
 namespace Maintenance.Data.MarketData;
 
@@ -21,7 +22,7 @@ public sealed class FlatFilesThenRestSource(FlatFilesSource files, PolygonRestSo
     public IAsyncEnumerable<TickerMinuteBars> ReadMinuteBarsAsync(DateOnly day, SkippedRows skipped, CancellationToken cancellationToken = default) =>
         files.HasMinuteBars(day) ? files.ReadMinuteBarsAsync(day, skipped, cancellationToken) : rest.ReadMinuteBarsAsync(day, skipped, cancellationToken);
 
-    public Task<TickerDetails?> GetTickerDetailsAsync(string symbol, CancellationToken cancellationToken = default) =>
+    public Task<Ticker?> GetTickerDetailsAsync(string symbol, CancellationToken cancellationToken = default) =>
         rest.GetTickerDetailsAsync(symbol, cancellationToken);
 
     public IAsyncEnumerable<TickerInfo> ListTickersAsync(DateOnly? asOf = null, CancellationToken cancellationToken = default) =>

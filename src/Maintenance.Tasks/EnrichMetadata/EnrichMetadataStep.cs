@@ -125,7 +125,8 @@ public sealed class EnrichMetadataStep(
                         }
                         else
                         {
-                            await found.Writer.WriteAsync(details.ToTicker(), token);
+                            // Only an active ticker is enriched: the provider's flag is reference data, RecoverMissingTickers owns activity.
+                            await found.Writer.WriteAsync(details with { Active = true }, token);
                         }
                     }
                     catch (Exception e) when (e is not OperationCanceledException)

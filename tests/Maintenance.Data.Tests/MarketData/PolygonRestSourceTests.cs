@@ -6,6 +6,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Maintenance.Data.MarketData.PolygonRest;
+using Maintenance.Data.Storage;
 
 namespace Maintenance.Data.Tests.MarketData;
 
@@ -382,8 +383,19 @@ public sealed class PolygonRestSourceTests : IAsyncDisposable
         var unknown = await source.GetTickerDetailsAsync("NOPE", TestContext.Current.CancellationToken);
 
         Assert.Equal(
-            new TickerDetails("AAPL", "Apple Inc.", "XNAS", "CS", true, 3981234567890.12, 14776353000, 14840390000, null, "3571", "Manufacturing", "ELECTRONIC COMPUTERS", "0000320193")
+            new Ticker
             {
+                Symbol = "AAPL",
+                Name = "Apple Inc.",
+                Exchange = "XNAS",
+                Type = "CS",
+                Active = true,
+                MarketCap = 3981234567890.12,
+                // The share class's count wins over the weighted one (14840390000).
+                SharesOutstanding = 14776353000,
+                Sector = "Manufacturing",
+                Industry = "ELECTRONIC COMPUTERS",
+                Cik = "0000320193",
                 Description = "Apple designs a wide variety of consumer electronic devices.",
                 HomepageUrl = "https://www.apple.com",
                 PhoneNumber = "(408) 996-1010",

@@ -3,6 +3,7 @@ using System.Text;
 using Maintenance.Core;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Maintenance.Data.Storage;
 
 namespace Maintenance.Data.MarketData.FlatFiles;
 
@@ -84,8 +85,8 @@ public sealed class FlatFilesSource(FlatFileLayout layout, TradingCalendar calen
         LogRead(path, grouping.BarCount, grouping.TickerCount, skipped);
     }
 
-    public Task<TickerDetails?> GetTickerDetailsAsync(string symbol, CancellationToken cancellationToken = default) =>
-        Task.FromResult<TickerDetails?>(null);
+    public Task<Ticker?> GetTickerDetailsAsync(string symbol, CancellationToken cancellationToken = default) =>
+        Task.FromResult<Ticker?>(null);
 
     public async IAsyncEnumerable<TickerInfo> ListTickersAsync(
         DateOnly? asOf = null,

@@ -10,6 +10,7 @@ using Microsoft.Extensions.Logging;
 using Polly.CircuitBreaker;
 using Polly.RateLimiting;
 using Polly.Timeout;
+using Maintenance.Data.Storage;
 
 namespace Maintenance.Data.MarketData.PolygonRest;
 
@@ -152,7 +153,7 @@ public sealed class PolygonRestClient
     }
 
     /// <summary>Ticker details v3, or null when Polygon does not know the ticker (404).</summary>
-    public async Task<TickerDetails?> GetTickerDetailsAsync(string symbol, CancellationToken cancellationToken = default)
+    public async Task<Ticker?> GetTickerDetailsAsync(string symbol, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(symbol);
         var path = $"/v3/reference/tickers/{Uri.EscapeDataString(symbol)}";
@@ -162,21 +163,18 @@ public sealed class PolygonRestClient
             return null;
         }
 
-        return new TickerDetails(
-            result.Ticker ?? symbol,
-            result.Name,
-            result.PrimaryExchange,
-            result.Type,
-            result.Active ?? true,
-            result.MarketCap,
-            ToShares(result.ShareClassSharesOutstanding),
-            ToShares(result.WeightedSharesOutstanding),
-            null,
-            result.SicCode,
-            SicSectors.SectorOf(result.SicCode),
-            result.SicDescription,
-            result.Cik)
+        return new Ticker
         {
+            Symbol = result.Ticker ?? symbol,
+            Name = result.Name,
+            Exchange = result.PrimaryExchange,
+            Type = result.Type,
+            Active = result.Active ?? true,
+            MarketCap = result.MarketCap,
+            SharesOutstanding = ToShares(result.ShareClassSharesOutstanding) ?? ToShares(result.WeightedSharesOutstanding),
+            Sector = SicSectors.SectorOf(result.SicCode),
+            Industry = result.SicDescription,
+            Cik = result.Cik,
             Description = result.Description,
             HomepageUrl = result.HomepageUrl,
             PhoneNumber = result.PhoneNumber,

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Maintenance.Core;
+using Maintenance.Data.Storage;
 
 namespace Maintenance.Data.MarketData.PolygonRest;
 
@@ -54,7 +55,7 @@ public sealed class PolygonRestSource(PolygonRestClient client, PolygonRestOptio
         }
     }
 
-    public Task<TickerDetails?> GetTickerDetailsAsync(string symbol, CancellationToken cancellationToken = default) =>
+    public Task<Ticker?> GetTickerDetailsAsync(string symbol, CancellationToken cancellationToken = default) =>
         client.GetTickerDetailsAsync(symbol, cancellationToken);
 
     public IAsyncEnumerable<TickerInfo> ListTickersAsync(DateOnly? asOf = null, CancellationToken cancellationToken = default) =>

@@ -1,28 +1,5 @@
 namespace Maintenance.Core;
 
-/// <summary>How the true ranges of a window are averaged.</summary>
-public enum AtrMethod
-{
-    /// <summary>Seed = mean of the first <c>period</c> true ranges, then atr = (prev * (n - 1) + tr) / n, as TA-Lib.</summary>
-    Wilder,
-
-    /// <summary>Mean of the last <c>period</c> true ranges (the seed's v2).</summary>
-    Sma,
-
-    /// <summary>Seeded like Wilder, then atr = alpha * tr + (1 - alpha) * prev with alpha = 2 / (n + 1).</summary>
-    Ema,
-}
-
-/// <summary>An ATR value, or why there is none.</summary>
-/// <param name="AtrPercent">ATR as a percentage of the target date's close.</param>
-/// <param name="Reason">Why there is no value; null when there is one.</param>
-public readonly record struct AtrResult(bool HasValue, double Atr, double AtrPercent, string? Reason)
-{
-    public static AtrResult Of(double atr, double atrPercent) => new(true, atr, atrPercent, null);
-
-    public static AtrResult NoValue(string reason) => new(false, double.NaN, double.NaN, reason);
-}
-
 /// <summary>
 /// Average True Range over a window of daily bars ending at the target date. True Range = max(high - low,
 /// |high - previous close|, |low - previous close|); the window's first bar has no previous close and so no TR,

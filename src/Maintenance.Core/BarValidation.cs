@@ -1,51 +1,5 @@
 namespace Maintenance.Core;
 
-/// <summary>Why a bar was left out. A bar with several faults counts once, under the first in this order.</summary>
-public enum BarRejection
-{
-    /// <summary>The bar is not of the requested day (daily: another date; minute: outside that New York calendar day).</summary>
-    OutsideDay,
-
-    /// <summary>A daily bar without a ticker symbol.</summary>
-    MissingSymbol,
-
-    /// <summary>Open, high, low or close is zero, negative or not a number.</summary>
-    NonPositivePrice,
-
-    NegativeVolume,
-
-    /// <summary>High below max(open, close).</summary>
-    HighBelowOpenClose,
-
-    /// <summary>Low above min(open, close).</summary>
-    LowAboveOpenClose,
-
-    /// <summary>A second bar for the same symbol (daily) or the same minute (minute); the first valid one is kept.</summary>
-    Duplicate,
-}
-
-/// <summary>The bars that passed and the count of those left out, per reason.</summary>
-public sealed class ValidatedBars<TBar>
-{
-    private readonly int[] _rejected;
-
-    internal ValidatedBars(TBar[] kept, int[] rejected)
-    {
-        Kept = kept;
-        _rejected = rejected;
-    }
-
-    public TBar[] Kept { get; }
-
-    public int Rejected(BarRejection reason) => _rejected[(int)reason];
-
-    public int RejectedTotal => _rejected.Sum();
-
-    /// <summary>Every reason by its metric name (<c>high_below_open_close</c>, ...), zeros included.</summary>
-    public IReadOnlyDictionary<string, int> RejectedByName =>
-        Enum.GetValues<BarRejection>().ToDictionary(BarValidation.MetricName, Rejected);
-}
-
 /// <summary>Checks bars before they are stored: prices, volume, the open-high-low-close shape, duplicates, the day.</summary>
 public static class BarValidation
 {

@@ -1,16 +1,5 @@
 namespace Maintenance.Core;
 
-/// <summary>One day of a symbol's stored volume-slot rows (only the slots that had bars).</summary>
-public sealed record VolumeSlotDay(DateOnly Date, IReadOnlyList<VolumeSlot> Slots);
-
-/// <summary>The historical average accumulated volume at one slot.</summary>
-public readonly record struct SlotAverage(int Slot, long Average);
-
-/// <summary>A symbol's RVOL averages for one lookback.</summary>
-/// <param name="DaysUsed">The days averaged: the lookback, or fewer when the symbol has less history.</param>
-/// <param name="Slots">The slots whose average is above zero, in slot order (what the cache stores).</param>
-public sealed record RvolAverage(int Lookback, int DaysUsed, IReadOnlyList<SlotAverage> Slots);
-
 /// <summary>
 /// RVOL historical averages (the seed's PineScript logic): for each lookback N, the symbol's N most recent days with
 /// slot data up to and including the target date; per day the accumulated volume at every slot, forward-filled and

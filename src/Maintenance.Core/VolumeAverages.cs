@@ -1,13 +1,6 @@
 namespace Maintenance.Core;
 
 /// <summary>
-/// A symbol's averages as the scanners' metadata carries them (<c>avg_volume_30d</c>, <c>avg_volume_10d</c>,
-/// <c>avg_volume_5d</c>, <c>avg_price_30d</c>). A window in which the symbol has no bar has no average (null).
-/// </summary>
-/// <param name="Days">The bars averaged for the 30-session figures.</param>
-public sealed record VolumeAverage(string Symbol, long? AvgVolume30d, long? AvgVolume10d, long? AvgVolume5d, double? AvgPrice30d, int Days);
-
-/// <summary>
 /// Volume and price averages over the last sessions up to the target date: the mean volume of the symbol's bars in
 /// the last 30, 10 and 5 trading days of the calendar, truncated to an integer (as the Python service did), and the
 /// mean close over the 30, rounded to 4 decimals. A session without a bar (no trade, not yet listed) is left out, not

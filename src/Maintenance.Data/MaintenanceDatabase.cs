@@ -5,15 +5,6 @@ using Npgsql;
 
 namespace Maintenance.Data;
 
-public enum DatabaseProvider
-{
-    /// <summary>The distributed profile: ConnectionStrings:Postgres is set.</summary>
-    Postgres,
-
-    /// <summary>The embedded profile: one SQLite file (Storage:SqlitePath).</summary>
-    Sqlite,
-}
-
 /// <summary>
 /// The one database of this installation, chosen by configuration (<see cref="FromConfiguration"/>, called once per
 /// process by <c>AddMaintenanceStorage</c>). Every context that lives in it — the market data's and the saga's —

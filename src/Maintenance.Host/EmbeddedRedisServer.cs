@@ -93,15 +93,3 @@ public sealed class EmbeddedRedisServer : IDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
-
-/// <summary>Checkpoints the embedded Redis when the host stops (registered first, so it stops after the work).</summary>
-public sealed class EmbeddedRedisCheckpointOnStop(EmbeddedRedisServer server) : IHostedService
-{
-    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task StopAsync(CancellationToken cancellationToken)
-    {
-        server.Checkpoint();
-        return Task.CompletedTask;
-    }
-}

@@ -84,6 +84,3 @@ public sealed record MaintenanceProfile(bool IsEmbedded, string Transport, strin
         };
     }
 }
-
-/// <summary>A setting that makes the process unable to do its work; the command ends at once with the message.</summary>
-public sealed class MaintenanceSettingsException(string message) : InvalidOperationException(message);

@@ -4,19 +4,9 @@ using System.Globalization;
 using System.IO.Compression;
 using System.Text;
 using Maintenance.Core;
-using Maintenance.Data.MarketData;
-using Maintenance.Data.Storage;
 using Maintenance.Data.MarketData.FlatFiles;
 
 namespace Maintenance.MarketData.Sample;
-
-/// <summary>What <see cref="SampleMarket.WriteAsync"/> did.</summary>
-/// <param name="DaysWritten">Trading days whose files were written.</param>
-/// <param name="DaysKept">Trading days whose files were already there and were left alone.</param>
-public sealed record SampleWriteResult(int DaysWritten, int DaysKept, long DailyBars, long MinuteBars);
-
-/// <summary>One day written by the generator, for progress reports.</summary>
-public sealed record SampleDayWritten(DateOnly Day, int Tickers, long MinuteBars, TimeSpan Elapsed);
 
 /// <summary>
 /// Writes a deterministic sample market as Polygon flat files (day and minute aggregates, <c>.csv.gz</c>):

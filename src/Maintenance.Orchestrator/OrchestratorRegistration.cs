@@ -1,5 +1,5 @@
-using Maintenance.Data;
 using Maintenance.Core;
+using Maintenance.Data;
 using Maintenance.Orchestrator.Persistence;
 using Maintenance.Orchestrator.Schedule;
 using Maintenance.Orchestrator.Status;
@@ -75,31 +75,5 @@ public static class OrchestratorRegistration
     {
         await using var scope = services.CreateAsyncScope();
         await SagaDatabase.EnsureSchemaAsync(scope.ServiceProvider.GetRequiredService<SagaDbContext>(), ct);
-    }
-}
-
-/// <summary>
-/// The saga endpoint: conflicts on one run (a concurrent writer, a duplicate first start) are retried on fresh state,
-/// and the commands and events of a message leave only after its transaction committed.
-/// </summary>
-public sealed class MaintenanceSagaDefinition : SagaDefinition<MaintenanceRun>
-{
-    public MaintenanceSagaDefinition()
-    {
-        EndpointName = OrchestratorRegistration.SagaEndpointName;
-    }
-
-    protected override void ConfigureSaga(IReceiveEndpointConfigurator endpointConfigurator, ISagaConfigurator<MaintenanceRun> sagaConfigurator, IRegistrationContext context)
-    {
-        ArgumentNullException.ThrowIfNull(endpointConfigurator);
-        endpointConfigurator.UseMessageRetry(r =>
-        {
-            r.Exponential(10, TimeSpan.FromMilliseconds(20), TimeSpan.FromSeconds(2), TimeSpan.FromMilliseconds(50));
-
-            // A message that cannot be read will not read better later: straight to maintenance-saga_error.
-            r.Ignore<FormatException>();
-            r.Ignore<System.Text.Json.JsonException>();
-        });
-        endpointConfigurator.UseInMemoryOutbox(context);
     }
 }

@@ -1,8 +1,8 @@
-using MassTransit;
-using Maintenance.Contracts;
 using System.Reflection;
+using Maintenance.Contracts;
 using Maintenance.Core;
 using Maintenance.Tasks.Common;
+using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -106,21 +106,5 @@ public static class TasksRegistration
     {
         public ValidateOptionsResult Validate(string? name, TOptions options) =>
             problem(options) is { } message ? ValidateOptionsResult.Fail(message) : ValidateOptionsResult.Success;
-    }
-}
-
-/// <summary>The endpoint pipeline of a task's consumer: in-process retries of transient faults.</summary>
-public sealed class StepConsumerDefinition<TConsumer>(IOptions<TaskRetryOptions> retry) : ConsumerDefinition<TConsumer>
-    where TConsumer : class, IConsumer
-{
-    protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator, IConsumerConfigurator<TConsumer> consumerConfigurator, IRegistrationContext context)
-    {
-        ArgumentNullException.ThrowIfNull(consumerConfigurator);
-        consumerConfigurator.UseMessageRetry(r =>
-        {
-            r.Intervals(retry.Value.EffectiveIntervals);
-            // Shutting down is not a fault to retry.
-            r.Ignore<OperationCanceledException>();
-        });
     }
 }

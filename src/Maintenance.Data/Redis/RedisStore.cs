@@ -2,14 +2,11 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Maintenance.Core;
+using Maintenance.Data.Storage;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
-using Maintenance.Data.Storage;
 
 namespace Maintenance.Data.Redis;
-
-/// <summary>One hash to write whole: the fields that replace whatever the key held.</summary>
-public sealed record HashReplacement(RedisKey Key, HashEntry[] Fields);
 
 /// <summary>
 /// Writes the caches the scanners read. Replacing a hash or set is atomic for readers: the new content is written
@@ -357,19 +354,3 @@ public sealed class RedisStore(IConnectionMultiplexer redis, ILogger<RedisStore>
     private static async Task<long> UnlinkAsync(IDatabase db, List<object> keys) =>
         (long)await db.ExecuteAsync("UNLINK", [.. keys]);
 }
-
-/// <summary>A family of caches whose served session is recorded in <see cref="RedisKeys.ServedSessions"/>.</summary>
-public enum CacheFamily
-{
-    /// <summary><c>atr:daily</c> and <c>atr:{SYMBOL}</c>.</summary>
-    Atr,
-
-    /// <summary><c>ticker:avg_volume:{SYMBOL}</c>.</summary>
-    VolumeAverages,
-
-    /// <summary><c>metadata:ticker:{SYMBOL}</c>.</summary>
-    Metadata,
-}
-
-/// <summary>One symbol's RVOL averages over <see cref="Days"/> days, indexed by slot (0-191).</summary>
-public sealed record RvolAverages(string Symbol, int Days, IReadOnlyList<long> SlotAverages);

@@ -2,9 +2,6 @@ using System.Data.Common;
 
 namespace Maintenance.Data.Storage;
 
-/// <summary>A column of <c>tickers</c> that an upsert merges: a null in the load keeps the stored value.</summary>
-internal sealed record TickerColumn(string Name, Func<Ticker, object?> Value);
-
 /// <summary>
 /// The columns of <c>tickers</c> in one place, for the PostgreSQL and SQLite stores alike: what an upsert writes and
 /// merges, and how a selected row reads back.

@@ -1,29 +1,7 @@
-using System.Collections.Concurrent;
 using Maintenance.Contracts;
 using MassTransit;
 
 namespace Maintenance.Host.Running;
-
-/// <summary>Where a waiting command learns that a run has ended: the saga's final events.</summary>
-public sealed class RunOutcomes
-{
-    private readonly ConcurrentDictionary<Guid, TaskCompletionSource<RunOutcome>> _waiting = new();
-
-    public Task<RunOutcome> WaitAsync(Guid runId) =>
-        _waiting.GetOrAdd(runId, _ => new TaskCompletionSource<RunOutcome>(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
-
-    public void Forget(Guid runId) => _waiting.TryRemove(runId, out _);
-
-    internal void Complete(RunOutcome outcome)
-    {
-        if (_waiting.TryGetValue(outcome.RunId, out var waiting))
-        {
-            waiting.TrySetResult(outcome);
-        }
-    }
-}
-
-public sealed record RunOutcome(Guid RunId, DateOnly TargetDate, int Attempt, bool Succeeded, string? Reason, DateTimeOffset StartedAt, DateTimeOffset EndedAt, StepOutcome[] Steps);
 
 public sealed class RunWatcher(RunOutcomes outcomes, RunProgress progress)
     : IConsumer<MaintenanceCompleted>, IConsumer<MaintenanceFailed>, IConsumer<MaintenanceRejected>, IConsumer<Fault<StartMaintenance>>, IConsumer<MaintenanceStepProgress>
@@ -67,11 +45,4 @@ public sealed class RunWatcher(RunOutcomes outcomes, RunProgress progress)
         outcomes.Complete(new RunOutcome(RunIds.ForDate(start.TargetDate), start.TargetDate, 0, false, "the orchestrator could not start the run: " + reason, now, now, []));
         return Task.CompletedTask;
     }
-}
-
-public static class RunWatcherRegistration
-{
-    /// <summary>A temporary (auto-deleted) endpoint per waiting process, so each CLI sees every final event.</summary>
-    public static void AddRunWatcher(this IBusRegistrationConfigurator x) =>
-        x.AddConsumer<RunWatcher>().Endpoint(e => e.Temporary = true);
 }

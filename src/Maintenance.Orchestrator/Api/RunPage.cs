@@ -1,13 +1,9 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 
 namespace Maintenance.Orchestrator.Api;
-
-/// <summary>Whether the mutating endpoints need <c>X-Api-Key</c>; never the key itself.</summary>
-public sealed record ApiInfo(bool ApiKeyRequired);
 
 /// <summary>
 /// The operator's run page: <c>GET /</c> and <c>GET /runs/{date}</c> serve one HTML page that draws itself from the

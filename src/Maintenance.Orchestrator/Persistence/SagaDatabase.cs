@@ -1,7 +1,6 @@
 using Maintenance.Data;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Design;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage;
 
@@ -65,18 +64,4 @@ public static class SagaDatabase
 #pragma warning restore EF1002
         return true;
     }
-}
-
-/// <summary>For <c>dotnet ef migrations add</c>: the PostgreSQL model (no server is contacted).</summary>
-public sealed class SagaDbContextDesignFactory : IDesignTimeDbContextFactory<SagaDbContext>
-{
-    public SagaDbContext CreateDbContext(string[] args)
-    {
-        var options = new DbContextOptionsBuilder<SagaDbContext>();
-        UsePostgres(options);
-        return new SagaDbContext(options.Options);
-    }
-
-    private static void UsePostgres(DbContextOptionsBuilder options) =>
-        MaintenanceDatabase.Postgres("Host=localhost;Database=maintenance;Username=maintenance").Configure(options, SagaDbContext.MigrationsHistoryTable);
 }

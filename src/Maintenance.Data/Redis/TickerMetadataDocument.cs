@@ -1,86 +1,8 @@
-using System.Text.Encodings.Web;
-using System.Text.Json;
 using System.Text.Json.Serialization;
 using Maintenance.Core;
 using Maintenance.Data.Storage;
 
 namespace Maintenance.Data.Redis;
-
-/// <summary>
-/// The JSON of the keys and messages the platform's services read with their own code (docs/downstream-contract.md).
-/// Names, JSON types and formats are theirs: change nothing here without the readers.
-/// </summary>
-public static class DownstreamJson
-{
-    /// <summary>Nulls left out (a reader's model default applies), Python floats and instants.</summary>
-    public static readonly JsonSerializerOptions WithoutNulls = new()
-    {
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        // The values go to Redis, not into HTML: "+00:00" stays "+00:00" rather than "\u002B00:00", as Python writes it.
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        Converters = { new PythonJson.FloatConverter(), new PythonJson.InstantConverter() },
-    };
-
-    /// <summary>Nulls written as <c>null</c> (as <c>json.dumps</c> of a dict holding None).</summary>
-    public static readonly JsonSerializerOptions WithNulls = new()
-    {
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        Converters = { new PythonJson.FloatConverter(), new PythonJson.InstantConverter() },
-    };
-
-    public static byte[] Serialize(TickerMetadataDocument document) => JsonSerializer.SerializeToUtf8Bytes(document, WithoutNulls);
-
-    public static byte[] Serialize(AvgVolumeDocument document) => JsonSerializer.SerializeToUtf8Bytes(document, WithNulls);
-
-    public static byte[] Serialize(AtrDailyDocument document) => JsonSerializer.SerializeToUtf8Bytes(document, WithNulls);
-
-    /// <summary><c>atr:{SYMBOL}</c>: the ATR as <c>str(round(atr, 4))</c> of the v2 orchestrator.</summary>
-    public static string AtrString(double atr) => PythonJson.Number(Math.Round(atr, 4, MidpointRounding.ToEven));
-
-    /// <summary><c>trading:new_day</c>: the only shape the websocket server acts on (<c>cache_cleaner.js</c>).</summary>
-    public static string NewTradingDay(DateOnly session) =>
-        JsonSerializer.Serialize(new NewTradingDayEvent("new_trading_day", "clear_caches", PythonJson.Date(session)), WithNulls);
-
-    /// <summary><c>maintenance:completed</c>: the Python <c>notify_services</c> message.</summary>
-    public static string MaintenanceCompleted(DateOnly target, DateTimeOffset timestamp) =>
-        JsonSerializer.Serialize(new MaintenanceCompletedEvent("maintenance_completed", PythonJson.Date(target), PythonJson.Instant(timestamp)), WithNulls);
-
-    private sealed record NewTradingDayEvent(
-        [property: JsonPropertyName("event")] string Event,
-        [property: JsonPropertyName("action")] string Action,
-        [property: JsonPropertyName("date")] string Date);
-
-    private sealed record MaintenanceCompletedEvent(
-        [property: JsonPropertyName("event")] string Event,
-        [property: JsonPropertyName("date")] string Date,
-        [property: JsonPropertyName("timestamp")] string Timestamp);
-}
-
-/// <summary>A value of the <c>atr:daily</c> hash; <see cref="Updated"/> is the session served (<see cref="ServedSession"/>).</summary>
-public sealed record AtrDailyDocument(
-    [property: JsonPropertyName("atr")] double Atr,
-    [property: JsonPropertyName("atr_percent")] double AtrPercent,
-    [property: JsonPropertyName("updated")] DateOnly Updated);
-
-/// <summary><c>ticker:avg_volume:{SYMBOL}</c>, as the Python <c>sync_redis</c> wrote it: integers, null when unknown.</summary>
-public sealed record AvgVolumeDocument(
-    [property: JsonPropertyName("avg_volume_30d")] long? AvgVolume30d,
-    [property: JsonPropertyName("avg_volume_10d")] long? AvgVolume10d,
-    [property: JsonPropertyName("avg_volume_5d")] long? AvgVolume5d)
-{
-    public static AvgVolumeDocument From(VolumeAverage averages)
-    {
-        ArgumentNullException.ThrowIfNull(averages);
-        return new AvgVolumeDocument(averages.AvgVolume30d, averages.AvgVolume10d, averages.AvgVolume5d);
-    }
-}
-
-/// <summary>One address of <see cref="TickerMetadataDocument"/>: the model's <c>Dict[str, str]</c>, so only present parts.</summary>
-public sealed record TickerAddress(
-    [property: JsonPropertyName("address1")] string? Address1,
-    [property: JsonPropertyName("city")] string? City,
-    [property: JsonPropertyName("state")] string? State,
-    [property: JsonPropertyName("postal_code")] string? PostalCode);
 
 /// <summary>
 /// <c>metadata:ticker:{SYMBOL}</c>: the platform's <c>TickerMetadata</c> (shared/models/scanner.py), every field with

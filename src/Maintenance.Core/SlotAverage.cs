@@ -1,0 +1,4 @@
+namespace Maintenance.Core;
+
+/// <summary>The historical average accumulated volume at one slot.</summary>
+public readonly record struct SlotAverage(int Slot, long Average);

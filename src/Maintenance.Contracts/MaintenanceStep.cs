@@ -55,8 +55,9 @@ public static class MaintenanceSteps
         new(MaintenanceStep.RecoverMissingTickers, "recover-missing-tickers", Needs: [MaintenanceStep.LoadOhlc], After: []),
         new(MaintenanceStep.LoadVolumeSlots, "load-volume-slots", Needs: [], After: [MaintenanceStep.ClearCaches]),
         // ATR and RVOL are computed for the active tickers that recover maintains.
-        new(MaintenanceStep.CalculateAtr, "calculate-atr", Needs: [MaintenanceStep.LoadOhlc], After: [MaintenanceStep.RecoverMissingTickers]),
-        new(MaintenanceStep.CalculateRvol, "calculate-rvol", Needs: [MaintenanceStep.LoadVolumeSlots], After: [MaintenanceStep.RecoverMissingTickers]),
+        // Divided by symbol (Maintenance.Core.SymbolShard): each shard computes and writes only its symbols' values.
+        new(MaintenanceStep.CalculateAtr, "calculate-atr", Needs: [MaintenanceStep.LoadOhlc], After: [MaintenanceStep.RecoverMissingTickers], Divisible: true),
+        new(MaintenanceStep.CalculateRvol, "calculate-rvol", Needs: [MaintenanceStep.LoadVolumeSlots], After: [MaintenanceStep.RecoverMissingTickers], Divisible: true),
         new(MaintenanceStep.EnrichMetadata, "enrich-metadata", Needs: [], After: [MaintenanceStep.RecoverMissingTickers]),
         // Publishes metadata with the day's averages; the ATR and RVOL keys must be written first.
         new(MaintenanceStep.SyncRedis, "sync-redis", Needs: [MaintenanceStep.EnrichMetadata], After: [MaintenanceStep.CalculateAtr, MaintenanceStep.CalculateRvol]),

@@ -326,8 +326,13 @@ public sealed class BenchCommand : AsyncCommand<BenchCommand.Settings>
         RestCase? rest,
         CancellationToken ct)
     {
-        // Maintenance:Shards stays at its default of 1: no step divides its work by shard yet, so a second shard would
-        // only do the whole work again. Two workers share a run through the steps the graph runs side by side.
+        // Maintenance:Shards = the worker processes: each divisible step (calculate-atr, calculate-rvol) is sent as one
+        // shard per worker, so the workers share it; with one worker it stays at its default of 1.
+        if (workers > 1)
+        {
+            environment = new Dictionary<string, string>(environment) { ["Maintenance__Shards"] = workers.ToString(CultureInfo.InvariantCulture) };
+        }
+
         var services = new List<ServiceProcess>();
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
         try

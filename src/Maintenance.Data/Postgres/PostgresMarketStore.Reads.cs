@@ -34,16 +34,24 @@ public sealed partial class PostgresMarketStore
         }
     }
 
-    public async IAsyncEnumerable<DailyBarHistory> ReadDailyBarHistoryAsync(DateOnly firstDay, DateOnly lastDay, [EnumeratorCancellation] CancellationToken ct = default)
+    public IAsyncEnumerable<DailyBarHistory> ReadDailyBarHistoryAsync(DateOnly firstDay, DateOnly lastDay, CancellationToken ct = default) =>
+        ReadDailyBarHistoryAsync(firstDay, lastDay, symbols: null, ct);
+
+    public async IAsyncEnumerable<DailyBarHistory> ReadDailyBarHistoryAsync(DateOnly firstDay, DateOnly lastDay, IReadOnlyCollection<string>? symbols, [EnumeratorCancellation] CancellationToken ct = default)
     {
         LoadChecks.Window(firstDay, lastDay);
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await using var command = new NpgsqlCommand("""
+        await using var command = new NpgsqlCommand($"""
             SELECT symbol, trading_date, open, high, low, close, volume, vwap, trades FROM daily_bars
-            WHERE trading_date BETWEEN @from AND @to ORDER BY symbol, trading_date
+            WHERE trading_date BETWEEN @from AND @to {(symbols is null ? "" : "AND symbol = ANY(@symbols)")} ORDER BY symbol, trading_date
             """, connection);
         command.Parameters.AddWithValue("from", firstDay);
         command.Parameters.AddWithValue("to", lastDay);
+        if (symbols is not null)
+        {
+            command.Parameters.AddWithValue("symbols", symbols.ToArray());
+        }
+
         await using var reader = await command.ExecuteReaderAsync(ct);
         await foreach (var history in DailyBarRows.GroupBySymbolAsync(reader, ct))
         {
@@ -53,18 +61,20 @@ public sealed partial class PostgresMarketStore
 
     public async IAsyncEnumerable<TickerVolumeSlots> ReadVolumeSlotsAsync(DateOnly day, [EnumeratorCancellation] CancellationToken ct = default)
     {
-        await foreach (var history in ReadVolumeSlotHistoryAsync([day], ct))
+        await foreach (var history in ReadVolumeSlotHistoryAsync([day], symbols: null, ct))
         {
             yield return history.Days[0];
         }
     }
 
     /// <remarks>
-    /// One ordered index scan per day (its partition's primary key), merged by the server (a Merge Append, then a
-    /// small incremental sort within each symbol), so the rows stream out grouped by symbol instead of waiting for a
-    /// sort of tens of millions of rows.
+    /// One ordered index scan per day (its partition's primary key: day, symbol, slot), merged by the server on
+    /// (symbol, slot) in a Merge Append, so rows stream out from the first one, grouped by symbol, each day's slots in
+    /// order (the days of a symbol interleave; <see cref="VolumeSlotGrouping"/> sorts them apart). Left to itself the
+    /// planner preferred a parallel scan and an on-disk sort of every row before the first one (seconds on a full market,
+    /// worse on partitions not analyzed yet): parallel plans, sorts and JIT are turned off for this one query.
     /// </remarks>
-    public async IAsyncEnumerable<VolumeSlotHistory> ReadVolumeSlotHistoryAsync(IReadOnlyCollection<DateOnly> days, [EnumeratorCancellation] CancellationToken ct = default)
+    public async IAsyncEnumerable<VolumeSlotHistory> ReadVolumeSlotHistoryAsync(IReadOnlyCollection<DateOnly> days, IReadOnlyCollection<string>? symbols = null, [EnumeratorCancellation] CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(days);
         var ordered = days.Distinct().Order().ToArray();
@@ -73,20 +83,32 @@ public sealed partial class PostgresMarketStore
             yield break;
         }
 
+        var filter = symbols is null ? "" : " AND symbol = ANY(@symbols)";
         var sql = new StringBuilder("SELECT * FROM (");
         for (var i = 0; i < ordered.Length; i++)
         {
             sql.Append(i == 0 ? "" : " UNION ALL ")
                 .Append("(SELECT symbol, trading_date, slot, volume, accumulated_volume, trades FROM volume_slots WHERE trading_date = @d")
-                .Append(i).Append(" ORDER BY symbol, slot)");
+                .Append(i).Append(filter).Append(" ORDER BY symbol, slot)");
         }
 
-        sql.Append(") AS days ORDER BY symbol, trading_date, slot");
+        sql.Append(") AS days ORDER BY symbol, slot");
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await using var command = new NpgsqlCommand(sql.ToString(), connection);
+        await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, ct);
+        await using (var settings = new NpgsqlCommand("SET LOCAL max_parallel_workers_per_gather = 0; SET LOCAL jit = off; SET LOCAL enable_sort = off", connection, transaction))
+        {
+            await settings.ExecuteNonQueryAsync(ct);
+        }
+
+        await using var command = new NpgsqlCommand(sql.ToString(), connection, transaction);
         for (var i = 0; i < ordered.Length; i++)
         {
             command.Parameters.AddWithValue("d" + i, ordered[i]);
+        }
+
+        if (symbols is not null)
+        {
+            command.Parameters.AddWithValue("symbols", symbols.ToArray());
         }
 
         await using var reader = await command.ExecuteReaderAsync(ct);

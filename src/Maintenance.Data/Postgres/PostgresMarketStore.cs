@@ -209,7 +209,10 @@ public sealed partial class PostgresMarketStore(NpgsqlDataSource dataSource, Tim
     public static string VolumeSlotPartition(DateOnly day) =>
         "volume_slots_" + day.ToString("yyyy_MM_dd", System.Globalization.CultureInfo.InvariantCulture);
 
-    public async Task<long> ReplaceAtrValuesAsync(DateOnly day, int period, string method, IAsyncEnumerable<AtrValue> values, CancellationToken ct = default)
+    public Task<long> ReplaceAtrValuesAsync(DateOnly day, int period, string method, IAsyncEnumerable<AtrValue> values, CancellationToken ct = default) =>
+        ReplaceAtrValuesAsync(day, period, method, values, SymbolShard.All, ct);
+
+    public async Task<long> ReplaceAtrValuesAsync(DateOnly day, int period, string method, IAsyncEnumerable<AtrValue> values, SymbolShard shard, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(values);
         LoadChecks.Period(period);
@@ -224,7 +227,7 @@ public sealed partial class PostgresMarketStore(NpgsqlDataSource dataSource, Tim
                 await foreach (var value in values.WithCancellation(ct))
                 {
                     rows++;
-                    var symbol = LoadChecks.Symbol(value.Symbol, "atr_values", rows);
+                    var symbol = LoadChecks.InShard(LoadChecks.Symbol(value.Symbol, "atr_values", rows), shard, "atr_values");
                     await importer.StartRowAsync(ct);
                     await importer.WriteAsync(symbol, NpgsqlDbType.Text, ct);
                     await importer.WriteAsync(value.Atr, NpgsqlDbType.Double, ct);
@@ -235,10 +238,20 @@ public sealed partial class PostgresMarketStore(NpgsqlDataSource dataSource, Tim
             }
 
             var key = new (string, object)[] { ("day", day), ("period", period), ("method", method) };
-            await ExecuteAsync(connection, """
-                DELETE FROM atr_values a WHERE a.trading_date = @day AND a.period = @period AND a.method = @method
-                AND NOT EXISTS (SELECT 1 FROM atr_values_load s WHERE s.symbol = a.symbol)
-                """, ct, key);
+            if (shard.IsAll)
+            {
+                await ExecuteAsync(connection, """
+                    DELETE FROM atr_values a WHERE a.trading_date = @day AND a.period = @period AND a.method = @method
+                    AND NOT EXISTS (SELECT 1 FROM atr_values_load s WHERE s.symbol = a.symbol)
+                    """, ct, key);
+            }
+            else
+            {
+                // Only this shard's rows: the shard of a symbol is a hash the server does not know, so the candidates
+                // (stored, not in the load) come here to be picked.
+                await ExecuteAsync(connection, "DELETE FROM atr_values a WHERE a.trading_date = @day AND a.period = @period AND a.method = @method AND a.symbol = ANY(@stale)",
+                    ct, [.. key, ("stale", await StaleAtrSymbolsAsync(connection, day, period, method, shard, ct))]);
+            }
             await MergeAsync(connection, """
                 INSERT INTO atr_values AS a (trading_date, symbol, period, method, atr, atr_percent)
                 SELECT @day, symbol, @period, @method, atr, atr_percent FROM atr_values_load
@@ -247,6 +260,29 @@ public sealed partial class PostgresMarketStore(NpgsqlDataSource dataSource, Tim
                 """, "atr_values", $"day {day:yyyy-MM-dd}", ct, key);
             return rows;
         }, ct);
+    }
+
+    private static async Task<string[]> StaleAtrSymbolsAsync(NpgsqlConnection connection, DateOnly day, int period, string method, SymbolShard shard, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand("""
+            SELECT a.symbol FROM atr_values a WHERE a.trading_date = @day AND a.period = @period AND a.method = @method
+            AND NOT EXISTS (SELECT 1 FROM atr_values_load s WHERE s.symbol = a.symbol)
+            """, connection);
+        command.Parameters.AddWithValue("day", day);
+        command.Parameters.AddWithValue("period", period);
+        command.Parameters.AddWithValue("method", method);
+        var stale = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            var symbol = reader.GetString(0);
+            if (shard.Contains(symbol))
+            {
+                stale.Add(symbol);
+            }
+        }
+
+        return [.. stale];
     }
 
     public async Task<long> UpsertTickersAsync(IAsyncEnumerable<Ticker> tickers, CancellationToken ct = default)

@@ -196,15 +196,35 @@ public sealed class RedisStore(IConnectionMultiplexer redis, ILogger<RedisStore>
 
     /// <summary>
     /// <c>atr:daily</c>: symbol → <c>{"atr", "atr_percent", "updated": "yyyy-MM-dd"}</c> with <paramref name="session"/>
-    /// (the session served, <see cref="Core.ServedSession.For"/>), replaced as a whole with a fresh 24 h TTL.
+    /// (the session served, <see cref="Core.ServedSession.For"/>) for <paramref name="shard"/>'s symbols, with a fresh
+    /// 24 h TTL on the hash. Field by field rather than a whole-hash swap, so shards write side by side: first every
+    /// value (pipelined HSETs, each field is whole for a reader at any time), then the fields of this shard's symbols that
+    /// the values no longer have are removed; the other shards' fields are not touched. A reader meanwhile sees each
+    /// symbol's old or new value, told apart by <c>updated</c>.
     /// </summary>
-    public Task ReplaceAtrDailyAsync(IEnumerable<AtrValue> values, DateOnly session)
+    /// <returns>The fields of the shard's symbols the hash holds afterwards, and how many stale ones were removed.</returns>
+    public async Task<(long Fields, long StaleRemoved)> WriteAtrDailyAsync(IReadOnlyCollection<AtrValue> values, DateOnly session, SymbolShard shard)
     {
         ArgumentNullException.ThrowIfNull(values);
-        var fields = values
-            .Select(v => new HashEntry(v.Symbol, DownstreamJson.Serialize(new AtrDailyDocument(v.Atr, v.AtrPercent, session))))
-            .ToArray();
-        return ReplaceHashAsync(RedisKeys.AtrDaily, fields, RedisKeys.DailyCacheTtl);
+        var db = Database;
+        var writes = new List<Task>();
+        foreach (var chunk in values.Chunk(FieldsPerCommand))
+        {
+            writes.Add(db.HashSetAsync(RedisKeys.AtrDaily, [.. chunk.Select(v => new HashEntry(v.Symbol, DownstreamJson.Serialize(new AtrDailyDocument(v.Atr, v.AtrPercent, session))))]));
+        }
+
+        await Task.WhenAll(writes);
+        await db.KeyExpireAsync(RedisKeys.AtrDaily, RedisKeys.DailyCacheTtl);
+        var wanted = values.Select(v => v.Symbol).ToHashSet(StringComparer.Ordinal);
+        var stale = (await db.HashKeysAsync(RedisKeys.AtrDaily)).Where(f => shard.Contains(f.ToString()) && !wanted.Contains(f.ToString())).ToArray();
+        long removed = 0;
+        foreach (var chunk in stale.Chunk(FieldsPerCommand))
+        {
+            removed += await db.HashDeleteAsync(RedisKeys.AtrDaily, chunk);
+        }
+
+        var fields = (await db.HashKeysAsync(RedisKeys.AtrDaily)).Count(f => shard.Contains(f.ToString()));
+        return (fields, removed);
     }
 
     /// <summary><c>atr:{SYMBOL}</c>: the ATR as a plain string (<c>"12.3456"</c>), 24 h TTL, pipelined.</summary>

@@ -33,8 +33,13 @@ public sealed partial class SqliteMarketStore
         }
     }
 
-    public async IAsyncEnumerable<DailyBarHistory> ReadDailyBarHistoryAsync(DateOnly firstDay, DateOnly lastDay, [EnumeratorCancellation] CancellationToken ct = default)
+    public IAsyncEnumerable<DailyBarHistory> ReadDailyBarHistoryAsync(DateOnly firstDay, DateOnly lastDay, CancellationToken ct = default) =>
+        ReadDailyBarHistoryAsync(firstDay, lastDay, symbols: null, ct);
+
+    /// <remarks>The symbols are picked out here: the embedded profile runs every step as one shard, so this is rarely narrowed.</remarks>
+    public async IAsyncEnumerable<DailyBarHistory> ReadDailyBarHistoryAsync(DateOnly firstDay, DateOnly lastDay, IReadOnlyCollection<string>? symbols, [EnumeratorCancellation] CancellationToken ct = default)
     {
+        var wanted = symbols?.ToHashSet(StringComparer.Ordinal);
         LoadChecks.Window(firstDay, lastDay);
         await using var connection = await database.OpenSqliteAsync(ct);
         await using var command = connection.CreateCommand();
@@ -47,20 +52,24 @@ public sealed partial class SqliteMarketStore
         await using var reader = await command.ExecuteReaderAsync(ct);
         await foreach (var history in DailyBarRows.GroupBySymbolAsync(reader, ct))
         {
-            yield return history;
+            if (wanted is null || wanted.Contains(history.Symbol))
+            {
+                yield return history;
+            }
         }
     }
 
     public async IAsyncEnumerable<TickerVolumeSlots> ReadVolumeSlotsAsync(DateOnly day, [EnumeratorCancellation] CancellationToken ct = default)
     {
-        await foreach (var history in ReadVolumeSlotHistoryAsync([day], ct))
+        await foreach (var history in ReadVolumeSlotHistoryAsync([day], symbols: null, ct))
         {
             yield return history.Days[0];
         }
     }
 
-    public async IAsyncEnumerable<VolumeSlotHistory> ReadVolumeSlotHistoryAsync(IReadOnlyCollection<DateOnly> days, [EnumeratorCancellation] CancellationToken ct = default)
+    public async IAsyncEnumerable<VolumeSlotHistory> ReadVolumeSlotHistoryAsync(IReadOnlyCollection<DateOnly> days, IReadOnlyCollection<string>? symbols = null, [EnumeratorCancellation] CancellationToken ct = default)
     {
+        var wanted = symbols?.ToHashSet(StringComparer.Ordinal);
         ArgumentNullException.ThrowIfNull(days);
         var ordered = days.Distinct().Order().ToArray();
         if (ordered.Length == 0)
@@ -88,13 +97,13 @@ public sealed partial class SqliteMarketStore
                 reader.GetString(0),
                 reader.GetFieldValue<DateOnly>(1),
                 new VolumeSlot(reader.GetInt32(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt32(5)));
-            if (finished is not null)
+            if (finished is not null && (wanted is null || wanted.Contains(finished.Symbol)))
             {
                 yield return finished;
             }
         }
 
-        if (grouping.Finish() is { } last)
+        if (grouping.Finish() is { } last && (wanted is null || wanted.Contains(last.Symbol)))
         {
             yield return last;
         }

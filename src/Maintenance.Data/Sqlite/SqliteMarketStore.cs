@@ -101,15 +101,44 @@ public sealed partial class SqliteMarketStore(MaintenanceDatabase database, Time
             (connection, transaction) => WriteVolumeSlotsAsync(connection, transaction, tickers, day, deleteEachTicker: true, ct), ct);
     }
 
-    public Task<long> ReplaceAtrValuesAsync(DateOnly day, int period, string method, IAsyncEnumerable<AtrValue> values, CancellationToken ct = default)
+    public Task<long> ReplaceAtrValuesAsync(DateOnly day, int period, string method, IAsyncEnumerable<AtrValue> values, CancellationToken ct = default) =>
+        ReplaceAtrValuesAsync(day, period, method, values, SymbolShard.All, ct);
+
+    public Task<long> ReplaceAtrValuesAsync(DateOnly day, int period, string method, IAsyncEnumerable<AtrValue> values, SymbolShard shard, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(values);
         LoadChecks.Period(period);
         LoadChecks.Method(method);
         return InLoadTransactionAsync("atr_values", day, async (connection, transaction) =>
         {
-            Execute(connection, transaction, "DELETE FROM atr_values WHERE trading_date = $day AND period = $period AND method = $method",
-                ("$day", day), ("$period", period), ("$method", method));
+            if (shard.IsAll)
+            {
+                Execute(connection, transaction, "DELETE FROM atr_values WHERE trading_date = $day AND period = $period AND method = $method",
+                    ("$day", day), ("$period", period), ("$method", method));
+            }
+            else
+            {
+                // Only this shard's rows; the shard of a symbol is a hash SQLite does not know, so they are picked here.
+                var stored = new List<string>();
+                using (var select = Prepare(connection, transaction, "SELECT symbol FROM atr_values WHERE trading_date = $day AND period = $period AND method = $method", "$day", "$period", "$method"))
+                {
+                    select.Parameters["$day"].Value = day;
+                    select.Parameters["$period"].Value = period;
+                    select.Parameters["$method"].Value = method;
+                    using var reader = select.ExecuteReader();
+                    while (reader.Read())
+                    {
+                        stored.Add(reader.GetString(0));
+                    }
+                }
+
+                foreach (var symbol in stored.Where(shard.Contains))
+                {
+                    Execute(connection, transaction, "DELETE FROM atr_values WHERE trading_date = $day AND period = $period AND method = $method AND symbol = $symbol",
+                        ("$day", day), ("$period", period), ("$method", method), ("$symbol", symbol));
+                }
+            }
+
             using var insert = Prepare(connection, transaction, """
                 INSERT INTO atr_values (trading_date, symbol, period, method, atr, atr_percent)
                 VALUES ($day, $symbol, $period, $method, $atr, $atr_percent)
@@ -122,7 +151,7 @@ public sealed partial class SqliteMarketStore(MaintenanceDatabase database, Time
             await foreach (var value in values.WithCancellation(ct))
             {
                 rows++;
-                p["$symbol"].Value = LoadChecks.Symbol(value.Symbol, "atr_values", rows);
+                p["$symbol"].Value = LoadChecks.InShard(LoadChecks.Symbol(value.Symbol, "atr_values", rows), shard, "atr_values");
                 p["$atr"].Value = value.Atr;
                 p["$atr_percent"].Value = value.AtrPercent;
                 ExecuteRow(insert, "atr_values", day, value.Symbol);

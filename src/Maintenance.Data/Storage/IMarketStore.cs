@@ -42,6 +42,13 @@ public interface IMarketStore
     /// <summary>Makes the ATR values of (<paramref name="day"/>, <paramref name="period"/>, <paramref name="method"/>) exactly <paramref name="values"/>.</summary>
     Task<long> ReplaceAtrValuesAsync(DateOnly day, int period, string method, IAsyncEnumerable<AtrValue> values, CancellationToken ct = default);
 
+    /// <summary>
+    /// As the other overload for one shard's part of the market: only rows of symbols in <paramref name="shard"/> are
+    /// replaced (the other shards' rows stay), and every value must belong to it.
+    /// </summary>
+    /// <exception cref="InvalidDataException">A value of a symbol outside the shard; nothing was written.</exception>
+    Task<long> ReplaceAtrValuesAsync(DateOnly day, int period, string method, IAsyncEnumerable<AtrValue> values, SymbolShard shard, CancellationToken ct = default);
+
     /// <summary>Inserts or merges tickers; a null field keeps the stored value, <see cref="Ticker.FirstSeen"/> keeps the earliest.</summary>
     Task<long> UpsertTickersAsync(IAsyncEnumerable<Ticker> tickers, CancellationToken ct = default);
 
@@ -58,11 +65,17 @@ public interface IMarketStore
     /// <summary>Every symbol's daily bars from <paramref name="firstDay"/> to <paramref name="lastDay"/> (inclusive), one symbol at a time, symbols in order.</summary>
     IAsyncEnumerable<DailyBarHistory> ReadDailyBarHistoryAsync(DateOnly firstDay, DateOnly lastDay, CancellationToken ct = default);
 
+    /// <summary>As the other overload, only for <paramref name="symbols"/> (null: every symbol): one shard's part of the market.</summary>
+    IAsyncEnumerable<DailyBarHistory> ReadDailyBarHistoryAsync(DateOnly firstDay, DateOnly lastDay, IReadOnlyCollection<string>? symbols, CancellationToken ct = default);
+
     /// <summary>One day's volume slots, one ticker at a time, in symbol order.</summary>
     IAsyncEnumerable<TickerVolumeSlots> ReadVolumeSlotsAsync(DateOnly day, CancellationToken ct = default);
 
-    /// <summary>Every symbol's volume slots on the given days, one symbol at a time, symbols in order.</summary>
-    IAsyncEnumerable<VolumeSlotHistory> ReadVolumeSlotHistoryAsync(IReadOnlyCollection<DateOnly> days, CancellationToken ct = default);
+    /// <summary>
+    /// Every symbol's volume slots on the given days (or only <paramref name="symbols"/>'s: one shard's part), one symbol
+    /// at a time, streamed from the first row (no sort of the whole window first).
+    /// </summary>
+    IAsyncEnumerable<VolumeSlotHistory> ReadVolumeSlotHistoryAsync(IReadOnlyCollection<DateOnly> days, IReadOnlyCollection<string>? symbols = null, CancellationToken ct = default);
 
     /// <summary>One (day, period, method)'s ATR values in symbol order.</summary>
     IAsyncEnumerable<AtrValue> ReadAtrValuesAsync(DateOnly day, int period, string method, CancellationToken ct = default);

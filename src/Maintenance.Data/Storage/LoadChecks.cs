@@ -15,6 +15,10 @@ internal static class LoadChecks
         return symbol;
     }
 
+    /// <exception cref="InvalidDataException">The symbol belongs to another shard: writing it would step on that shard's rows.</exception>
+    public static string InShard(string symbol, Maintenance.Core.SymbolShard shard, string table) =>
+        shard.Contains(symbol) ? symbol : throw new InvalidDataException($"The {table} load of shard {shard} holds {symbol}, a symbol of shard {Maintenance.Core.SymbolShard.Of(symbol, shard.Count) + 1}; nothing was written.");
+
     public static void SameDay(DateOnly day, DateOnly rowDay, string symbol, string table)
     {
         if (rowDay != day)

@@ -23,7 +23,9 @@ namespace Maintenance.Tasks.CalculateAtr;
 /// session they serve (the first trading day after the target) and <c>atr:{SYMBOL}</c> strings, both 24 h. A second run
 /// finds the table and the caches in agreement and skips, unless <c>Force</c>. Never back to an older session: when
 /// daily bars of a later date are stored, or the caches already serve a later session (a backfill of an older date),
-/// only <c>atr_values</c> is written.
+/// only <c>atr_values</c> is written. Divided among worker replicas (<see cref="RunMaintenanceStep.Shard"/>), each
+/// shard does all this for the active symbols of its <see cref="SymbolShard"/> only: their bars, their atr_values rows,
+/// their atr:daily fields (written and pruned field by field, never the whole hash) and atr:{SYMBOL} strings.
 /// </summary>
 public sealed class CalculateAtrStep(
     IMarketStore store,
@@ -48,6 +50,7 @@ public sealed class CalculateAtrStep(
         var settings = options.Value;
         var target = command.TargetDate;
         var method = MethodName(settings.Method);
+        var shard = new SymbolShard(command.Shard, command.ShardCount);
         TradingWindow.RequireTradingDay(calendar, target);
 
         // The caches are what the scanners read today: re-running an older date must not put its values there.
@@ -56,30 +59,32 @@ public sealed class CalculateAtrStep(
         var served = await redis.GetServedSessionAsync(CacheFamily.Atr);
         var ownsCache = laterDays.Count == 0 && ServedSession.MayReplace(served, session);
         var laterOwner = laterDays.Count > 0 ? $"the later {laterDays[^1].Iso()}" : $"the later session {served?.Iso()}";
-        var stored = await ReadStoredAsync(target, settings.Period, method, cancellationToken);
-        if (!command.Force && stored.Count > 0 && (!ownsCache || await CachesHoldAsync(stored, session, cancellationToken)))
+        var stored = await ReadStoredAsync(target, settings.Period, method, shard, cancellationToken);
+        if (!command.Force && stored.Count > 0 && (!ownsCache || await CachesHoldAsync(stored, session, shard, cancellationToken)))
         {
             var metrics = new StepMetrics { ["computed"] = stored.Count, ["stored_rows"] = stored.Count, ["redis_fields"] = ownsCache ? stored.Count : 0 };
             var cache = ownsCache ? $"atr:daily (session {session.Iso()}) and atr:{{SYMBOL}} match it" : $"atr:daily belongs to {laterOwner}";
-            return StepResult.AlreadyDone($"ATR({settings.Period}, {method}) of {target.Iso()} already stored for {stored.Count} tickers; {cache}", metrics);
+            return StepResult.AlreadyDone($"ATR({settings.Period}, {method}) of {target.Iso()} already stored for {stored.Count} tickers{OfShard(shard)}; {cache}", metrics);
         }
 
         var active = new HashSet<string>(StringComparer.Ordinal);
         await foreach (var ticker in store.ReadTickersAsync(activeOnly: true, cancellationToken))
         {
-            active.Add(ticker.Symbol);
+            if (shard.Contains(ticker.Symbol))
+            {
+                active.Add(ticker.Symbol);
+            }
         }
 
-        var outcome = await ComputeAsync(target, active, settings, progress, cancellationToken);
+        var outcome = await ComputeAsync(target, active, shard, settings, progress, cancellationToken);
         var values = outcome.Values;
-        // Counts, not a re-read of what was just written: the load's transaction stores exactly its rows, the hash is
-        // swapped in whole (RENAME), so its length says whether every field arrived, and each string SET was acknowledged.
-        var storedRows = await store.ReplaceAtrValuesAsync(target, settings.Period, method, values.ToAsyncEnumerable(), cancellationToken);
-        long redisFields = 0, atrStrings = 0;
+        // Counts, not a re-read of what was just written: the load's transaction stores exactly its rows, the shard's
+        // fields of atr:daily are counted by name once written and pruned, and each string SET was acknowledged.
+        var storedRows = await store.ReplaceAtrValuesAsync(target, settings.Period, method, values.ToAsyncEnumerable(), shard, cancellationToken);
+        long redisFields = 0, atrStrings = 0, staleFields = 0;
         if (ownsCache)
         {
-            await redis.ReplaceAtrDailyAsync(values, session);
-            redisFields = await redis.Database.HashLengthAsync(RedisKeys.AtrDaily);
+            (redisFields, staleFields) = await redis.WriteAtrDailyAsync(values, session, shard);
             atrStrings = await redis.SetAtrStringsAsync(values, cancellationToken);
             await redis.SetServedSessionAsync(CacheFamily.Atr, session);
         }
@@ -101,7 +106,7 @@ public sealed class CalculateAtrStep(
             ["stored_rows"] = storedRows,
             ["redis_fields"] = redisFields,
             ["atr_strings"] = atrStrings,
-            ["success_ratio"] = Math.Round(ratio, 6),
+            ["stale_fields_removed"] = staleFields,
         };
 
         var problems = new List<string>();
@@ -120,19 +125,23 @@ public sealed class CalculateAtrStep(
         }
 
         var verdict = problems.Count == 0
-            ? string.Create(CultureInfo.InvariantCulture, $"ATR({settings.Period}, {method}) for {values.Count} tickers ({ratio:P1} of those with enough history), {outcome.ShortHistory} short history, {outcome.NoBarOnDate} without a bar on the date, {outcome.Failed} failed; {(ownsCache ? $"atr_values, atr:daily and atr:{{SYMBOL}} agree, updated {session.Iso()}" : $"atr:daily left to {laterOwner}")}")
+            ? string.Create(CultureInfo.InvariantCulture, $"ATR({settings.Period}, {method}) for {values.Count} tickers{OfShard(shard)} ({ratio:P1} of those with enough history), {outcome.ShortHistory} short history, {outcome.NoBarOnDate} without a bar on the date, {outcome.Failed} failed; {(ownsCache ? $"atr_values, atr:daily and atr:{{SYMBOL}} agree, updated {session.Iso()}" : $"atr:daily left to {laterOwner}")}")
             : string.Join("; ", problems);
         return StepResult.Done(new StepValidation(problems.Count == 0, verdict), result);
     }
 
-    private async Task<AtrOutcome> ComputeAsync(DateOnly target, HashSet<string> active, AtrOptions settings, StepProgress progress, CancellationToken ct)
+    /// <summary>" of shard 1 of 2" when the step is divided, else nothing.</summary>
+    private static string OfShard(SymbolShard shard) => shard.IsAll ? "" : $" of shard {shard}";
+
+    private async Task<AtrOutcome> ComputeAsync(DateOnly target, HashSet<string> active, SymbolShard shard, AtrOptions settings, StepProgress progress, CancellationToken ct)
     {
         var window = TradingWindow.EndingAt(calendar, target, settings.LookbackDays);
         var values = new List<AtrValue>(active.Count);
         var seen = 0;
         int shortHistory = 0, noBar = 0, failed = 0;
         string? firstFailure = null;
-        await foreach (var history in store.ReadDailyBarHistoryAsync(window[0], target, ct))
+        // A shard reads only its symbols' bars.
+        await foreach (var history in store.ReadDailyBarHistoryAsync(window[0], target, shard.IsAll ? null : active, ct))
         {
             if (!active.Contains(history.Symbol))
             {
@@ -172,12 +181,15 @@ public sealed class CalculateAtrStep(
         return new AtrOutcome(values, shortHistory, noBar, failed, firstFailure);
     }
 
-    private async Task<Dictionary<string, AtrValue>> ReadStoredAsync(DateOnly target, int period, string method, CancellationToken ct)
+    private async Task<Dictionary<string, AtrValue>> ReadStoredAsync(DateOnly target, int period, string method, SymbolShard shard, CancellationToken ct)
     {
         var stored = new Dictionary<string, AtrValue>(StringComparer.Ordinal);
         await foreach (var value in store.ReadAtrValuesAsync(target, period, method, ct))
         {
-            stored[value.Symbol] = value;
+            if (shard.Contains(value.Symbol))
+            {
+                stored[value.Symbol] = value;
+            }
         }
 
         return stored;
@@ -185,13 +197,13 @@ public sealed class CalculateAtrStep(
 
     /// <summary>
     /// True when <c>atr:daily</c> holds exactly the stored values (same symbols, same numbers) for <paramref name="session"/>
-    /// and every <c>atr:{SYMBOL}</c> string is there.
+    /// among the fields of the shard's symbols, and every <c>atr:{SYMBOL}</c> string is there.
     /// </summary>
-    private async Task<bool> CachesHoldAsync(Dictionary<string, AtrValue> stored, DateOnly session, CancellationToken ct)
+    private async Task<bool> CachesHoldAsync(Dictionary<string, AtrValue> stored, DateOnly session, SymbolShard shard, CancellationToken ct)
     {
-        var fields = await redis.Database.HashGetAllAsync(RedisKeys.AtrDaily);
+        var fields = (await redis.Database.HashGetAllAsync(RedisKeys.AtrDaily)).Where(f => shard.Contains(f.Name.ToString())).ToList();
         ct.ThrowIfCancellationRequested();
-        if (fields.Length != stored.Count)
+        if (fields.Count != stored.Count)
         {
             return false;
         }

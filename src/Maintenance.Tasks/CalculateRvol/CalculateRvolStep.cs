@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Threading.Channels;
 using System.Text.Json;
 using Maintenance.Contracts;
 using Maintenance.Core;
@@ -21,7 +22,10 @@ namespace Maintenance.Tasks.CalculateRvol;
 /// with the Tasks:Rvol:Ttl time to live. Every other <c>rvol:hist:avg:*</c> hash (tickers no longer active, lookbacks
 /// no longer configured) is removed. A small marker, <c>rvol:hist:meta</c>, records which date and lookbacks the hashes
 /// are for, so a second run for the same date finds them complete and skips, unless <c>Force</c>. When a later date
-/// has volume slots (a re-run of an older date), the hashes are left to it and the step reports skipped.
+/// has volume slots (a re-run of an older date), the hashes are left to it and the step reports skipped. Divided among
+/// worker replicas (<see cref="RunMaintenanceStep.Shard"/>), each shard does this for the active symbols of its
+/// <see cref="SymbolShard"/>: it reads only their slot rows, writes their hashes, removes the stale hashes of its own
+/// symbols only, and keeps its own marker (<see cref="MarkerKeyOf"/>).
 /// </summary>
 public sealed class CalculateRvolStep(
     IMarketStore store,
@@ -51,6 +55,8 @@ public sealed class CalculateRvolStep(
         var settings = options.Value;
         var target = command.TargetDate;
         var lookbacks = settings.EffectiveLookbacks;
+        var shard = new SymbolShard(command.Shard, command.ShardCount);
+        var markerKey = MarkerKeyOf(shard);
         TradingWindow.RequireTradingDay(calendar, target);
 
         // The hashes are what the scanners read today: re-running an older date must not replace them with its averages.
@@ -60,14 +66,14 @@ public sealed class CalculateRvolStep(
             return StepResult.AlreadyDone($"volume slots of a later date ({laterDays[^1].Iso()}) are stored: the RVOL hashes belong to it and are left alone", new StepMetrics { ["keys"] = 0 });
         }
 
-        if (!command.Force && await redis.GetJsonAsync<RvolMarker>(MarkerKey) is { } marker
+        if (!command.Force && await redis.GetJsonAsync<RvolMarker>(markerKey) is { } marker
             && marker.TargetDate == target && marker.Lookbacks.SequenceEqual(lookbacks))
         {
-            var present = await redis.CountByPatternAsync(KeyPattern, cancellationToken);
+            var present = await CountShardKeysAsync(shard, cancellationToken);
             if (present == marker.Keys)
             {
                 var metrics = new StepMetrics { ["tickers"] = marker.Tickers, ["keys"] = present };
-                return StepResult.AlreadyDone($"RVOL averages of {target:yyyy-MM-dd} for lookbacks [{string.Join(", ", lookbacks)}] already in Redis: {present} hashes of {marker.Tickers} tickers", metrics);
+                return StepResult.AlreadyDone($"RVOL averages of {target:yyyy-MM-dd} for lookbacks [{string.Join(", ", lookbacks)}] already in Redis: {present} hashes of {marker.Tickers} tickers{OfShard(shard)}", metrics);
             }
 
             logger.LogWarning("The RVOL marker says {Expected} hashes for {Day} but {Present} exist; computing again", marker.Keys, target.Iso(), present);
@@ -76,97 +82,77 @@ public sealed class CalculateRvolStep(
         var active = new HashSet<string>(StringComparer.Ordinal);
         await foreach (var ticker in store.ReadTickersAsync(activeOnly: true, cancellationToken))
         {
-            active.Add(ticker.Symbol);
+            if (shard.Contains(ticker.Symbol))
+            {
+                active.Add(ticker.Symbol);
+            }
         }
 
         var days = TradingWindow.EndingAt(calendar, target, 2 * settings.LargestLookback);
-        var hashes = new List<HashReplacement>();
-        long count = 0;
-        // One batch on its way to Redis while the next is read and computed: reading and writing overlap, and no
-        // more than two batches are ever in memory.
-        var writing = Task.FromResult(0);
         var written = new HashSet<string>(StringComparer.Ordinal);
-        int tickers = 0, withTargetDay = 0, withHash = 0, shortHistory = 0;
-        await foreach (var history in store.ReadVolumeSlotHistoryAsync(days, cancellationToken))
+        var tally = new Tally();
+        // Three stages side by side, so both cores work: the store streams the slot rows (the database and the driver),
+        // this loop computes each symbol's averages, and the batches go to Redis while the next ones are computed. The
+        // channel and one batch in flight bound the memory to a few thousand symbols.
+        var histories = Channel.CreateBounded<VolumeSlotHistory>(new BoundedChannelOptions(HashesPerBatch) { SingleReader = true, SingleWriter = true });
+        var reading = Task.Run(() => ReadIntoAsync(histories.Writer, days, shard.IsAll ? null : active, cancellationToken), cancellationToken);
+        var hashes = new List<HashReplacement>(HashesPerBatch);
+        long count = 0;
+        var writing = Task.FromResult(0);
+        await foreach (var history in histories.Reader.ReadAllAsync(cancellationToken))
         {
             if (!active.Contains(history.Symbol))
             {
                 continue;
             }
 
-            tickers++;
-            if (history.Days.Count > 0 && history.Days[^1].Date == target)
-            {
-                withTargetDay++;
-            }
-
-            var averages = Core.RvolAverages.Calculate(history.Days.Select(d => new VolumeSlotDay(d.Date, d.Slots)), target, lookbacks);
-            if (averages.Any(a => a.Slots.Count > 0))
-            {
-                withHash++;
-            }
-
-            foreach (var average in averages)
-            {
-                if (average.DaysUsed < average.Lookback)
-                {
-                    shortHistory++;
-                }
-
-                if (average.Slots.Count == 0)
-                {
-                    continue;
-                }
-
-                var key = RedisKeys.RvolAverages(history.Symbol, average.Lookback);
-                hashes.Add(new HashReplacement(key, [.. average.Slots.Select(s => new HashEntry(s.Slot, s.Average))]));
-                written.Add(key);
-            }
-
-            // Written in batches: the whole market's 192-field hashes would otherwise sit in memory at once.
+            Add(history, target, lookbacks, hashes, written, tally);
             if (hashes.Count >= HashesPerBatch)
             {
                 count += await writing;
                 writing = redis.ReplaceHashesAsync(hashes, settings.Ttl, cancellationToken);
-                hashes = [];
+                hashes = new List<HashReplacement>(HashesPerBatch);
             }
 
-            progress.Report(tickers, active.Count, "tickers");
+            progress.Report(tally.Tickers, active.Count, "tickers");
         }
 
+        await reading;
         count += await writing;
         count += await redis.ReplaceHashesAsync(hashes, settings.Ttl, cancellationToken);
-        var stale = await redis.DeleteWhereAsync(KeyPattern, key => !written.Contains(key.ToString()), cancellationToken);
-        var presentAfter = await redis.CountByPatternAsync(KeyPattern, cancellationToken);
-        await redis.SetJsonAsync(MarkerKey, new RvolMarker(target, lookbacks, tickers, presentAfter, clock.GetUtcNow()), settings.Ttl);
+        // Stale: this shard's hashes not written now (tickers no longer active, lookbacks no longer configured).
+        var stale = await redis.DeleteWhereAsync(KeyPattern, key => !written.Contains(key.ToString()) && shard.Contains(SymbolOf(key)), cancellationToken);
+        var presentAfter = await CountShardKeysAsync(shard, cancellationToken);
+        await redis.SetJsonAsync(markerKey, new RvolMarker(target, lookbacks, tally.Tickers, presentAfter, clock.GetUtcNow()), settings.Ttl);
         var ttlHolds = written.Count == 0 || await redis.Database.KeyTimeToLiveAsync(written.First()) is { } ttl && ttl > TimeSpan.Zero && ttl <= settings.Ttl;
 
-        var ratio = tickers == 0 ? 1 : (double)withHash / tickers;
+        var tickers = tally.Tickers;
+        var ratio = tickers == 0 ? 1 : (double)tally.WithHash / tickers;
         var result = new StepMetrics
         {
             ["active_tickers"] = active.Count,
             ["tickers"] = tickers,
-            ["tickers_with_target_day"] = withTargetDay,
-            ["tickers_with_averages"] = withHash,
+            ["tickers_with_target_day"] = tally.WithTargetDay,
+            ["tickers_with_averages"] = tally.WithHash,
             ["keys"] = count,
             ["keys_present"] = presentAfter,
-            ["short_history"] = shortHistory,
+            ["short_history"] = tally.ShortHistory,
             ["stale_removed"] = stale,
         };
 
         var problems = new List<string>();
-        if (tickers == 0 || withTargetDay == 0)
+        if (tickers == 0 || tally.WithTargetDay == 0)
         {
-            problems.Add($"no volume slots of active tickers on {target:yyyy-MM-dd}: LoadVolumeSlots must load the day first");
+            problems.Add($"no volume slots of active tickers{OfShard(shard)} on {target:yyyy-MM-dd}: LoadVolumeSlots must load the day first");
         }
         else if (ratio < settings.MinSuccessRatio)
         {
-            problems.Add(string.Create(CultureInfo.InvariantCulture, $"only {withHash} of the {tickers} tickers with slot data ({ratio:P1}) got averages (minimum {settings.MinSuccessRatio:P0})"));
+            problems.Add(string.Create(CultureInfo.InvariantCulture, $"only {tally.WithHash} of the {tickers} tickers with slot data ({ratio:P1}) got averages (minimum {settings.MinSuccessRatio:P0})"));
         }
 
         if (presentAfter != count)
         {
-            problems.Add($"read back: {presentAfter} rvol:hist:avg hashes in Redis, {count} written");
+            problems.Add($"read back: {presentAfter} rvol:hist:avg hashes{OfShard(shard)} in Redis, {count} written");
         }
 
         if (!ttlHolds)
@@ -175,9 +161,105 @@ public sealed class CalculateRvolStep(
         }
 
         var verdict = problems.Count == 0
-            ? $"{count} hashes for {tickers} tickers, lookbacks [{string.Join(", ", lookbacks)}] ({shortHistory} averaged over fewer days than their lookback), TTL {settings.Ttl}; {stale} stale hashes removed"
+            ? $"{count} hashes for {tickers} tickers{OfShard(shard)}, lookbacks [{string.Join(", ", lookbacks)}] ({tally.ShortHistory} averaged over fewer days than their lookback), TTL {settings.Ttl}; {stale} stale hashes removed"
             : string.Join("; ", problems);
         return StepResult.Done(new StepValidation(problems.Count == 0, verdict), result);
+    }
+
+    /// <summary>The marker of a shard's hashes: <see cref="MarkerKey"/> undivided, else one per shard and shard count.</summary>
+    public static string MarkerKeyOf(SymbolShard shard) =>
+        shard.IsAll ? MarkerKey : string.Create(CultureInfo.InvariantCulture, $"{MarkerKey}:{shard.Index}:{shard.Count}");
+
+    /// <summary>The symbol of <c>rvol:hist:avg:{SYMBOL}:{days}</c>.</summary>
+    public static string SymbolOf(RedisKey key)
+    {
+        var text = key.ToString();
+        var end = text.LastIndexOf(':');
+        var prefix = KeyPattern.Length - 1;
+        return end > prefix ? text[prefix..end] : "";
+    }
+
+    private static string OfShard(SymbolShard shard) => shard.IsAll ? "" : $" of shard {shard}";
+
+    private async Task ReadIntoAsync(ChannelWriter<VolumeSlotHistory> writer, IReadOnlyCollection<DateOnly> days, IReadOnlyCollection<string>? symbols, CancellationToken ct)
+    {
+        try
+        {
+            await foreach (var history in store.ReadVolumeSlotHistoryAsync(days, symbols, ct))
+            {
+                await writer.WriteAsync(history, ct);
+            }
+
+            writer.Complete();
+        }
+        catch (Exception e)
+        {
+            writer.Complete(e);
+            throw;
+        }
+    }
+
+    private static void Add(VolumeSlotHistory history, DateOnly target, int[] lookbacks, List<HashReplacement> hashes, HashSet<string> written, Tally tally)
+    {
+        tally.Tickers++;
+        if (history.Days.Count > 0 && history.Days[^1].Date == target)
+        {
+            tally.WithTargetDay++;
+        }
+
+        var averages = Core.RvolAverages.Calculate(history.Days.Select(d => new VolumeSlotDay(d.Date, d.Slots)), target, lookbacks);
+        if (averages.Any(a => a.Slots.Count > 0))
+        {
+            tally.WithHash++;
+        }
+
+        foreach (var average in averages)
+        {
+            if (average.DaysUsed < average.Lookback)
+            {
+                tally.ShortHistory++;
+            }
+
+            if (average.Slots.Count == 0)
+            {
+                continue;
+            }
+
+            var key = RedisKeys.RvolAverages(history.Symbol, average.Lookback);
+            hashes.Add(new HashReplacement(key, [.. average.Slots.Select(s => new HashEntry(s.Slot, s.Average))]));
+            written.Add(key);
+        }
+    }
+
+    /// <summary>The <c>rvol:hist:avg:*</c> hashes of the shard's symbols in Redis.</summary>
+    private async Task<long> CountShardKeysAsync(SymbolShard shard, CancellationToken ct)
+    {
+        if (shard.IsAll)
+        {
+            return await redis.CountByPatternAsync(KeyPattern, ct);
+        }
+
+        long count = 0;
+        await foreach (var key in redis.ScanAsync(KeyPattern, ct))
+        {
+            if (shard.Contains(SymbolOf(key)))
+            {
+                count++;
+            }
+        }
+
+        return count;
+    }
+
+    private sealed class Tally
+    {
+        public int Tickers { get; set; }
+
+        public int WithTargetDay { get; set; }
+
+        public int WithHash { get; set; }
+
+        public int ShortHistory { get; set; }
     }
 }
 

@@ -113,7 +113,7 @@ public sealed class DownstreamContractTests(RedisServer server) : IAsyncLifetime
         AtrValue[] values = [new("AAA", 0.4321987, 3.4575896), new("ETFX", 5.25, 1.2177)];
         string[] symbols = ["AAA", "ETFX", "MISSING"];
 
-        await Store.ReplaceAtrDailyAsync(values, ServedSession.For(TradingCalendar.Nyse, Target));
+        await Store.WriteAtrDailyAsync(values, ServedSession.For(TradingCalendar.Nyse, Target), SymbolShard.All);
 
         // The readers on the session day (from the 03:00 run on) with the v2 and the head rule: every value.
         var v2 = await PlatformReaders.AtrBatchAsync(Db, symbols, PlatformReaders.LastTradingDayV2(Session), withHeadFallback: false);
@@ -131,7 +131,7 @@ public sealed class DownstreamContractTests(RedisServer server) : IAsyncLifetime
         // 24 h TTL, refreshed by each write.
         Assert.InRange((await Db.KeyTimeToLiveAsync(RedisKeys.AtrDaily))!.Value, TimeSpan.FromHours(23.9), TimeSpan.FromHours(24));
         await Db.KeyExpireAsync(RedisKeys.AtrDaily, TimeSpan.FromMinutes(5));
-        await Store.ReplaceAtrDailyAsync(values, Session);
+        await Store.WriteAtrDailyAsync(values, Session, SymbolShard.All);
         Assert.InRange((await Db.KeyTimeToLiveAsync(RedisKeys.AtrDaily))!.Value, TimeSpan.FromHours(23.9), TimeSpan.FromHours(24));
     }
 

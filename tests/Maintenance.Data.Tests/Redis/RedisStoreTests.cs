@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Maintenance.Core;
 using Maintenance.Data.Redis;
 using Microsoft.Extensions.Logging.Abstractions;
 using StackExchange.Redis;
@@ -176,11 +177,29 @@ public abstract class RedisStoreTests : IAsyncLifetime
     {
         var session = new DateOnly(2025, 3, 17);
 
-        await Store.ReplaceAtrDailyAsync([new AtrValue("AAPL", 3.25, 1.5), new AtrValue("MSFT", 5.5, 1.25)], session);
+        await Store.WriteAtrDailyAsync([new AtrValue("AAPL", 3.25, 1.5), new AtrValue("MSFT", 5.5, 1.25)], session, SymbolShard.All);
 
         Assert.Equal(2, await Db.HashLengthAsync(RedisKeys.AtrDaily));
         Assert.Equal("""{"atr":3.25,"atr_percent":1.5,"updated":"2025-03-17"}""", (string?)await Db.HashGetAsync(RedisKeys.AtrDaily, "AAPL"));
         Assert.InRange((await Db.KeyTimeToLiveAsync(RedisKeys.AtrDaily))!.Value, TimeSpan.FromHours(23.9), TimeSpan.FromHours(24));
+    }
+
+    [Fact]
+    public async Task Atr_daily_written_by_shard_replaces_and_prunes_only_the_fields_of_that_shards_symbols()
+    {
+        var session = new DateOnly(2025, 3, 17);
+        // AAPL and MSFT are in shard 2 of 2, BRK.B and QQQ in shard 1 (SymbolShardTests).
+        await Store.WriteAtrDailyAsync([new AtrValue("AAPL", 1, 1), new AtrValue("MSFT", 2, 2), new AtrValue("BRK.B", 3, 3), new AtrValue("QQQ", 4, 4)], session.AddDays(-1), SymbolShard.All);
+
+        var second = await Store.WriteAtrDailyAsync([new AtrValue("AAPL", 5, 5)], session, new SymbolShard(1, 2));
+
+        Assert.Equal((1L, 1L), second);
+        Assert.Equal(["AAPL", "BRK.B", "QQQ"], (await Db.HashKeysAsync(RedisKeys.AtrDaily)).Select(f => f.ToString()).Order(StringComparer.Ordinal));
+        Assert.Equal("""{"atr":5.0,"atr_percent":5.0,"updated":"2025-03-17"}""", (string?)await Db.HashGetAsync(RedisKeys.AtrDaily, "AAPL"));
+        Assert.Equal("""{"atr":3.0,"atr_percent":3.0,"updated":"2025-03-16"}""", (string?)await Db.HashGetAsync(RedisKeys.AtrDaily, "BRK.B"));
+        var first = await Store.WriteAtrDailyAsync([new AtrValue("QQQ", 6, 6)], session, new SymbolShard(0, 2));
+        Assert.Equal((1L, 1L), first);
+        Assert.Equal(["AAPL", "QQQ"], (await Db.HashKeysAsync(RedisKeys.AtrDaily)).Select(f => f.ToString()).Order(StringComparer.Ordinal));
     }
 
     [Fact]

@@ -176,7 +176,7 @@ public abstract class MarketStoreTests : IAsyncLifetime
         await Store.ReplaceVolumeSlotsAsync(PreviousDay, before.ToAsyncEnumerable(), Ct);
         await Store.ReplaceVolumeSlotsAsync(NextDay, Loads.VolumeSlots(NextDay, 2, 2).ToAsyncEnumerable(), Ct);
 
-        var history = await Loads.ToListAsync(Store.ReadVolumeSlotHistoryAsync([Day, PreviousDay], Ct));
+        var history = await Loads.ToListAsync(Store.ReadVolumeSlotHistoryAsync([Day, PreviousDay], ct: Ct));
 
         Assert.Equal(["NEW", "T0000", "T0001", "T0002", "T0003"], history.Select(h => h.Symbol));
         Assert.Equal([Day], history[0].Days.Select(d => d.Date));

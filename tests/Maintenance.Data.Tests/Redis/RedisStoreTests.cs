@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Maintenance.Core;
 using Maintenance.Data.Redis;
 using Microsoft.Extensions.Logging.Abstractions;
 using StackExchange.Redis;
@@ -177,7 +176,7 @@ public abstract class RedisStoreTests : IAsyncLifetime
     {
         var session = new DateOnly(2025, 3, 17);
 
-        await Store.WriteAtrDailyAsync([new AtrValue("AAPL", 3.25, 1.5), new AtrValue("MSFT", 5.5, 1.25)], session, SymbolShard.All);
+        await Store.WriteAtrDailyAsync([new AtrValue("AAPL", 3.25, 1.5), new AtrValue("MSFT", 5.5, 1.25)], session, Maintenance.Core.SymbolShard.All);
 
         Assert.Equal(2, await Db.HashLengthAsync(RedisKeys.AtrDaily));
         Assert.Equal("""{"atr":3.25,"atr_percent":1.5,"updated":"2025-03-17"}""", (string?)await Db.HashGetAsync(RedisKeys.AtrDaily, "AAPL"));
@@ -189,15 +188,15 @@ public abstract class RedisStoreTests : IAsyncLifetime
     {
         var session = new DateOnly(2025, 3, 17);
         // AAPL and MSFT are in shard 2 of 2, BRK.B and QQQ in shard 1 (SymbolShardTests).
-        await Store.WriteAtrDailyAsync([new AtrValue("AAPL", 1, 1), new AtrValue("MSFT", 2, 2), new AtrValue("BRK.B", 3, 3), new AtrValue("QQQ", 4, 4)], session.AddDays(-1), SymbolShard.All);
+        await Store.WriteAtrDailyAsync([new AtrValue("AAPL", 1, 1), new AtrValue("MSFT", 2, 2), new AtrValue("BRK.B", 3, 3), new AtrValue("QQQ", 4, 4)], session.AddDays(-1), Maintenance.Core.SymbolShard.All);
 
-        var second = await Store.WriteAtrDailyAsync([new AtrValue("AAPL", 5, 5)], session, new SymbolShard(1, 2));
+        var second = await Store.WriteAtrDailyAsync([new AtrValue("AAPL", 5, 5)], session, new Maintenance.Core.SymbolShard(1, 2));
 
         Assert.Equal((1L, 1L), second);
         Assert.Equal(["AAPL", "BRK.B", "QQQ"], (await Db.HashKeysAsync(RedisKeys.AtrDaily)).Select(f => f.ToString()).Order(StringComparer.Ordinal));
         Assert.Equal("""{"atr":5.0,"atr_percent":5.0,"updated":"2025-03-17"}""", (string?)await Db.HashGetAsync(RedisKeys.AtrDaily, "AAPL"));
         Assert.Equal("""{"atr":3.0,"atr_percent":3.0,"updated":"2025-03-16"}""", (string?)await Db.HashGetAsync(RedisKeys.AtrDaily, "BRK.B"));
-        var first = await Store.WriteAtrDailyAsync([new AtrValue("QQQ", 6, 6)], session, new SymbolShard(0, 2));
+        var first = await Store.WriteAtrDailyAsync([new AtrValue("QQQ", 6, 6)], session, new Maintenance.Core.SymbolShard(0, 2));
         Assert.Equal((1L, 1L), first);
         Assert.Equal(["AAPL", "QQQ"], (await Db.HashKeysAsync(RedisKeys.AtrDaily)).Select(f => f.ToString()).Order(StringComparer.Ordinal));
     }

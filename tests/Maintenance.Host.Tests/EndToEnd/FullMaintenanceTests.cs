@@ -18,63 +18,20 @@ namespace Maintenance.Host.Tests.EndToEnd;
 /// The whole maintenance on real RabbitMQ, PostgreSQL and Redis, with the orchestrator, the workers and the
 /// operator's client as three separate bus instances, as in the distributed profile.
 /// </summary>
-public sealed class FullMaintenanceTests(PostgresServer postgres, RedisServer redis, RabbitMqServer rabbitMq) : IAsyncLifetime
+public sealed class FullMaintenanceTests(PostgresServer postgres, RedisServer redis, RabbitMqServer rabbitMq)
 {
     private static readonly DateOnly TargetDate = new(2026, 11, 25);
     private const int Tickers = 40;
-
-    private readonly string _sampleFolder = Path.Combine(Path.GetTempPath(), "maintenance-e2e-" + Guid.NewGuid().ToString("N")[..8]);
-    private readonly List<IHost> _hosts = [];
-    private RedisLease? _redisLease;
-
-    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
-
-    public async ValueTask DisposeAsync()
-    {
-        foreach (var host in Enumerable.Reverse(_hosts))
-        {
-            await host.StopAsync(CancellationToken.None);
-            host.Dispose();
-        }
-
-        if (_redisLease is not null)
-        {
-            await _redisLease.DisposeAsync();
-        }
-
-        if (Directory.Exists(_sampleFolder))
-        {
-            Directory.Delete(_sampleFolder, recursive: true);
-        }
-    }
 
     [Fact]
     public async Task A_full_run_succeeds_and_leaves_the_days_rows_keys_and_status()
     {
         var ct = TestContext.Current.CancellationToken;
-        var database = await postgres.CreateDatabaseAsync(ct);
-        _redisLease = await redis.LeaseDatabaseAsync(ct);
-        var settings = new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:RabbitMq"] = (await rabbitMq.CreateVirtualHostAsync(ct)).ToString(),
-            ["ConnectionStrings:Postgres"] = database,
-            ["ConnectionStrings:Redis"] = _redisLease.ConnectionString,
-            ["MarketData:Source"] = "Sample",
-            ["MarketData:SamplePath"] = _sampleFolder,
-            ["MarketData:SampleTickers"] = Tickers.ToString(CultureInfo.InvariantCulture),
-            ["Maintenance:Schedule:Enabled"] = "false",
-        };
-
-        var orchestrator = Build(settings, b => b.AddMaintenance(HostRole.Orchestrator, MaintenanceSteps.InOrder));
-        await MaintenanceSchema.EnsureAsync(orchestrator.Services, ct);
-        await StartAsync(orchestrator, ct);
-        await StartAsync(Build(settings, b => b.AddMaintenance(HostRole.Worker, MaintenanceSteps.InOrder)), ct);
-        var client = Build(settings, b => b.AddRunner(inProcess: false));
-        await StartAsync(client, ct);
+        await using var profile = await DistributedProfile.StartAsync(postgres, redis, rabbitMq, Tickers, ct);
 
         // What the platform's subscribers hear during the run (channels are server-wide: matched by date below). The
         // start forces the clearing, which would otherwise wait for the end of the market session when tests run then.
-        await using var listener = await ConnectionMultiplexer.ConnectAsync(_redisLease.ConnectionString);
+        await using var listener = await ConnectionMultiplexer.ConnectAsync(profile.RedisConnection);
         var heard = Channel.CreateUnbounded<(string Channel, string Message)>();
         foreach (var channel in new[] { "trading:new_day", "maintenance:completed" })
         {
@@ -82,25 +39,24 @@ public sealed class FullMaintenanceTests(PostgresServer postgres, RedisServer re
         }
 
         var started = DateTimeOffset.UtcNow;
-        var outcome = await client.Services.GetRequiredService<MaintenanceRunner>()
-            .RunAsync(new StartMaintenance(TargetDate, "e2e-test", ForceClearCaches: true), _ => { }, TimeSpan.FromMinutes(4), ct);
+        var outcome = await profile.RunAsync(new StartMaintenance(TargetDate, "e2e-test", ForceClearCaches: true), TimeSpan.FromMinutes(4), ct);
 
         Assert.True(outcome.Succeeded, string.Join("; ", outcome.Steps.Select(s => $"{s.Step}={s.Status} {s.Error}")));
         Assert.Equal(MaintenanceSteps.InOrder, outcome.Steps.Select(s => s.Step));
         Assert.All(outcome.Steps, s => Assert.Equal(StepStatus.Success, s.Status));
 
         // The target day's daily bars are exactly the tickers of the day's flat file.
-        var universeFolder = Assert.Single(Directory.GetDirectories(_sampleFolder));
+        var universeFolder = Assert.Single(Directory.GetDirectories(profile.SampleFolder));
         var dayFile = Path.Combine(universeFolder, "us_stocks_sip", "day_aggs_v1", "2026", "11", "2026-11-25.csv.gz");
         var fileTickers = TickersOf(dayFile);
-        await using var connection = new NpgsqlConnection(database);
+        await using var connection = new NpgsqlConnection(profile.Database);
         await connection.OpenAsync(ct);
         Assert.Equal(fileTickers.Count, await ScalarAsync(connection, "select count(*) from daily_bars where trading_date = @d", ct));
         Assert.Equal(fileTickers.Count, await ScalarAsync(connection, "select count(distinct symbol) from volume_slots where trading_date = @d", ct));
         var atrRows = await ScalarAsync(connection, "select count(*) from atr_values where trading_date = @d", ct);
         Assert.InRange(atrRows, 1, fileTickers.Count);
 
-        var db = (await ConnectionMultiplexer.ConnectAsync(_redisLease.ConnectionString)).GetDatabase();
+        var db = (await ConnectionMultiplexer.ConnectAsync(profile.RedisConnection)).GetDatabase();
         Assert.Equal(atrRows, await db.HashLengthAsync("atr:daily"));
         Assert.Equal(await ScalarAsync(connection, "select count(*) from tickers where active", ct), await db.SetLengthAsync("ticker:universe"));
         foreach (var symbol in fileTickers.Take(5))
@@ -165,21 +121,6 @@ public sealed class FullMaintenanceTests(PostgresServer postgres, RedisServer re
         }
 
         return rows;
-    }
-
-    private static IHost Build(Dictionary<string, string?> settings, Action<IHostApplicationBuilder> configure)
-    {
-        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Configuration.AddInMemoryCollection(settings);
-        builder.Services.AddLogging();
-        configure(builder);
-        return builder.Build();
-    }
-
-    private async Task StartAsync(IHost host, CancellationToken ct)
-    {
-        _hosts.Add(host);
-        await host.StartAsync(ct);
     }
 
     private static async Task<long> ScalarAsync(NpgsqlConnection connection, string sql, CancellationToken ct)

@@ -16,31 +16,9 @@ namespace Maintenance.Host.Tests.EndToEnd;
 /// A peer publishes StartMaintenance on RabbitMQ for a day that may not be maintained; the orchestrator and real
 /// workers are running. The saga refuses it with MaintenanceRejected, makes no run, and the live scanner keys stay.
 /// </summary>
-public sealed class RejectedStartTests(PostgresServer postgres, RedisServer redis, RabbitMqServer rabbitMq) : IAsyncLifetime
+public sealed class RejectedStartTests(PostgresServer postgres, RedisServer redis, RabbitMqServer rabbitMq)
 {
     private static readonly string[] LiveKeys = ["realtime:AAPL", "scanner:category:gappers", "snapshot:polygon:AAPL"];
-
-    private readonly string _sampleFolder = Directory.CreateTempSubdirectory("maintenance-rejected-").FullName;
-    private readonly List<IHost> _hosts = [];
-    private RedisLease? _redisLease;
-
-    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
-
-    public async ValueTask DisposeAsync()
-    {
-        foreach (var host in Enumerable.Reverse(_hosts))
-        {
-            await host.StopAsync(CancellationToken.None);
-            host.Dispose();
-        }
-
-        if (_redisLease is not null)
-        {
-            await _redisLease.DisposeAsync();
-        }
-
-        Directory.Delete(_sampleFolder, recursive: true);
-    }
 
     [Theory]
     [InlineData("2025-11-30", "2025-11-30 is not a trading day (Sunday)")]
@@ -49,25 +27,8 @@ public sealed class RejectedStartTests(PostgresServer postgres, RedisServer redi
     public async Task A_start_out_of_the_rules_is_rejected_on_the_bus_and_the_live_keys_are_kept(string date, string reason)
     {
         var ct = TestContext.Current.CancellationToken;
-        var database = await postgres.CreateDatabaseAsync(ct);
-        _redisLease = await redis.LeaseDatabaseAsync(ct);
-        var settings = new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:RabbitMq"] = (await rabbitMq.CreateVirtualHostAsync(ct)).ToString(),
-            ["ConnectionStrings:Postgres"] = database,
-            ["ConnectionStrings:Redis"] = _redisLease.ConnectionString,
-            ["MarketData:Source"] = "Sample",
-            ["MarketData:SamplePath"] = _sampleFolder,
-            ["MarketData:SampleTickers"] = "20",
-            ["Maintenance:Schedule:Enabled"] = "false",
-        };
-        var orchestrator = Build(settings, b => b.AddMaintenance(HostRole.Orchestrator, MaintenanceSteps.InOrder));
-        await MaintenanceSchema.EnsureAsync(orchestrator.Services, ct);
-        await StartAsync(orchestrator, ct);
-        await StartAsync(Build(settings, b => b.AddMaintenance(HostRole.Worker, MaintenanceSteps.InOrder)), ct);
-        var client = Build(settings, b => b.AddRunner(inProcess: false));
-        await StartAsync(client, ct);
-        await using var connection = await ConnectionMultiplexer.ConnectAsync(_redisLease.ConnectionString);
+        await using var profile = await DistributedProfile.StartAsync(postgres, redis, rabbitMq, 20, ct);
+        await using var connection = await ConnectionMultiplexer.ConnectAsync(profile.RedisConnection);
         var db = connection.GetDatabase();
         foreach (var key in LiveKeys)
         {
@@ -75,8 +36,7 @@ public sealed class RejectedStartTests(PostgresServer postgres, RedisServer redi
         }
 
         var targetDate = DateOnly.ParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture);
-        var outcome = await client.Services.GetRequiredService<MaintenanceRunner>()
-            .RunAsync(new StartMaintenance(targetDate, "python-peer"), _ => { }, TimeSpan.FromMinutes(1), ct);
+        var outcome = await profile.RunAsync(new StartMaintenance(targetDate, "python-peer"), TimeSpan.FromMinutes(1), ct);
         // Time for a wrongly sent clear-caches to have arrived and run.
         await Task.Delay(TimeSpan.FromSeconds(3), ct);
 
@@ -87,24 +47,9 @@ public sealed class RejectedStartTests(PostgresServer postgres, RedisServer redi
             Assert.Equal("live", (string?)await db.StringGetAsync(key));
         }
 
-        await using var sql = new NpgsqlConnection(database);
+        await using var sql = new NpgsqlConnection(profile.Database);
         await sql.OpenAsync(ct);
         await using var runs = new NpgsqlCommand($"select count(*) from {SagaDbContext.RunsTable}", sql);
         Assert.Equal(0L, await runs.ExecuteScalarAsync(ct));
-    }
-
-    private static IHost Build(Dictionary<string, string?> settings, Action<IHostApplicationBuilder> configure)
-    {
-        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Configuration.AddInMemoryCollection(settings);
-        builder.Services.AddLogging();
-        configure(builder);
-        return builder.Build();
-    }
-
-    private async Task StartAsync(IHost host, CancellationToken ct)
-    {
-        _hosts.Add(host);
-        await host.StartAsync(ct);
     }
 }

@@ -14,41 +14,22 @@ namespace Maintenance.Orchestrator.Tests;
 /// The operator API on the embedded profile (in-memory bus, SQLite, in-process Garnet) with a fake clock set to
 /// Friday 2025-12-05 10:00 New York time, so the previous trading day is Thursday 2025-12-04.
 /// </summary>
-public sealed class ApiTests : IAsyncLifetime
+public sealed class ApiTests : ApiTestBase
 {
     private static readonly DateTimeOffset FridayMorning = new(2025, 12, 5, 15, 0, 0, TimeSpan.Zero);
 
     // Friday 2025-12-05 02:00 New York time: before the pre-market, so clearing the caches is allowed.
     private static readonly DateTimeOffset FridayBeforeDawn = new(2025, 12, 5, 7, 0, 0, TimeSpan.Zero);
 
-    private readonly List<IAsyncDisposable> _owned = [];
-    private EmbeddedGarnet _garnet = null!;
-
-    public async ValueTask InitializeAsync()
-    {
-        _garnet = await EmbeddedGarnet.StartAsync();
-        _owned.Add(_garnet);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        for (var i = _owned.Count - 1; i >= 0; i--)
-        {
-            await _owned[i].DisposeAsync();
-        }
-    }
-
     private async Task<TestApi> StartAsync(DateTimeOffset? now = null, string? apiKey = null, string? redis = null, bool createSchema = true)
     {
         var setup = new TestSetup
         {
-            Redis = redis ?? _garnet.ConnectionString,
+            Redis = redis ?? RedisConnection,
             Clock = new FakeTimeProvider(now ?? FridayMorning),
             Settings = new() { ["Api:Key"] = apiKey },
         };
-        var api = await TestApi.StartAsync(setup, createSchema);
-        _owned.Add(api);
-        return api;
+        return await StartApiAsync(setup, createSchema);
     }
 
     [Fact]

@@ -13,34 +13,10 @@ namespace Maintenance.Orchestrator.Tests;
 /// Maintenance.Host.Tests.RunPage): the page from the assembly under a policy that allows nothing from elsewhere,
 /// and whether a key is needed, never the key.
 /// </summary>
-public sealed class RunPageTests : IAsyncLifetime
+public sealed class RunPageTests : ApiTestBase
 {
-    private readonly List<IAsyncDisposable> _owned = [];
-    private EmbeddedGarnet _garnet = null!;
-
-    public async ValueTask InitializeAsync()
-    {
-        _garnet = await EmbeddedGarnet.StartAsync();
-        _owned.Add(_garnet);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        for (var i = _owned.Count - 1; i >= 0; i--)
-        {
-            await _owned[i].DisposeAsync();
-        }
-    }
-
     private async Task<HttpClient> StartAsync(string? apiKey = null) =>
-        (await StartApiAsync(new TestSetup { Redis = _garnet.ConnectionString, Settings = new() { ["Api:Key"] = apiKey } })).Client;
-
-    private async Task<TestApi> StartApiAsync(TestSetup setup)
-    {
-        var api = await TestApi.StartAsync(setup);
-        _owned.Add(api);
-        return api;
-    }
+        (await StartApiAsync(new TestSetup { Redis = RedisConnection, Settings = new() { ["Api:Key"] = apiKey } })).Client;
 
     [Fact]
     public async Task Status_shows_how_far_a_running_step_has_come()
@@ -48,7 +24,7 @@ public sealed class RunPageTests : IAsyncLifetime
         // Progress summed over several shards is MaintenanceRunTests' to show; here the API's view of one step.
         var date = new DateOnly(2025, 12, 2);
         var script = new TaskScript().Hold(MaintenanceStep.CalculateRvol);
-        var api = await StartApiAsync(new TestSetup { Redis = _garnet.ConnectionString, Script = script });
+        var api = await StartApiAsync(new TestSetup { Redis = RedisConnection, Script = script });
         var bus = api.Services.GetRequiredService<IBus>();
         var ct = TestContext.Current.CancellationToken;
 

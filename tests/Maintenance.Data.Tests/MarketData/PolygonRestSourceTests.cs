@@ -105,6 +105,11 @@ public sealed class PolygonRestSourceTests : IAsyncDisposable
         Assert.Single(result.Bars);
         Assert.Equal(2, _server!.Requests.Count);
         Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(0.9), $"retried after {clock.Elapsed.TotalSeconds:F2} s, Retry-After said 1 s");
+        // The retry is a warning; the attempts, the failed one and the one that succeeded, are debug lines only.
+        var polly = _logs.Lines.Where(line => line.Contains(" Polly: ", StringComparison.Ordinal)).ToList();
+        Assert.Contains(polly, line => line.StartsWith("Warning Polly: Resilience event occurred. EventName: 'OnRetry'", StringComparison.Ordinal));
+        Assert.Equal(2, polly.Count(line => line.Contains("Execution attempt.", StringComparison.Ordinal)));
+        Assert.DoesNotContain(polly, line => line.Contains("Execution attempt.", StringComparison.Ordinal) && line.StartsWith("Information", StringComparison.Ordinal));
     }
 
     [Fact]

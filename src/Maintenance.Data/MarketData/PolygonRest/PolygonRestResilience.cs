@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Http.Resilience;
 using Polly;
+using Polly.Telemetry;
 
 namespace Maintenance.Data.MarketData.PolygonRest;
 
@@ -18,6 +19,13 @@ public static class PolygonRestResilience
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(options);
+
+        // Polly logs every attempt that succeeded at Information: one line per call, some 30,000 lines and their
+        // formatting on the 03:00 day. Those go to Debug; retries, timeouts and the breaker keep their warnings.
+        client.Services.ConfigureAll<TelemetryOptions>(telemetry => telemetry.SeverityProvider = args =>
+            args.Event.EventName == "ExecutionAttempt" && args.Event.Severity == ResilienceEventSeverity.Information
+                ? ResilienceEventSeverity.Debug
+                : args.Event.Severity);
         return client.AddResilienceHandler("polygon", pipeline =>
         {
             pipeline.AddTimeout(new HttpTimeoutStrategyOptions { Name = "total", Timeout = options.TotalTimeout });

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Buffers.Text;
 using System.IO.Compression;
 
@@ -18,13 +19,43 @@ public static class MinimalParse
 {
     private const int NumericColumns = 7;
 
-    /// <summary>The whole decompressed file in memory (outside any timing).</summary>
+    /// <summary>
+    /// The whole decompressed file in memory (outside any timing), in one array of the size the gzip trailer gives: a
+    /// growing MemoryStream and its copy held about three times a minute file's 120 MB at the full market.
+    /// </summary>
     public static byte[] Decompress(string path)
     {
+        var size = DecompressedSize(path);
         using var file = new GZipStream(File.OpenRead(path), CompressionMode.Decompress);
-        using var memory = new MemoryStream();
-        file.CopyTo(memory);
-        return memory.ToArray();
+        var text = GC.AllocateUninitializedArray<byte>(size);
+        var read = file.ReadAtLeast(text, size, throwOnEndOfStream: false);
+        if (read < size || file.ReadByte() >= 0)
+        {
+            // Not what the trailer said (several gzip members, or over 4 GB): read it the slow way.
+            file.Dispose();
+            using var again = new GZipStream(File.OpenRead(path), CompressionMode.Decompress);
+            using var memory = new MemoryStream();
+            again.CopyTo(memory);
+            return memory.ToArray();
+        }
+
+        return text;
+    }
+
+    /// <summary>The gzip trailer's ISIZE: the uncompressed length modulo 2^32 (of the last member).</summary>
+    private static int DecompressedSize(string path)
+    {
+        using var file = File.OpenRead(path);
+        if (file.Length < 18)
+        {
+            return 0;
+        }
+
+        Span<byte> trailer = stackalloc byte[4];
+        file.Seek(-4, SeekOrigin.End);
+        file.ReadExactly(trailer);
+        var size = BinaryPrimitives.ReadUInt32LittleEndian(trailer);
+        return size > Array.MaxLength ? 0 : (int)size;
     }
 
     /// <summary>Parses the rows of <paramref name="text"/> after its header line on one core.</summary>

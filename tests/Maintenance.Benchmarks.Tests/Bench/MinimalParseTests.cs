@@ -32,4 +32,36 @@ public sealed class MinimalParseTests
 
         Assert.Equal(MinimalParse.OneCore(File), tally);
     }
+
+    [Fact]
+    public void A_file_decompresses_to_its_bytes_in_one_gzip_member_or_in_several()
+    {
+        var one = Path.GetTempFileName();
+        var two = Path.GetTempFileName();
+        try
+        {
+            Write(one, File);
+            // Two members one after the other: the trailer gives only the last one's size.
+            Write(two, File.AsSpan(0, 20).ToArray());
+            using (var append = new FileStream(two, FileMode.Append))
+            using (var gzip = new System.IO.Compression.GZipStream(append, System.IO.Compression.CompressionLevel.Fastest))
+            {
+                gzip.Write(File.AsSpan(20));
+            }
+
+            Assert.Equal(File, MinimalParse.Decompress(one));
+            Assert.Equal(File, MinimalParse.Decompress(two));
+        }
+        finally
+        {
+            System.IO.File.Delete(one);
+            System.IO.File.Delete(two);
+        }
+    }
+
+    private static void Write(string path, byte[] bytes)
+    {
+        using var gzip = new System.IO.Compression.GZipStream(System.IO.File.Create(path), System.IO.Compression.CompressionLevel.Fastest);
+        gzip.Write(bytes);
+    }
 }

@@ -38,11 +38,16 @@ public sealed class PolygonStandInTests : IDisposable
         var expected = await BarsAsync(files, ct);
         var actual = await BarsAsync(rest, ct);
         var daily = await rest.GetDailyBarsAsync(Day, ct);
+        var symbols = daily.Bars.Select(b => b.Symbol).ToList();
+        var details = await Task.WhenAll(symbols.Select(s => rest.GetTickerDetailsAsync(s, ct)));
         var tally = standIn.Counters.Snapshot();
 
         Assert.Equal(expected.Keys.Order(StringComparer.Ordinal), actual.Keys.Order(StringComparer.Ordinal));
         Assert.All(expected, e => Assert.Equal(e.Value, actual[e.Key]));
         Assert.Equal((await files.GetDailyBarsAsync(Day, ct)).Bars.Select(b => b.Symbol).Order(StringComparer.Ordinal), daily.Bars.Select(b => b.Symbol).Order(StringComparer.Ordinal));
+        // Every ticker's details, asked all at once through the same trouble, as Polygon gives them (market included).
+        Assert.Equal(symbols, details.Select(d => d?.Symbol));
+        Assert.All(details, d => Assert.Equal(("stocks", "us"), (d!.Market, d.Locale)));
         Assert.True(tally.RateLimited > 0 && tally.Failing > 0 && tally.Slow > 0, $"trouble met: {tally}");
         Assert.True(tally.MinuteCalls > expected.Count, "more than one page for some tickers");
     }

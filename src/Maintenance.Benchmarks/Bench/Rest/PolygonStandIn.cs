@@ -261,6 +261,11 @@ public sealed class PolygonStandIn : IAsyncDisposable
     {
         json.WriteString("ticker", ticker.Symbol);
         json.WriteString("name", ticker.Name);
+        // Polygon always sends these; without "market" the metadata of every ticker counts as never enriched and the
+        // next day fetches the whole market's details again instead of the new tickers'.
+        json.WriteString("market", "stocks");
+        json.WriteString("locale", "us");
+        json.WriteString("currency_name", "usd");
         json.WriteString("primary_exchange", ticker.Exchange);
         json.WriteString("type", ticker.Type);
         json.WriteBoolean("active", ticker.DelistedAfter is null);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Security.Cryptography;
 using Maintenance.Contracts;
 using Maintenance.Core;
@@ -47,20 +48,23 @@ public sealed class SyncRedisStep(
         var ownsCaches = ServedSession.MayReplace(served, session);
 
         // The tickers, the bars' averages and the keyspace are read side by side: each is a wait on another server.
-        var reading = ReadTickersAsync(cancellationToken);
-        var averaging = ownsCaches ? AveragesAsync(command.TargetDate, cancellationToken) : Task.FromResult<Dictionary<string, VolumeAverage>?>(null);
-        var scanning = ScanCacheKeysAsync(cancellationToken);
+        var started = Stopwatch.GetTimestamp();
+        var reading = Timed(ReadTickersAsync(cancellationToken), started);
+        var averaging = Timed(ownsCaches ? AveragesAsync(command.TargetDate, cancellationToken) : Task.FromResult<Dictionary<string, VolumeAverage>?>(null), started);
+        var scanning = Timed(ScanCacheKeysAsync(cancellationToken), started);
         var members = redis.Database.SetMembersAsync(RedisKeys.TickerUniverse);
         var marker = redis.GetJsonAsync<SyncMarker>(MarkerKey);
         await Task.WhenAll(reading, averaging, scanning, members, marker);
-        var active = await reading;
+        logger.LogInformation("sync-redis read in {ElapsedMs} ms: tickers {TickersMs} ms, daily-bar averages {AveragesMs} ms, keyspace scan {ScanMs} ms",
+            Milliseconds(started), reading.Result.Ms, averaging.Result.Ms, scanning.Result.Ms);
+        var active = (await reading).Value;
         if (active.Count == 0)
         {
             return StepResult.Done(new StepValidation(false, "no active tickers in the database: refusing to empty ticker:universe"), new StepMetrics());
         }
 
-        var wanted = await averaging is { } averages ? Want(active, averages) : null;
-        var before = Compare(active, wanted, await scanning, await members);
+        var wanted = (await averaging).Value is { } averages ? Want(active, averages) : null;
+        var before = Compare(active, wanted, (await scanning).Value, await members);
         if (!command.Force && before.Matches && (wanted is null || await marker is { } done && done.Session == session && done.Checksum == wanted.Checksum))
         {
             var metrics = new StepMetrics { ["universe"] = active.Count, ["metadata_keys"] = active.Count, ["avg_volume_keys"] = wanted?.Averages.Count ?? 0 };
@@ -124,6 +128,14 @@ public sealed class SyncRedisStep(
             : $"written: ticker:universe has {universe} members, {written} metadata and {averagesWritten} average keys were written for {active.Count} active tickers ({metadataKeys} metadata keys present), {stale} of {before.StaleKeys.Count} stale keys removed";
         return StepResult.Done(new StepValidation(holds, verdict), result);
     }
+
+    private static async Task<(T Value, long Ms)> Timed<T>(Task<T> task, long started)
+    {
+        var value = await task;
+        return (value, Milliseconds(started));
+    }
+
+    private static long Milliseconds(long started) => (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
 
     private async Task<List<Ticker>> ReadTickersAsync(CancellationToken ct)
     {

@@ -33,32 +33,53 @@ public sealed class FaultSuiteTests(PostgresServer postgres, RabbitMqServer rabb
         var tickers = Environment.GetEnvironmentVariable("MAINTENANCE_FAULTS_TICKERS") ?? "300";
         var sample = Directory.CreateTempSubdirectory("maintenance-faults-sample-").FullName;
         var rows = new List<Row>();
+        var own = OwnServers.FromEnvironment();
         try
         {
-            var clean = await RunScenarioAsync("clean run", sample, tickers, async _ => await Task.CompletedTask);
+            var clean = await RunScenarioAsync("clean run", sample, tickers, async _ => await Task.CompletedTask, own);
             rows.Add(clean.Row);
-            var scenarios = new List<(string Name, bool Quick, Func<Scenario, Task> Fault)>
+            // Server faults stop, pause or restart a server: only the suite's own servers (scripts/faults.sh starts them).
+            var scenarios = new List<(string Name, bool Quick, bool OwnServers, Func<Scenario, Task> Fault)>
             {
-                ("worker kill -9 mid-step", true, WorkerKilledAsync),
-                ("20 duplicate starts", true, DuplicateStartsAsync),
-                ("out-of-rules starts (Sunday, future)", true, OutOfRulesAsync),
-                ("poison start", true, PoisonAsync),
-                ("orchestrator kill -9 mid-run", false, OrchestratorKilledAsync),
-                ("SIGTERM to a busy worker", false, WorkerTerminatedAsync),
-                ("broker connections closed", false, BrokerConnectionsClosedAsync),
-                ("two orchestrators", false, async _ => await Task.CompletedTask),
-                (RedisLost, false, RedisFlushedAsync),
+                ("worker kill -9 mid-step", true, false, WorkerKilledAsync),
+                ("20 duplicate starts", true, false, DuplicateStartsAsync),
+                ("out-of-rules starts (Sunday, future)", true, false, OutOfRulesAsync),
+                ("poison start", true, false, PoisonAsync),
+                ("orchestrator kill -9 mid-run", false, false, OrchestratorKilledAsync),
+                ("SIGTERM to a busy worker", false, false, WorkerTerminatedAsync),
+                ("broker connections closed", false, false, BrokerConnectionsClosedAsync),
+                ("two orchestrators", false, false, async _ => await Task.CompletedTask),
+                (RedisLost, false, false, RedisFlushedAsync),
+                (TruncatedFile, false, false, TruncatedFileAsync),
+                ("broker stopped 15 s", false, true, BrokerStoppedAsync),
+                ("PostgreSQL restarted", false, true, PostgresRestartedAsync),
+                ("Redis paused 10 s", false, true, RedisPausedAsync),
+                (RedisRestarted, false, true, RedisRestartedAsync),
             };
             var only = Environment.GetEnvironmentVariable("MAINTENANCE_FAULTS_ONLY");
-            foreach (var (name, quick, fault) in scenarios.Where(s => (mode == "all" || s.Quick) && (only is null || s.Name.Contains(only, StringComparison.Ordinal))))
+            foreach (var (name, quick, ownServers, fault) in scenarios.Where(s => (mode == "all" || s.Quick) && (only is null || only.Split(',').Any(o => s.Name.Contains(o, StringComparison.Ordinal)))))
             {
-                var result = await RunScenarioAsync(name, sample, tickers, fault, orchestrators: name == "two orchestrators" ? 2 : 1);
+                if (ownServers && own is null)
+                {
+                    rows.Add(new Row(name, "not run", "-", "-", 0, 0, 0, "", "needs servers the suite owns: run scripts/faults.sh", true, ""));
+                    continue;
+                }
+
+                var result = await RunScenarioAsync(name, sample, tickers, fault, own, orchestrators: name == "two orchestrators" ? 2 : 1);
                 var (lost, extra, differences) = result.Fingerprint.Against(clean.Fingerprint);
                 var row = result.Row with { Lost = lost, Extra = extra, Differences = string.Join("; ", differences) };
-                if (name == RedisLost && result.Row.State == "CompletedWithErrors" && extra == 0)
+                if (name is RedisLost or RedisRestarted && result.Row.State == "CompletedWithErrors" && extra == 0)
                 {
                     // Lost output that the run itself reports (not "succeeded") is the wanted outcome, not a loss.
                     row = row with { Passed = true, Lost = 0, Differences = "", Notes = $"{row.Notes}; {lost} keys gone and reported by the run ({string.Join("; ", differences)})" };
+                }
+
+                if (name == TruncatedFile)
+                {
+                    // The day's bars cannot be read: the run must fail naming the file, with no bar of the day stored.
+                    var bars = result.Fingerprint.Parts.Single(p => p.Name == "daily_bars").Count;
+                    var ok = result.Row.State == "Failed" && result.Row.End.Contains("MaintenanceFailed", StringComparison.Ordinal) && bars == 0 && extra == 0 && result.Row.Passed;
+                    row = row with { Passed = ok, Lost = 0, Differences = "", Notes = $"{row.Notes}; daily_bars rows for the date: {bars}; {lost} rows/keys not made (the run failed, as it must)" };
                 }
 
                 rows.Add(row);
@@ -76,7 +97,7 @@ public sealed class FaultSuiteTests(PostgresServer postgres, RabbitMqServer rabb
         Assert.All(rows, r => Assert.True(r.Ok, $"{r.Name}: lost {r.Lost}, duplicated {r.Extra}, {r.Differences} {r.Verdict}"));
     }
 
-    private async Task<(Row Row, Fingerprint Fingerprint)> RunScenarioAsync(string name, string sample, string tickers, Func<Scenario, Task> fault, int orchestrators = 1)
+    private async Task<(Row Row, Fingerprint Fingerprint)> RunScenarioAsync(string name, string sample, string tickers, Func<Scenario, Task> fault, OwnServers? own, int orchestrators = 1)
     {
         var ct = TestContext.Current.CancellationToken;
         await using var lease = await redis.LeaseDatabaseAsync(ct);
@@ -93,7 +114,7 @@ public sealed class FaultSuiteTests(PostgresServer postgres, RabbitMqServer rabb
             ["Maintenance__Schedule__Enabled"] = "false",
             ["Logging__LogLevel__Default"] = Environment.GetEnvironmentVariable("MAINTENANCE_FAULTS_LOG_LEVEL") ?? "Warning",
         };
-        await using var scenario = new Scenario(name, environment, virtualHost, rabbitMq, lease.ConnectionString);
+        await using var scenario = new Scenario(name, environment, virtualHost, rabbitMq, lease.ConnectionString, own);
         for (var i = 0; i < orchestrators; i++)
         {
             scenario.Orchestrators.Add(scenario.Serve("orchestrator"));
@@ -114,7 +135,7 @@ public sealed class FaultSuiteTests(PostgresServer postgres, RabbitMqServer rabb
         }
 
         // Starts on the bus are checked before the real run, whose clear-caches may delete the live keys.
-        var beforeRun = name.StartsWith("out-of-rules", StringComparison.Ordinal) || name.StartsWith("poison", StringComparison.Ordinal);
+        var beforeRun = name.StartsWith("out-of-rules", StringComparison.Ordinal) || name.StartsWith("poison", StringComparison.Ordinal) || name == TruncatedFile;
         if (beforeRun)
         {
             await fault(scenario);
@@ -127,6 +148,17 @@ public sealed class FaultSuiteTests(PostgresServer postgres, RabbitMqServer rabb
         }
 
         var exit = await scenario.Run!.WaitForExitAsync(TimeSpan.FromMinutes(8));
+        if (scenario.ExpectInOutput is { } expected)
+        {
+            // The run's table shortens long paths: the step's error as GET /status/{date} gives it holds the whole message.
+            var said = (await scenario.StatusTextAsync()).Contains(expected, StringComparison.Ordinal);
+            scenario.Notes.Add(said ? $"the step's error names {expected}" : $"the step's error does not name {expected}");
+            if (!said)
+            {
+                scenario.Problems.Add($"the run did not say which file it could not read ({expected})");
+            }
+        }
+
         var recovery = scenario.SinceFault.Elapsed.TotalSeconds;
         var state = await scenario.StateAsync();
         var fingerprint = await Fingerprint.OfAsync(database, lease.ConnectionString, Date);
@@ -139,12 +171,71 @@ public sealed class FaultSuiteTests(PostgresServer postgres, RabbitMqServer rabb
         };
         var attempts = await scenario.AttemptAsync();
         var notes = scenario.Notes.Count == 0 ? "" : string.Join("; ", scenario.Notes);
-        var passed = exit == 0 && scenario.Problems.Count == 0;
+        var passed = (exit == 0 || (name == TruncatedFile && exit == 1)) && scenario.Problems.Count == 0;
         var verdict = passed ? "" : $"exit {exit}; {string.Join("; ", scenario.Problems)}\n{Tail(scenario.Run.Output)}";
         return (new Row(name, state, end, attempts, recovery, 0, 0, "", notes, passed, verdict), fingerprint);
     }
 
     private const string RedisLost = "Redis data lost during calculate-rvol";
+    private const string RedisRestarted = "Redis restarted during calculate-rvol";
+    private const string TruncatedFile = "truncated flat file";
+
+    /// <summary>The broker's listeners stop for 15 s (every connection dropped and refused), then it starts again with its durable queues.</summary>
+    private static async Task BrokerStoppedAsync(Scenario s)
+    {
+        // rabbitmqctl takes seconds to start: asked as soon as the run exists, the stop lands a few steps into it.
+        await s.WaitForRunAsync();
+        s.MarkFault();
+        await s.Own!.BrokerAsync("stop_app");
+        await s.CheckMidRunAsync("the broker stopped");
+        await Task.Delay(TimeSpan.FromSeconds(15));
+        await s.Own.BrokerAsync("start_app");
+        s.Notes.Add("broker stopped (stop_app) and started again after 15 s");
+    }
+
+    private static async Task PostgresRestartedAsync(Scenario s)
+    {
+        await s.WaitForRunningStepAsync();
+        s.MarkFault();
+        var clock = Stopwatch.StartNew();
+        await s.Own!.RestartPostgresAsync();
+        await s.CheckMidRunAsync("PostgreSQL restarted");
+        s.Notes.Add($"PostgreSQL restarted (fast) in {clock.Elapsed.TotalSeconds:F1} s");
+    }
+
+    private static async Task RedisPausedAsync(Scenario s)
+    {
+        await s.WaitForRunningStepAsync();
+        s.MarkFault();
+        await s.Own!.SignalRedisAsync("STOP");
+        await s.CheckMidRunAsync("Redis paused");
+        await Task.Delay(TimeSpan.FromSeconds(10));
+        await s.Own.SignalRedisAsync("CONT");
+        s.Notes.Add("redis-server stopped with SIGSTOP, SIGCONT 10 s later");
+    }
+
+    /// <summary>redis-server killed and started again without persistence after ATR wrote atr:daily: every key is gone.</summary>
+    private static async Task RedisRestartedAsync(Scenario s)
+    {
+        await s.WaitForRunningStepAsync("calculate-rvol");
+        s.MarkFault();
+        await s.Own!.RestartRedisAsync();
+        await s.CheckMidRunAsync("Redis restarted");
+        s.Notes.Add("redis-server killed and started again (no persistence)");
+    }
+
+    /// <summary>The target day's bars file cut in half (a download that stopped); put back after the scenario.</summary>
+    private static async Task TruncatedFileAsync(Scenario s)
+    {
+        var day = Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + ".csv.gz";
+        var file = Directory.EnumerateFiles(s.SamplePath, day, SearchOption.AllDirectories).Single(f => f.Contains("day_aggs", StringComparison.Ordinal));
+        var whole = await File.ReadAllBytesAsync(file);
+        await File.WriteAllBytesAsync(file, whole[..(whole.Length / 2)]);
+        s.AfterRun.Add(() => File.WriteAllBytesAsync(file, whole));
+        s.MarkFault();
+        s.Notes.Add($"{Path.GetFileName(file)} cut from {whole.Length} to {whole.Length / 2} bytes");
+        s.ExpectInOutput = day;
+    }
 
     /// <summary>Redis loses everything (a restart without persistence) after ATR wrote atr:daily: the run must not report success with it gone.</summary>
     private static async Task RedisFlushedAsync(Scenario s)
@@ -274,12 +365,23 @@ public sealed class FaultSuiteTests(PostgresServer postgres, RabbitMqServer rabb
     }
 
     /// <summary>The processes of one scenario and the faults it can inject.</summary>
-    private sealed class Scenario(string name, Dictionary<string, string?> environment, Uri virtualHost, RabbitMqServer rabbitMq, string redis) : IAsyncDisposable
+    private sealed class Scenario(string name, Dictionary<string, string?> environment, Uri virtualHost, RabbitMqServer rabbitMq, string redis, OwnServers? own) : IAsyncDisposable
     {
         private readonly List<MaintenanceProcess> _all = [];
         private readonly List<string> _roles = [];
 
         public string Name { get; } = name;
+
+        /// <summary>The suite's own servers, for the faults that stop or restart one; null on shared servers.</summary>
+        public OwnServers? Own { get; } = own;
+
+        public string SamplePath => environment["MarketData__SamplePath"]!;
+
+        /// <summary>Undoes a fault once the run is over (a truncated file put back).</summary>
+        public List<Func<Task>> AfterRun { get; } = [];
+
+        /// <summary>Text the run's output must contain (the name of the file the run could not read).</summary>
+        public string? ExpectInOutput { get; set; }
 
         public List<ServedProcess> Orchestrators { get; } = [];
 
@@ -348,6 +450,38 @@ public sealed class FaultSuiteTests(PostgresServer postgres, RabbitMqServer rabb
             }
 
             Notes.Add("no step seen running: fault injected anyway");
+        }
+
+        public async Task WaitForRunAsync()
+        {
+            var clock = Stopwatch.StartNew();
+            while (clock.Elapsed < TimeSpan.FromSeconds(60) && await StatusAsync() is null)
+            {
+                await Task.Delay(100);
+            }
+        }
+
+        /// <summary>A fault that lands after the run ended proves nothing: the scenario fails then.</summary>
+        public async Task CheckMidRunAsync(string fault)
+        {
+            // Right after a restart the orchestrator's first query may hit a broken pooled connection: ask again.
+            var view = await StatusAsync();
+            for (var i = 0; i < 20 && view is null; i++)
+            {
+                await Task.Delay(500);
+                view = await StatusAsync();
+            }
+
+            var running = view is { } v && v.TryGetProperty("running_steps", out var steps) ? string.Join(",", steps.EnumerateArray().Select(e => e.GetString())) : "";
+            var state = view is { } w && w.TryGetProperty("state", out var s) ? s.GetString() : "no answer";
+            if (state != "Running")
+            {
+                Problems.Add($"{fault} after the run had ended: the fault proved nothing");
+            }
+            else
+            {
+                Notes.Add($"{fault} while {(running.Length > 0 ? running : "the run")} ran");
+            }
         }
 
         public async Task<string> StateAsync() =>
@@ -437,6 +571,11 @@ public sealed class FaultSuiteTests(PostgresServer postgres, RabbitMqServer rabb
                 await process.DisposeAsync();
             }
 
+            foreach (var undo in AfterRun)
+            {
+                await undo();
+            }
+
             // MAINTENANCE_FAULTS_LOGS=<folder> keeps every process's output, one file per process, to read a failure afterwards.
             if (Environment.GetEnvironmentVariable("MAINTENANCE_FAULTS_LOGS") is { Length: > 0 } logs)
             {
@@ -457,6 +596,19 @@ public sealed class FaultSuiteTests(PostgresServer postgres, RabbitMqServer rabb
             var http = new HttpClient { BaseAddress = rabbitMq.ManagementUri };
             http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{rabbitMq.UserName}:{rabbitMq.Password}")));
             return http;
+        }
+
+        public async Task<string> StatusTextAsync()
+        {
+            try
+            {
+                using var http = new HttpClient { BaseAddress = LiveOrchestrator().Address, Timeout = TimeSpan.FromSeconds(5) };
+                return await http.GetStringAsync(new Uri("status/" + Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), UriKind.Relative));
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or InvalidOperationException)
+            {
+                return "";
+            }
         }
 
         private async Task<JsonElement?> StatusAsync()

@@ -95,29 +95,39 @@ public sealed class CalculateRvolStep(
         // this loop computes each symbol's averages, and the batches go to Redis while the next ones are computed. The
         // channel and one batch in flight bound the memory to a few thousand symbols.
         var histories = Channel.CreateBounded<VolumeSlotHistory>(new BoundedChannelOptions(HashesPerBatch) { SingleReader = true, SingleWriter = true });
-        var reading = Task.Run(() => ReadIntoAsync(histories.Writer, days, shard.IsAll ? null : active, cancellationToken), cancellationToken);
+        // Stops the reader (and frees its connection) when this side fails: it would otherwise wait on a full channel.
+        using var stopReading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var reading = Task.Run(() => ReadIntoAsync(histories.Writer, days, shard.IsAll ? null : active, stopReading.Token), stopReading.Token);
         var hashes = new List<HashReplacement>(HashesPerBatch);
         long count = 0;
         var writing = Task.FromResult(0);
-        await foreach (var history in histories.Reader.ReadAllAsync(cancellationToken))
+        try
         {
-            if (!active.Contains(history.Symbol))
+            await foreach (var history in histories.Reader.ReadAllAsync(cancellationToken))
             {
-                continue;
+                if (!active.Contains(history.Symbol))
+                {
+                    continue;
+                }
+
+                Add(history, target, lookbacks, hashes, written, tally);
+                if (hashes.Count >= HashesPerBatch)
+                {
+                    count += await writing;
+                    writing = redis.ReplaceHashesAsync(hashes, settings.Ttl, cancellationToken);
+                    hashes = new List<HashReplacement>(HashesPerBatch);
+                }
+
+                progress.Report(tally.Tickers, active.Count, "tickers");
             }
 
-            Add(history, target, lookbacks, hashes, written, tally);
-            if (hashes.Count >= HashesPerBatch)
-            {
-                count += await writing;
-                writing = redis.ReplaceHashesAsync(hashes, settings.Ttl, cancellationToken);
-                hashes = new List<HashReplacement>(HashesPerBatch);
-            }
-
-            progress.Report(tally.Tickers, active.Count, "tickers");
+            await reading;
+        }
+        finally
+        {
+            await stopReading.CancelAsync();
         }
 
-        await reading;
         count += await writing;
         count += await redis.ReplaceHashesAsync(hashes, settings.Ttl, cancellationToken);
         // Stale: this shard's hashes not written now (tickers no longer active, lookbacks no longer configured).

@@ -190,6 +190,32 @@ public abstract class MarketStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_shard_replaces_only_its_symbols_atr_rows_and_reads_only_the_symbols_it_names()
+    {
+        // T0001, T0003 and T0005 are in shard 1 of 2 (index 0), the even ones in shard 2 (SymbolShard.Of).
+        var all = Enumerable.Range(0, 6).Select(i => new AtrValue(Loads.Symbol(i), i, i)).ToList();
+        await Store.ReplaceAtrValuesAsync(Day, 14, "wilder", all.ToAsyncEnumerable(), Ct);
+        var shard = new SymbolShard(0, 2);
+
+        await Store.ReplaceAtrValuesAsync(Day, 14, "wilder", new[] { new AtrValue("T0003", 99, 9) }.ToAsyncEnumerable(), shard, Ct);
+
+        Assert.Equal(
+            [all[0], all[2], new AtrValue("T0003", 99, 9), all[4]],
+            await Loads.ToListAsync(Store.ReadAtrValuesAsync(Day, 14, "wilder", Ct)));
+        await Assert.ThrowsAsync<InvalidDataException>(() => Store.ReplaceAtrValuesAsync(Day, 14, "wilder", new[] { all[2] }.ToAsyncEnumerable(), shard, Ct));
+
+        await Store.ReplaceVolumeSlotsAsync(Day, Loads.VolumeSlots(Day, 4, 3).ToAsyncEnumerable(), Ct);
+        await Store.ReplaceVolumeSlotsAsync(PreviousDay, Loads.VolumeSlots(PreviousDay, 4, 2).ToAsyncEnumerable(), Ct);
+        var slots = await Loads.ToListAsync(Store.ReadVolumeSlotHistoryAsync([PreviousDay, Day], ["T0001", "T0003"], Ct));
+        Assert.Equal(["T0001", "T0003"], slots.Select(h => h.Symbol));
+        Assert.All(slots, h => Assert.Equal([PreviousDay, Day], h.Days.Select(d => d.Date)));
+
+        await Store.ReplaceDailyBarsAsync(Day, Loads.DailyBars(Day, 4).ToAsyncEnumerable(), Ct);
+        var bars = await Loads.ToListAsync(Store.ReadDailyBarHistoryAsync(Day, Day, ["T0002"], Ct));
+        Assert.Equal(["T0002"], bars.Select(h => h.Symbol));
+    }
+
+    [Fact]
     public async Task Daily_bars_loaded_twice_leave_exactly_the_same_rows_and_a_replacement_drops_missing_symbols()
     {
         var load = Loads.DailyBars(Day, 200);

@@ -162,6 +162,25 @@ public sealed class FlatFilesSourceTests : IDisposable
         Assert.Contains("the file is empty", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_file_of_several_megabytes_loses_no_row_and_names_a_bad_one_by_its_line(bool gzip)
+    {
+        // 60,000 rows (~3.5 MB, several fills of the reader's 1 MB buffer), one ticker per row; line 50,001 is broken.
+        var rows = ManyMinuteRows(60_000).Split('\n');
+        rows[50_000] = rows[50_000].Replace(",20,5,", ",20,x5,", StringComparison.Ordinal);
+        var path = _folder.WriteMinuteFile(Day, string.Join('\n', rows), gzip);
+        var skipped = new SkippedRows();
+
+        var tickers = await ReadAllAsync(skipped);
+
+        Assert.Equal(59_999, tickers.Count);
+        Assert.Equal((60_000L * 60_001 / 2) - 50_000, tickers.Sum(t => t.Bars.Sum(b => b.Volume)));
+        var bad = Assert.Single(skipped.Details);
+        Assert.Equal((path, 50_001L, "low: 'x5' is not a number"), (bad.Source, bad.Line, bad.Reason));
+    }
+
     [Fact]
     public async Task A_cut_off_gzip_file_is_an_error_not_half_a_day()
     {

@@ -124,6 +124,76 @@ internal sealed class AggregatesCsvReader : IAsyncDisposable
     }
 
     /// <summary>
+    /// A reader over <paramref name="file"/>, a file already read whole (<see cref="ReadWholeAsync"/>);
+    /// its lines are numbered and its rows checked exactly as when streaming from <see cref="WholeFile.Path"/>.
+    /// </summary>
+    public static AggregatesCsvReader Over(WholeFile file, DateOnly day, SkippedRows skipped)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        return new AggregatesCsvReader(file.Path, day, skipped, file.OpenStream(), null);
+    }
+
+    /// <summary>
+    /// Decompresses (or reads) all of <paramref name="path"/> into memory, with the same checks as the streaming reader:
+    /// a corrupt or cut-off gzip file is a <see cref="MarketDataException"/> naming it. Null when the file is too large
+    /// to hold (then stream it with <see cref="Open"/>).
+    /// </summary>
+    public static async Task<WholeFile?> ReadWholeAsync(string path, CancellationToken cancellationToken)
+    {
+        // Polygon's minute file of a full day is ~120 MB decompressed; a file far larger is streamed instead.
+        const long MaxBytes = 1L << 30;
+        await using var file = new FileStream(path, new FileStreamOptions
+        {
+            Mode = FileMode.Open,
+            Access = FileAccess.Read,
+            Share = FileShare.Read,
+            BufferSize = FileBufferSize,
+            Options = FileOptions.SequentialScan,
+        });
+        var gzip = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase);
+        var recorded = gzip ? ReadGzipTrailerSize(file, path) : (uint?)null;
+        if (file.Length > MaxBytes / 4)
+        {
+            return null;
+        }
+
+        // The gzip trailer holds the size mod 2^32: a first guess, the buffer grows if it was wrong.
+        var whole = new WholeFile(path, (int)Math.Min(gzip ? recorded!.Value : file.Length, MaxBytes) + 1);
+        await using var input = gzip ? new GZipStream(file, CompressionMode.Decompress, leaveOpen: true) : (Stream)file;
+        try
+        {
+            while (await whole.FillFromAsync(input, cancellationToken))
+            {
+                if (whole.Length >= MaxBytes)
+                {
+                    whole.Dispose();
+                    return null;
+                }
+            }
+        }
+        catch (InvalidDataException ex)
+        {
+            whole.Dispose();
+            throw new MarketDataException($"{path}: the gzip data is corrupt after {whole.Length} bytes ({ex.Message}); download the file again.", ex);
+        }
+        catch
+        {
+            whole.Dispose();
+            throw;
+        }
+
+        if (recorded is { } size && (uint)whole.Length != size)
+        {
+            whole.Dispose();
+            throw new MarketDataException(
+                $"{path}: the gzip file is truncated or corrupt: it decompressed to {whole.Length} bytes, " +
+                $"but its trailer records {size} (mod 2^32); download the file again.");
+        }
+
+        return whole;
+    }
+
+    /// <summary>
     /// The uncompressed size (mod 2^32) a gzip file records in its last four bytes. .NET's GZipStream ends
     /// quietly at the end of a cut-off file, so this is how a half-downloaded file is told from a whole one.
     /// </summary>

@@ -119,13 +119,77 @@ public sealed partial class PostgresMarketStore(NpgsqlDataSource dataSource, Tim
 
             try
             {
-                return await CopyDailyBarsAsync(connection, LoadChecks.OnDays(bars, ordered.ToHashSet(), "daily_bars"), day: null, ct, table: "daily_bars");
+                var keys = await KeysToRebuildAsync(connection, ordered.Length, ct);
+                var rows = await CopyDailyBarsAsync(connection, LoadChecks.OnDays(bars, ordered.ToHashSet(), "daily_bars"), day: null, ct, table: "daily_bars");
+                foreach (var create in keys)
+                {
+                    await ExecuteAsync(connection, create, ct);
+                }
+
+                return rows;
             }
             catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
             {
                 throw new InvalidDataException($"The daily_bars load of {ordered.Length} days has the same key more than once ({e.Detail}); nothing was written.", e);
             }
         }, ct);
+    }
+
+    /// <summary>
+    /// When a load adds at least as many days as <c>daily_bars</c> holds (a first run, a large backfill), its indexes
+    /// are dropped for the COPY and built once after it, in the same transaction: measured, maintaining them row by
+    /// row took twice as long as the COPY into the bare table plus one sorted build of each. The table is locked
+    /// exclusively until the commit (other loads and readers wait; a failure rolls the drop back with the rows).
+    /// </summary>
+    /// <returns>The statements that build the dropped indexes again (none when they are kept).</returns>
+    private static async Task<List<string>> KeysToRebuildAsync(NpgsqlConnection connection, int addedDays, CancellationToken ct)
+    {
+        await using (var check = new NpgsqlCommand("""
+            WITH RECURSIVE days(day) AS (
+                SELECT min(trading_date) FROM daily_bars
+                UNION ALL
+                SELECT (SELECT min(trading_date) FROM daily_bars WHERE trading_date > days.day) FROM days WHERE days.day IS NOT NULL)
+            SELECT (SELECT count(day) FROM days),
+                   EXISTS (SELECT 1 FROM pg_constraint WHERE confrelid = 'daily_bars'::regclass)
+            """, connection))
+        {
+            await using var reader = await check.ExecuteReaderAsync(ct);
+            await reader.ReadAsync(ct);
+            if (addedDays < reader.GetInt64(0) || reader.GetBoolean(1))
+            {
+                return [];
+            }
+        }
+
+        await ExecuteAsync(connection, "LOCK TABLE daily_bars IN ACCESS EXCLUSIVE MODE", ct);
+        await ExecuteAsync(connection, "SET LOCAL maintenance_work_mem = '512MB'", ct);
+        var drops = new List<string>();
+        var creates = new List<string>();
+        // Constraints first (their indexes go with them), then the plain indexes, each built again from its own definition.
+        await using (var definitions = new NpgsqlCommand("""
+            SELECT 'ALTER TABLE daily_bars DROP CONSTRAINT ' || quote_ident(conname),
+                   'ALTER TABLE daily_bars ADD CONSTRAINT ' || quote_ident(conname) || ' ' || pg_get_constraintdef(oid)
+            FROM pg_constraint WHERE conrelid = 'daily_bars'::regclass AND contype IN ('p', 'u')
+            UNION ALL
+            SELECT 'DROP INDEX ' || i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
+            FROM pg_index i WHERE i.indrelid = 'daily_bars'::regclass
+            AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
+            """, connection))
+        {
+            await using var reader = await definitions.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                drops.Add(reader.GetString(0));
+                creates.Add(reader.GetString(1));
+            }
+        }
+
+        foreach (var drop in drops)
+        {
+            await ExecuteAsync(connection, drop, ct);
+        }
+
+        return creates;
     }
 
     public async Task<long> UpsertDailyBarsAsync(IAsyncEnumerable<DailyBar> bars, CancellationToken ct = default)

@@ -44,4 +44,53 @@ public sealed class PostgresMarketStoreTests(PostgresServer server) : MarketStor
         Assert.Equal(0L, await leftovers.ExecuteScalarAsync(ct));
         Assert.Equal(50, (await Store.CountVolumeSlotsAsync(Day, Day, ct))[0].Rows);
     }
+
+    [Fact]
+    public async Task A_first_run_of_days_builds_the_daily_bar_keys_after_the_copy_and_keeps_their_definitions()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        const string Oids = "SELECT indexrelid::oid::text FROM pg_index WHERE indrelid = 'daily_bars'::regclass ORDER BY indexrelid::regclass::text";
+        const string Keys = "SELECT indexrelid::regclass::text || ' ' || pg_get_indexdef(indexrelid) FROM pg_index WHERE indrelid = 'daily_bars'::regclass ORDER BY 1";
+        var before = await QueryAsync(Keys, ct);
+        await Store.ReplaceDailyBarsAsync(NextDay, Loads.DailyBars(NextDay, 5).ToAsyncEnumerable(), ct);
+        var twice = Loads.DailyBars(PreviousDay, 4).Append(Loads.DailyBars(PreviousDay, 1, seed: 9)[0]);
+
+        // Two days added to a table of one: the keys are dropped and built after the COPY, and a key twice is still refused.
+        var duplicate = await Assert.ThrowsAsync<InvalidDataException>(() => Store.AddDailyBarsDaysAsync([PreviousDay, Day], twice.ToAsyncEnumerable(), ct));
+        var afterFailure = await QueryAsync(Keys, ct);
+        var oids = await QueryAsync(Oids, ct);
+        var added = await Store.AddDailyBarsDaysAsync([PreviousDay, Day], Loads.DailyBars(PreviousDay, 6).Concat(Loads.DailyBars(Day, 7)).ToAsyncEnumerable(), ct);
+        var rebuilt = await QueryAsync(Oids, ct);
+        // One day more into three: the keys are kept and maintained row by row.
+        await Store.AddDailyBarsDaysAsync([EarlierDay], Loads.DailyBars(EarlierDay, 3).ToAsyncEnumerable(), ct);
+
+        Assert.Contains("same key more than once", duplicate.Message, StringComparison.Ordinal);
+        Assert.Equal(13, added);
+        Assert.Equal(["ix_daily_bars_trading_date CREATE INDEX ix_daily_bars_trading_date ON public.daily_bars USING btree (trading_date)",
+            "pk_daily_bars CREATE UNIQUE INDEX pk_daily_bars ON public.daily_bars USING btree (symbol, trading_date)"], before);
+        Assert.Equal(before, afterFailure);
+        Assert.NotEqual(oids[0], rebuilt[0]);
+        Assert.NotEqual(oids[1], rebuilt[1]);
+        Assert.Equal(rebuilt, await QueryAsync(Oids, ct));
+        Assert.Equal(before, await QueryAsync(Keys, ct));
+        Assert.Equal(["t"], await QueryAsync("SELECT bool_and(indisprimary OR NOT indisunique)::text::char FROM pg_index WHERE indrelid = 'daily_bars'::regclass", ct));
+        Assert.Equal([EarlierDay, PreviousDay, Day, NextDay], await Store.DaysWithDailyBarsAsync(EarlierDay, NextDay, ct));
+    }
+
+    private static DateOnly EarlierDay => PreviousDay.AddDays(-1);
+
+    private async Task<List<string>> QueryAsync(string sql, CancellationToken ct)
+    {
+        await using var connection = new NpgsqlConnection(_connectionString);
+        await connection.OpenAsync(ct);
+        await using var command = new NpgsqlCommand(sql, connection);
+        var rows = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            rows.Add(reader.GetString(0));
+        }
+
+        return rows;
+    }
 }

@@ -4,7 +4,7 @@
 # keys, counts and checksums). Prints one table; exits non-zero when a scenario lost or duplicated anything, or
 # ended without an end event.
 #
-#   scripts/faults.sh           every scenario (about 10 minutes on 2 cores), on servers of its own
+#   scripts/faults.sh           every scenario (about 12 minutes on 2 cores at load 25), on servers of its own
 #   scripts/faults.sh --quick   the quick subset (about 2 minutes): clean, worker kill -9, 20 duplicate starts,
 #                               out-of-rules starts, poison start
 #

@@ -1,3 +1,4 @@
+// Longer than 250 lines: a MassTransit state machine declares its states, events and behaviours on one class; the bookkeeping they call lives in MaintenanceRun.
 using Maintenance.Contracts;
 using Maintenance.Core;
 using Maintenance.Orchestrator.Status;

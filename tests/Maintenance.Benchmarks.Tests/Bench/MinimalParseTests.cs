@@ -34,13 +34,15 @@ public sealed class MinimalParseTests
     }
 
     [Fact]
-    public void A_file_decompresses_to_its_bytes_in_one_gzip_member_or_in_several()
+    public void A_file_decompresses_to_its_bytes_in_one_gzip_member_or_in_several_and_a_smaller_one_reuses_the_buffer()
     {
         var one = Path.GetTempFileName();
+        var small = Path.GetTempFileName();
         var two = Path.GetTempFileName();
         try
         {
             Write(one, File);
+            Write(small, File.AsSpan(0, 20).ToArray());
             // Two members one after the other: the trailer gives only the last one's size.
             Write(two, File.AsSpan(0, 20).ToArray());
             using (var append = new FileStream(two, FileMode.Append))
@@ -49,12 +51,17 @@ public sealed class MinimalParseTests
                 gzip.Write(File.AsSpan(20));
             }
 
-            Assert.Equal(File, MinimalParse.Decompress(one));
-            Assert.Equal(File, MinimalParse.Decompress(two));
+            byte[]? buffer = null;
+            Assert.Equal(File, MinimalParse.Decompress(one, ref buffer).ToArray());
+            var first = buffer;
+            Assert.Equal(File.AsSpan(0, 20), MinimalParse.Decompress(small, ref buffer).Span);
+            Assert.Same(first, buffer);
+            Assert.Equal(File, MinimalParse.Decompress(two, ref buffer).ToArray());
         }
         finally
         {
             System.IO.File.Delete(one);
+            System.IO.File.Delete(small);
             System.IO.File.Delete(two);
         }
     }

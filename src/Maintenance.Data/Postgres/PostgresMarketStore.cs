@@ -357,16 +357,25 @@ public sealed partial class PostgresMarketStore(NpgsqlDataSource dataSource, Tim
                 LoadChecks.SameDay(only, bar.Date, symbol, "daily_bars");
             }
 
-            await importer.StartRowAsync(ct);
-            await importer.WriteAsync(symbol, NpgsqlDbType.Text, ct);
-            await importer.WriteAsync(bar.Date, NpgsqlDbType.Date, ct);
-            await importer.WriteAsync(bar.Open, NpgsqlDbType.Double, ct);
-            await importer.WriteAsync(bar.High, NpgsqlDbType.Double, ct);
-            await importer.WriteAsync(bar.Low, NpgsqlDbType.Double, ct);
-            await importer.WriteAsync(bar.Close, NpgsqlDbType.Double, ct);
-            await importer.WriteAsync(bar.Volume, NpgsqlDbType.Bigint, ct);
-            await WriteNullableAsync(importer, bar.Vwap, NpgsqlDbType.Double, ct);
-            await importer.WriteAsync(bar.Trades, NpgsqlDbType.Integer, ct);
+            // Synchronous writes only fill the importer's buffer (see CopyVolumeSlotsAsync): no state machine per value.
+            importer.StartRow();
+            importer.Write(symbol, NpgsqlDbType.Text);
+            importer.Write(bar.Date, NpgsqlDbType.Date);
+            importer.Write(bar.Open, NpgsqlDbType.Double);
+            importer.Write(bar.High, NpgsqlDbType.Double);
+            importer.Write(bar.Low, NpgsqlDbType.Double);
+            importer.Write(bar.Close, NpgsqlDbType.Double);
+            importer.Write(bar.Volume, NpgsqlDbType.Bigint);
+            if (bar.Vwap is { } vwap)
+            {
+                importer.Write(vwap, NpgsqlDbType.Double);
+            }
+            else
+            {
+                importer.WriteNull();
+            }
+
+            importer.Write(bar.Trades, NpgsqlDbType.Integer);
         }
 
         await importer.CompleteAsync(ct);

@@ -50,10 +50,12 @@ public static class MaintenanceSteps
     [
         new(MaintenanceStep.ClearCaches, "clear-caches", Needs: [], After: []),
         // The day's files only; after the caches are cleared so the scanners never see a half-new day.
-        new(MaintenanceStep.LoadOhlc, "load-ohlc", Needs: [], After: [MaintenanceStep.ClearCaches]),
+        // Divided by history day (Maintenance.Core.WindowShare): each shard loads the missing days of its block of the
+        // window, the last one the target day too; on a next day only that shard has work.
+        new(MaintenanceStep.LoadOhlc, "load-ohlc", Needs: [], After: [MaintenanceStep.ClearCaches], Divisible: true),
         // Finds the day's symbols that the tickers table lacks: needs the day's bars.
         new(MaintenanceStep.RecoverMissingTickers, "recover-missing-tickers", Needs: [MaintenanceStep.LoadOhlc], After: []),
-        new(MaintenanceStep.LoadVolumeSlots, "load-volume-slots", Needs: [], After: [MaintenanceStep.ClearCaches]),
+        new(MaintenanceStep.LoadVolumeSlots, "load-volume-slots", Needs: [], After: [MaintenanceStep.ClearCaches], Divisible: true),
         // ATR and RVOL are computed for the active tickers that recover maintains.
         // Divided by symbol (Maintenance.Core.SymbolShard): each shard computes and writes only its symbols' values.
         new(MaintenanceStep.CalculateAtr, "calculate-atr", Needs: [MaintenanceStep.LoadOhlc], After: [MaintenanceStep.RecoverMissingTickers], Divisible: true),

@@ -84,14 +84,38 @@ public sealed class SagaHarnessTests
         Assert.Equal([MaintenanceStep.CalculateRvol], steps.Where(s => s.Status != StepStatus.Success).Select(s => s.Step));
     }
 
-    private static ServiceProvider Harness(TaskScript script)
+    [Fact]
+    public async Task With_two_shards_every_divisible_step_is_sent_twice_and_joined_with_its_figures_summed()
+    {
+        var script = new TaskScript();
+        await using var provider = Harness(script, shards: 2);
+        var harness = provider.GetRequiredService<ITestHarness>();
+        await harness.Start();
+        var saga = harness.GetSagaStateMachineHarness<MaintenanceStateMachine, MaintenanceRun>();
+
+        await harness.Bus.Publish(new StartMaintenance(Date, "api"), TestContext.Current.CancellationToken);
+
+        var run = await RunEvents.WaitAsync(() => saga.Sagas.Contains(RunId) is { CurrentState: "Completed" } r ? r : null, "the run completed");
+        var sent = harness.Sent.Select<RunMaintenanceStep>(TestContext.Current.CancellationToken).Select(s => s.Context.Message).ToList();
+        MaintenanceStep[] divisible = [MaintenanceStep.LoadOhlc, MaintenanceStep.LoadVolumeSlots, MaintenanceStep.CalculateAtr, MaintenanceStep.CalculateRvol];
+        foreach (var step in MaintenanceSteps.InOrder)
+        {
+            var shards = sent.Where(c => c.Step == step).Select(c => (c.Shard, c.ShardCount)).Order().ToList();
+            Assert.Equal(divisible.Contains(step) ? [(0, 2), (1, 2)] : [(0, 1)], shards);
+        }
+
+        Assert.Equal(84, run.StepOf(MaintenanceStep.CalculateAtr).Metrics!["rows"]);
+        Assert.Equal(42, run.StepOf(MaintenanceStep.EnrichMetadata).Metrics!["rows"]);
+    }
+
+    private static ServiceProvider Harness(TaskScript script, int shards = 1)
     {
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(Maintenance.Core.TradingCalendar.Nyse);
         services.AddSingleton(new StepTimeouts(TimeSpan.FromMinutes(10)));
-        services.AddSingleton(new StepSharding(1));
+        services.AddSingleton(new StepSharding(shards));
         services.AddSingleton(StepSilence.Default);
         services.AddSingleton<StepDeadlines>();
         services.AddSingleton<RunStatusBoard>();

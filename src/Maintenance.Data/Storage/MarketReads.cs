@@ -1,0 +1,282 @@
+using System.Data;
+using System.Data.Common;
+using System.Runtime.CompilerServices;
+using Maintenance.Core;
+
+namespace Maintenance.Data.Storage;
+
+/// <summary>
+/// The reads of <see cref="IMarketStore"/>, one implementation over ADO.NET for PostgreSQL and SQLite. Both accept
+/// <c>@name</c> parameters, DateOnly values and reading dates as DateOnly; what differs is named by the members a
+/// store overrides: how it opens a connection, whether a list of symbols is narrowed in SQL, the volume-slot history
+/// query (with its plan settings) and the volume-slot coverage query.
+/// </summary>
+public abstract class MarketReads
+{
+    private protected MarketReads()
+    {
+    }
+
+    /// <summary>
+    /// The condition on <c>symbol</c> against the parameter <c>@symbols</c> (an array), or null when the dialect has
+    /// no array parameter and the rows are picked out here instead.
+    /// </summary>
+    private protected abstract string? SymbolListCondition { get; }
+
+    /// <summary>Settings run in the volume-slot history query's own transaction before it, or null for none.</summary>
+    private protected virtual string? VolumeSlotHistoryPlanSettings => null;
+
+    /// <summary>
+    /// One row of (volume_slots rows, symbols with slots, daily bars with volume, of those the ones with slots) for
+    /// the parameter <c>@day</c>.
+    /// </summary>
+    private protected abstract string VolumeSlotCoverageSql { get; }
+
+    public async IAsyncEnumerable<Ticker> ReadTickersAsync(bool activeOnly, [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        await using var connection = await OpenReadConnectionAsync(ct);
+        await using var command = Command(connection, $"SELECT {TickerRows.SelectList} FROM tickers {(activeOnly ? "WHERE active" : "")} ORDER BY symbol");
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            yield return TickerRows.Read(reader);
+        }
+    }
+
+    public async IAsyncEnumerable<DailyBar> ReadDailyBarsAsync(DateOnly day, [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        await using var connection = await OpenReadConnectionAsync(ct);
+        await using var command = Command(
+            connection,
+            "SELECT symbol, trading_date, open, high, low, close, volume, vwap, trades FROM daily_bars WHERE trading_date = @day ORDER BY symbol");
+        Add(command, "day", day);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            yield return DailyBarRows.Read(reader);
+        }
+    }
+
+    public IAsyncEnumerable<DailyBarHistory> ReadDailyBarHistoryAsync(DateOnly firstDay, DateOnly lastDay, CancellationToken ct = default) =>
+        ReadDailyBarHistoryAsync(firstDay, lastDay, symbols: null, ct);
+
+    public async IAsyncEnumerable<DailyBarHistory> ReadDailyBarHistoryAsync(DateOnly firstDay, DateOnly lastDay, IReadOnlyCollection<string>? symbols, [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        LoadChecks.Window(firstDay, lastDay);
+        var (condition, wanted) = NarrowTo(symbols);
+        await using var connection = await OpenReadConnectionAsync(ct);
+        await using var command = Command(connection, $"""
+            SELECT symbol, trading_date, open, high, low, close, volume, vwap, trades FROM daily_bars
+            WHERE trading_date BETWEEN @from AND @to {(condition is null ? "" : "AND " + condition)} ORDER BY symbol, trading_date
+            """);
+        Add(command, "from", firstDay);
+        Add(command, "to", lastDay);
+        AddSymbols(command, condition, symbols);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        await foreach (var history in DailyBarRows.GroupBySymbolAsync(reader, ct))
+        {
+            if (wanted is null || wanted.Contains(history.Symbol))
+            {
+                yield return history;
+            }
+        }
+    }
+
+    public async IAsyncEnumerable<TickerVolumeSlots> ReadVolumeSlotsAsync(DateOnly day, [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        await foreach (var history in ReadVolumeSlotHistoryAsync([day], symbols: null, ct))
+        {
+            yield return history.Days[0];
+        }
+    }
+
+    /// <remarks>
+    /// The rows come grouped by symbol, the days of a symbol in any order (<see cref="VolumeSlotGrouping"/> sorts
+    /// them apart). The slot is smallint in PostgreSQL and INTEGER in SQLite; both read it as Int16.
+    /// </remarks>
+    public async IAsyncEnumerable<VolumeSlotHistory> ReadVolumeSlotHistoryAsync(IReadOnlyCollection<DateOnly> days, IReadOnlyCollection<string>? symbols = null, [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(days);
+        var ordered = days.Distinct().Order().ToArray();
+        if (ordered.Length == 0)
+        {
+            yield break;
+        }
+
+        var (condition, wanted) = NarrowTo(symbols);
+        await using var connection = await OpenReadConnectionAsync(ct);
+        var settings = VolumeSlotHistoryPlanSettings;
+        await using var transaction = settings is null ? null : await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
+        if (settings is not null)
+        {
+            await using var set = Command(connection, settings, transaction);
+            await set.ExecuteNonQueryAsync(ct);
+        }
+
+        await using var command = Command(connection, VolumeSlotHistorySql(ordered.Length, condition), transaction);
+        for (var i = 0; i < ordered.Length; i++)
+        {
+            Add(command, "d" + i, ordered[i]);
+        }
+
+        AddSymbols(command, condition, symbols);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var grouping = new VolumeSlotGrouping();
+        while (await reader.ReadAsync(ct))
+        {
+            var finished = grouping.Add(
+                reader.GetString(0),
+                reader.GetFieldValue<DateOnly>(1),
+                new VolumeSlot(reader.GetInt16(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt32(5)));
+            if (finished is not null && (wanted is null || wanted.Contains(finished.Symbol)))
+            {
+                yield return finished;
+            }
+        }
+
+        if (grouping.Finish() is { } last && (wanted is null || wanted.Contains(last.Symbol)))
+        {
+            yield return last;
+        }
+    }
+
+    public async IAsyncEnumerable<AtrValue> ReadAtrValuesAsync(DateOnly day, int period, string method, [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        await using var connection = await OpenReadConnectionAsync(ct);
+        await using var command = Command(connection, """
+            SELECT symbol, atr, atr_percent FROM atr_values
+            WHERE trading_date = @day AND period = @period AND method = @method ORDER BY symbol
+            """);
+        Add(command, "day", day);
+        Add(command, "period", period);
+        Add(command, "method", method);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            yield return new AtrValue(reader.GetString(0), reader.GetDouble(1), reader.GetDouble(2));
+        }
+    }
+
+    public Task<IReadOnlyList<DateOnly>> DaysWithDailyBarsAsync(DateOnly firstDay, DateOnly lastDay, CancellationToken ct = default) =>
+        DaysWithRowsAsync("daily_bars", firstDay, lastDay, ct);
+
+    public Task<IReadOnlyList<DateOnly>> DaysWithVolumeSlotsAsync(DateOnly firstDay, DateOnly lastDay, CancellationToken ct = default) =>
+        DaysWithRowsAsync("volume_slots", firstDay, lastDay, ct);
+
+    public Task<IReadOnlyList<DayCount>> CountDailyBarsAsync(DateOnly firstDay, DateOnly lastDay, CancellationToken ct = default) =>
+        CountPerDayAsync("SELECT trading_date, count(*), count(*) FROM daily_bars", firstDay, lastDay, ct);
+
+    public Task<IReadOnlyList<DayCount>> CountVolumeSlotsAsync(DateOnly firstDay, DateOnly lastDay, CancellationToken ct = default) =>
+        CountPerDayAsync("SELECT trading_date, count(*), count(DISTINCT symbol) FROM volume_slots", firstDay, lastDay, ct);
+
+    public Task<IReadOnlySet<string>> SymbolsWithDailyBarsAsync(DateOnly day, CancellationToken ct = default) =>
+        SymbolsOfDayAsync("SELECT symbol FROM daily_bars WHERE trading_date = @day", day, ct);
+
+    public Task<IReadOnlySet<string>> SymbolsWithVolumeSlotsAsync(DateOnly day, CancellationToken ct = default) =>
+        SymbolsOfDayAsync("SELECT DISTINCT symbol FROM volume_slots WHERE trading_date = @day", day, ct);
+
+    public async Task<VolumeSlotCoverage> VolumeSlotCoverageAsync(DateOnly day, CancellationToken ct = default)
+    {
+        await using var connection = await OpenReadConnectionAsync(ct);
+        await using var command = Command(connection, VolumeSlotCoverageSql);
+        Add(command, "day", day);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        return new VolumeSlotCoverage(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3));
+    }
+
+    private protected abstract Task<DbConnection> OpenReadConnectionAsync(CancellationToken ct);
+
+    /// <summary>
+    /// Rows of (symbol, trading_date, slot, volume, accumulated_volume, trades) of the days <c>@d0</c> to
+    /// <c>@d{dayCount - 1}</c>, grouped by symbol, each day's slots in order; narrowed by <paramref name="symbolCondition"/> when given.
+    /// </summary>
+    private protected abstract string VolumeSlotHistorySql(int dayCount, string? symbolCondition);
+
+    /// <summary>A loose index scan: one index probe per present day instead of reading every row of the window.</summary>
+    private async Task<IReadOnlyList<DateOnly>> DaysWithRowsAsync(string table, DateOnly firstDay, DateOnly lastDay, CancellationToken ct)
+    {
+        LoadChecks.Window(firstDay, lastDay);
+        await using var connection = await OpenReadConnectionAsync(ct);
+        await using var command = Command(connection, $"""
+            WITH RECURSIVE days(day) AS (
+                SELECT min(trading_date) FROM {table} WHERE trading_date BETWEEN @from AND @to
+                UNION ALL
+                SELECT (SELECT min(trading_date) FROM {table} WHERE trading_date > days.day AND trading_date <= @to)
+                FROM days WHERE days.day IS NOT NULL)
+            SELECT day FROM days WHERE day IS NOT NULL ORDER BY day
+            """);
+        Add(command, "from", firstDay);
+        Add(command, "to", lastDay);
+        var result = new List<DateOnly>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            result.Add(reader.GetFieldValue<DateOnly>(0));
+        }
+
+        return result;
+    }
+
+    private async Task<IReadOnlyList<DayCount>> CountPerDayAsync(string select, DateOnly firstDay, DateOnly lastDay, CancellationToken ct)
+    {
+        LoadChecks.Window(firstDay, lastDay);
+        await using var connection = await OpenReadConnectionAsync(ct);
+        await using var command = Command(connection, $"{select} WHERE trading_date BETWEEN @from AND @to GROUP BY trading_date ORDER BY trading_date");
+        Add(command, "from", firstDay);
+        Add(command, "to", lastDay);
+        var result = new List<DayCount>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            result.Add(new DayCount(reader.GetFieldValue<DateOnly>(0), reader.GetInt64(1), (int)reader.GetInt64(2)));
+        }
+
+        return result;
+    }
+
+    private async Task<IReadOnlySet<string>> SymbolsOfDayAsync(string sql, DateOnly day, CancellationToken ct)
+    {
+        await using var connection = await OpenReadConnectionAsync(ct);
+        await using var command = Command(connection, sql);
+        Add(command, "day", day);
+        var result = new HashSet<string>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            result.Add(reader.GetString(0));
+        }
+
+        return result;
+    }
+
+    /// <summary>The condition for SQL, or (when the dialect has none) the set to pick the rows out with here.</summary>
+    private (string? Condition, HashSet<string>? Wanted) NarrowTo(IReadOnlyCollection<string>? symbols) =>
+        symbols is null ? (null, null)
+        : SymbolListCondition is { } condition ? (condition, null)
+        : (null, symbols.ToHashSet(StringComparer.Ordinal));
+
+    private static DbCommand Command(DbConnection connection, string sql, DbTransaction? transaction = null)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = transaction;
+        return command;
+    }
+
+    private static void AddSymbols(DbCommand command, string? condition, IReadOnlyCollection<string>? symbols)
+    {
+        if (condition is not null && symbols is not null)
+        {
+            Add(command, "symbols", symbols.ToArray());
+        }
+    }
+
+    private static void Add(DbCommand command, string name, object value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
+    }
+}

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using Maintenance.Contracts;
 using Maintenance.Core;
 using Maintenance.Data;
@@ -60,7 +59,7 @@ public sealed class CalculateAtrStep(
         var ownsCache = laterDays.Count == 0 && ServedSession.MayReplace(served, session);
         var laterOwner = laterDays.Count > 0 ? $"the later {laterDays[^1].Iso()}" : $"the later session {served?.Iso()}";
         var stored = await ReadStoredAsync(target, settings.Period, method, shard, cancellationToken);
-        if (!command.Force && stored.Count > 0 && (!ownsCache || await CachesHoldAsync(stored, session, shard, cancellationToken)))
+        if (!command.Force && stored.Count > 0 && (!ownsCache || await AtrCaches.HoldAsync(redis, stored, session, shard, cancellationToken)))
         {
             var metrics = new StepMetrics { ["computed"] = stored.Count, ["stored_rows"] = stored.Count, ["redis_fields"] = ownsCache ? stored.Count : 0 };
             var cache = ownsCache ? $"atr:daily (session {session.Iso()}) and atr:{{SYMBOL}} match it" : $"atr:daily belongs to {laterOwner}";
@@ -193,58 +192,6 @@ public sealed class CalculateAtrStep(
         }
 
         return stored;
-    }
-
-    /// <summary>
-    /// True when <c>atr:daily</c> holds exactly the stored values (same symbols, same numbers) for <paramref name="session"/>
-    /// among the fields of the shard's symbols, and every <c>atr:{SYMBOL}</c> string is there.
-    /// </summary>
-    private async Task<bool> CachesHoldAsync(Dictionary<string, AtrValue> stored, DateOnly session, SymbolShard shard, CancellationToken ct)
-    {
-        var fields = (await redis.Database.HashGetAllAsync(RedisKeys.AtrDaily)).Where(f => shard.Contains(f.Name.ToString())).ToList();
-        ct.ThrowIfCancellationRequested();
-        if (fields.Count != stored.Count)
-        {
-            return false;
-        }
-
-        var updated = session.Iso();
-        foreach (var field in fields)
-        {
-            if (!stored.TryGetValue(field.Name.ToString(), out var value))
-            {
-                return false;
-            }
-
-            try
-            {
-                using var json = JsonDocument.Parse(field.Value.ToString());
-                var atr = json.RootElement.GetProperty("atr").GetDouble();
-                var percent = json.RootElement.GetProperty("atr_percent").GetDouble();
-                if (atr != value.Atr || percent != value.AtrPercent || json.RootElement.GetProperty("updated").GetString() != updated)
-                {
-                    return false;
-                }
-            }
-            catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
-            {
-                return false;
-            }
-        }
-
-        foreach (var chunk in stored.Values.Chunk(1000))
-        {
-            var strings = await redis.Database.StringGetAsync([.. chunk.Select(v => (RedisKey)RedisKeys.Atr(v.Symbol))]);
-            for (var i = 0; i < chunk.Length; i++)
-            {
-                if (strings[i] != DownstreamJson.AtrString(chunk[i].Atr))
-                {
-                    return false;
-                }
-            }
-        }
-
-        return true;
     }
 
     private sealed record AtrOutcome(List<AtrValue> Values, int ShortHistory, int NoBarOnDate, int Failed, string? FirstFailure);

@@ -90,7 +90,7 @@ public sealed class CalculateRvolStep(
 
         var days = TradingWindow.EndingAt(calendar, target, 2 * settings.LargestLookback);
         var written = new HashSet<string>(StringComparer.Ordinal);
-        var tally = new Tally();
+        var tally = new RvolTally();
         // Three stages side by side, so both cores work: the store streams the slot rows (the database and the driver),
         // this loop computes each symbol's averages, and the batches go to Redis while the next ones are computed. The
         // channel and one batch in flight bound the memory to a few thousand symbols.
@@ -110,7 +110,7 @@ public sealed class CalculateRvolStep(
                     continue;
                 }
 
-                Add(history, target, lookbacks, hashes, written, tally);
+                tally.Add(history, target, lookbacks, hashes, written);
                 if (hashes.Count >= HashesPerBatch)
                 {
                     count += await writing;
@@ -209,38 +209,6 @@ public sealed class CalculateRvolStep(
         }
     }
 
-    private static void Add(VolumeSlotHistory history, DateOnly target, int[] lookbacks, List<HashReplacement> hashes, HashSet<string> written, Tally tally)
-    {
-        tally.Tickers++;
-        if (history.Days.Count > 0 && history.Days[^1].Date == target)
-        {
-            tally.WithTargetDay++;
-        }
-
-        var averages = Core.RvolAverages.Calculate(history.Days.Select(d => new VolumeSlotDay(d.Date, d.Slots)), target, lookbacks);
-        if (averages.Any(a => a.Slots.Count > 0))
-        {
-            tally.WithHash++;
-        }
-
-        foreach (var average in averages)
-        {
-            if (average.DaysUsed < average.Lookback)
-            {
-                tally.ShortHistory++;
-            }
-
-            if (average.Slots.Count == 0)
-            {
-                continue;
-            }
-
-            var key = RedisKeys.RvolAverages(history.Symbol, average.Lookback);
-            hashes.Add(new HashReplacement(key, [.. average.Slots.Select(s => new HashEntry(s.Slot, s.Average))]));
-            written.Add(key);
-        }
-    }
-
     /// <summary>The <c>rvol:hist:avg:*</c> hashes of the shard's symbols in Redis.</summary>
     private async Task<long> CountShardKeysAsync(SymbolShard shard, CancellationToken ct)
     {
@@ -260,18 +228,4 @@ public sealed class CalculateRvolStep(
 
         return count;
     }
-
-    private sealed class Tally
-    {
-        public int Tickers { get; set; }
-
-        public int WithTargetDay { get; set; }
-
-        public int WithHash { get; set; }
-
-        public int ShortHistory { get; set; }
-    }
 }
-
-/// <summary>What the <c>rvol:hist:avg:*</c> hashes in Redis were computed for.</summary>
-public sealed record RvolMarker(DateOnly TargetDate, int[] Lookbacks, int Tickers, long Keys, DateTimeOffset ComputedAt);

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Security.Cryptography;
 using Maintenance.Contracts;
 using Maintenance.Core;
 using Maintenance.Data;
@@ -63,7 +62,7 @@ public sealed class SyncRedisStep(
             return StepResult.Done(new StepValidation(false, "no active tickers in the database: refusing to empty ticker:universe"), new StepMetrics());
         }
 
-        var wanted = (await averaging).Value is { } averages ? Want(active, averages) : null;
+        var wanted = (await averaging).Value is { } averages ? WantedCaches.For(active, averages) : null;
         var before = Compare(active, wanted, (await scanning).Value, await members);
         if (!command.Force && before.Matches && (wanted is null || await marker is { } done && done.Session == session && done.Checksum == wanted.Checksum))
         {
@@ -164,42 +163,6 @@ public sealed class SyncRedisStep(
         return averages;
     }
 
-    /// <summary>
-    /// What the caches should hold for the target: each active ticker's metadata and, where known, its averages, and a
-    /// checksum of every key and value (the marker compares it instead of reading every key back).
-    /// </summary>
-    private static Wanted Want(List<Ticker> active, Dictionary<string, VolumeAverage> all)
-    {
-        var averages = new Dictionary<string, VolumeAverage>(StringComparer.Ordinal);
-        var metadata = new Dictionary<string, TickerMetadataDocument>(StringComparer.Ordinal);
-        using var checksum = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        foreach (var ticker in active)
-        {
-            var average = all.GetValueOrDefault(ticker.Symbol);
-            var document = TickerMetadataDocument.From(ticker, average);
-            metadata[ticker.Symbol] = document;
-            AppendEntry(checksum, RedisKeys.TickerMetadata(ticker.Symbol), DownstreamJson.Serialize(document));
-            if (average is not null)
-            {
-                averages[ticker.Symbol] = average;
-                AppendEntry(checksum, RedisKeys.AvgVolume(ticker.Symbol), DownstreamJson.Serialize(AvgVolumeDocument.From(average)));
-            }
-        }
-
-        return new Wanted(metadata, averages, Convert.ToHexString(checksum.GetHashAndReset()));
-    }
-
-    private static void AppendEntry(IncrementalHash checksum, string key, byte[] value)
-    {
-        // Lengths first, so no two different (key, value) lists hash the same bytes.
-        Span<byte> lengths = stackalloc byte[8];
-        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(lengths, key.Length);
-        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(lengths[4..], value.Length);
-        checksum.AppendData(lengths);
-        checksum.AppendData(System.Text.Encoding.UTF8.GetBytes(key));
-        checksum.AppendData(value);
-    }
-
     /// <summary>The metadata and average keys in Redis, by one SCAN of the keyspace (a SCAN per pattern walks every key each time).</summary>
     private async Task<CacheKeys> ScanCacheKeysAsync(CancellationToken ct)
     {
@@ -225,7 +188,7 @@ public sealed class SyncRedisStep(
     /// every ticker with averages, and keys that should not be there. The values themselves are compared by the marker's
     /// checksum.
     /// </summary>
-    private static Comparison Compare(List<Ticker> active, Wanted? wanted, CacheKeys keys, RedisValue[] members)
+    private static Comparison Compare(List<Ticker> active, WantedCaches? wanted, CacheKeys keys, RedisValue[] members)
     {
         var activeSymbols = active.Select(t => t.Symbol).ToHashSet(StringComparer.Ordinal);
         var universeMatches = members.Length == active.Count && members.All(m => activeSymbols.Contains(m.ToString()));
@@ -245,8 +208,6 @@ public sealed class SyncRedisStep(
         var text = key.ToString();
         return text[(text.LastIndexOf(':') + 1)..];
     }
-
-    private sealed record Wanted(Dictionary<string, TickerMetadataDocument> Metadata, Dictionary<string, VolumeAverage> Averages, string Checksum);
 
     private sealed record CacheKeys(List<RedisKey> Metadata, List<RedisKey> Averages);
 

@@ -1,11 +1,9 @@
 using MassTransit;
 using MassTransit.Testing;
 using Maintenance.Contracts;
-using Maintenance.Orchestrator.Status;
 using Maintenance.Orchestrator.Tests.Support;
+using static Maintenance.Orchestrator.Tests.Support.SagaHarness;
 using Maintenance.Orchestrator.Timeouts;
-using Microsoft.Extensions.DependencyInjection;
-using Quartz;
 
 namespace Maintenance.Orchestrator.Tests;
 
@@ -16,9 +14,6 @@ namespace Maintenance.Orchestrator.Tests;
 /// </summary>
 public sealed class SagaHarnessTests
 {
-    private static readonly DateOnly Date = new(2025, 12, 2);
-    private static readonly Guid RunId = RunIds.ForDate(Date);
-
     [Fact]
     public async Task Steps_whose_prerequisites_have_finished_are_sent_together_and_the_run_waits_for_all_their_answers()
     {
@@ -28,10 +23,9 @@ public sealed class SagaHarnessTests
             script.Answer(step, TaskBehaviour.Silent);
         }
 
-        await using var provider = Harness(script);
-        var harness = provider.GetRequiredService<ITestHarness>();
-        await harness.Start();
-        var saga = harness.GetSagaStateMachineHarness<MaintenanceStateMachine, MaintenanceRun>();
+        await using var test = await SagaHarness.StartAsync(script);
+        var harness = test.Harness;
+        var saga = test.Saga;
 
         await harness.Bus.Publish(new StartMaintenance(Date, "api"), TestContext.Current.CancellationToken);
         Assert.NotNull(await saga.Exists(RunId, m => m.Running));
@@ -68,10 +62,9 @@ public sealed class SagaHarnessTests
     public async Task The_notification_is_sent_the_figures_of_the_steps_that_succeeded()
     {
         var script = new TaskScript().Answer(MaintenanceStep.CalculateRvol, TaskBehaviour.Fail);
-        await using var provider = Harness(script);
-        var harness = provider.GetRequiredService<ITestHarness>();
-        await harness.Start();
-        var saga = harness.GetSagaStateMachineHarness<MaintenanceStateMachine, MaintenanceRun>();
+        await using var test = await SagaHarness.StartAsync(script);
+        var harness = test.Harness;
+        var saga = test.Saga;
 
         await harness.Bus.Publish(new StartMaintenance(Date, "api"), TestContext.Current.CancellationToken);
 
@@ -88,10 +81,9 @@ public sealed class SagaHarnessTests
     public async Task With_two_shards_every_divisible_step_is_sent_twice_and_joined_with_its_figures_summed()
     {
         var script = new TaskScript();
-        await using var provider = Harness(script, shards: 2);
-        var harness = provider.GetRequiredService<ITestHarness>();
-        await harness.Start();
-        var saga = harness.GetSagaStateMachineHarness<MaintenanceStateMachine, MaintenanceRun>();
+        await using var test = await SagaHarness.StartAsync(script, shards: 2);
+        var harness = test.Harness;
+        var saga = test.Saga;
 
         await harness.Bus.Publish(new StartMaintenance(Date, "api"), TestContext.Current.CancellationToken);
 
@@ -106,35 +98,6 @@ public sealed class SagaHarnessTests
 
         Assert.Equal(84, run.StepOf(MaintenanceStep.CalculateAtr).Metrics!["rows"]);
         Assert.Equal(42, run.StepOf(MaintenanceStep.EnrichMetadata).Metrics!["rows"]);
-    }
-
-    private static ServiceProvider Harness(TaskScript script, int shards = 1)
-    {
-        var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(Maintenance.Core.TradingCalendar.Nyse);
-        services.AddSingleton(new StepTimeouts(TimeSpan.FromMinutes(10)));
-        services.AddSingleton(new StepSharding(shards));
-        services.AddSingleton(StepSilence.Default);
-        services.AddSingleton<StepDeadlines>();
-        services.AddSingleton<RunStatusBoard>();
-        services.AddQuartz(q => q.UseInMemoryStore());
-        services.AddSingleton(script);
-        services.AddMassTransitTestHarness(x =>
-        {
-            x.AddSagaStateMachine<MaintenanceStateMachine, MaintenanceRun>().InMemoryRepository();
-            x.UsingInMemory((context, bus) =>
-            {
-                foreach (var step in MaintenanceSteps.InOrder)
-                {
-                    bus.ReceiveEndpoint(step.QueueName(), e => e.Consumer(() => new ScriptedTask(script)));
-                }
-
-                bus.ConfigureEndpoints(context);
-            });
-        });
-        return services.BuildServiceProvider(true);
     }
 
     /// <summary>The steps whose commands the saga has sent so far, in order, once at least <paramref name="count"/> are out.</summary>

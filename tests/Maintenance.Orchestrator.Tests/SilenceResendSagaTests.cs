@@ -1,11 +1,9 @@
 using MassTransit;
 using MassTransit.Testing;
 using Maintenance.Contracts;
-using Maintenance.Orchestrator.Status;
 using Maintenance.Orchestrator.Tests.Support;
+using static Maintenance.Orchestrator.Tests.Support.SagaHarness;
 using Maintenance.Orchestrator.Timeouts;
-using Microsoft.Extensions.DependencyInjection;
-using Quartz;
 
 namespace Maintenance.Orchestrator.Tests;
 
@@ -16,19 +14,13 @@ namespace Maintenance.Orchestrator.Tests;
 /// </summary>
 public sealed class SilenceResendSagaTests
 {
-    private static readonly DateOnly Date = new(2025, 12, 2);
-    private static readonly Guid RunId = RunIds.ForDate(Date);
-
     [Fact]
     public async Task A_step_whose_command_was_lost_is_sent_again_after_the_silence_and_the_run_completes()
     {
         var script = new TaskScript().Answer(MaintenanceStep.LoadOhlc, TaskBehaviour.Silent);
-        await using var provider = Harness(script, new StepSilence(TimeSpan.FromSeconds(2), 3));
-        var harness = provider.GetRequiredService<ITestHarness>();
-        await harness.Start();
-        var scheduler = await provider.GetRequiredService<ISchedulerFactory>().GetScheduler(TestContext.Current.CancellationToken);
-        await scheduler.Start(TestContext.Current.CancellationToken);
-        var saga = harness.GetSagaStateMachineHarness<MaintenanceStateMachine, MaintenanceRun>();
+        await using var test = await SagaHarness.StartAsync(script, new StepSilence(TimeSpan.FromSeconds(2), 3), productionEndpoint: true);
+        var harness = test.Harness;
+        var saga = test.Saga;
 
         await harness.Bus.Publish(new StartMaintenance(Date, "api", Steps: ["load-ohlc"]), TestContext.Current.CancellationToken);
 
@@ -53,18 +45,15 @@ public sealed class SilenceResendSagaTests
     {
         var script = new TaskScript();
         var failures = 0;
-        await using var provider = Harness(script, new StepSilence(TimeSpan.FromSeconds(2), 3), send => send.UseExecute(context =>
+        await using var test = await SagaHarness.StartAsync(script, new StepSilence(TimeSpan.FromSeconds(2), 3), productionEndpoint: true, send: send => send.UseExecute(context =>
         {
             if (context is SendContext<RunMaintenanceStep> { Message.Step: MaintenanceStep.LoadVolumeSlots } && Interlocked.Increment(ref failures) == 1)
             {
                 throw new IOException("injected: the broker closed the connection");
             }
         }));
-        var harness = provider.GetRequiredService<ITestHarness>();
-        await harness.Start();
-        var scheduler = await provider.GetRequiredService<ISchedulerFactory>().GetScheduler(TestContext.Current.CancellationToken);
-        await scheduler.Start(TestContext.Current.CancellationToken);
-        var saga = harness.GetSagaStateMachineHarness<MaintenanceStateMachine, MaintenanceRun>();
+        var harness = test.Harness;
+        var saga = test.Saga;
 
         await harness.Bus.Publish(new StartMaintenance(Date, "api", Steps: ["clear-caches", "load-ohlc", "load-volume-slots"]), TestContext.Current.CancellationToken);
 
@@ -79,11 +68,8 @@ public sealed class SilenceResendSagaTests
     public async Task A_step_that_keeps_sending_progress_is_never_sent_twice()
     {
         var script = new TaskScript().Answer(MaintenanceStep.LoadOhlc, TaskBehaviour.Silent);
-        await using var provider = Harness(script, new StepSilence(TimeSpan.FromSeconds(2), 3));
-        var harness = provider.GetRequiredService<ITestHarness>();
-        await harness.Start();
-        var scheduler = await provider.GetRequiredService<ISchedulerFactory>().GetScheduler(TestContext.Current.CancellationToken);
-        await scheduler.Start(TestContext.Current.CancellationToken);
+        await using var test = await SagaHarness.StartAsync(script, new StepSilence(TimeSpan.FromSeconds(2), 3), productionEndpoint: true);
+        var harness = test.Harness;
 
         await harness.Bus.Publish(new StartMaintenance(Date, "api", Steps: ["load-ohlc"]), TestContext.Current.CancellationToken);
         var command = await RunEvents.WaitAsync(() => script.FirstOf(MaintenanceStep.LoadOhlc), "the load-ohlc command");
@@ -96,42 +82,7 @@ public sealed class SilenceResendSagaTests
 
         Assert.Single(script.ReceivedOf(MaintenanceStep.LoadOhlc));
         await harness.Bus.Publish(TaskScript.CompletionOf(command), TestContext.Current.CancellationToken);
-        var saga = harness.GetSagaStateMachineHarness<MaintenanceStateMachine, MaintenanceRun>();
+        var saga = test.Saga;
         await RunEvents.WaitAsync(() => saga.Sagas.Contains(RunId) is { CurrentState: "Completed" } r ? r : null, "the run completed");
-    }
-
-    private static ServiceProvider Harness(TaskScript script, StepSilence silence, Action<ISendPipeConfigurator>? send = null)
-    {
-        var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(Maintenance.Core.TradingCalendar.Nyse);
-        services.AddSingleton(new StepTimeouts(TimeSpan.FromMinutes(10)));
-        services.AddSingleton(new StepSharding(1));
-        services.AddSingleton(silence);
-        services.AddSingleton<StepDeadlines>();
-        services.AddSingleton<RunStatusBoard>();
-        services.AddQuartz(q => q.UseInMemoryStore());
-        services.AddSingleton(script);
-        services.AddMassTransitTestHarness(x =>
-        {
-            // The production endpoint: retries and the in-memory outbox (sends leave after the saga's changes are kept).
-            x.AddSagaStateMachine<MaintenanceStateMachine, MaintenanceRun, MaintenanceSagaDefinition>().InMemoryRepository();
-            x.UsingInMemory((context, bus) =>
-            {
-                if (send is not null)
-                {
-                    bus.ConfigureSend(send);
-                }
-
-                foreach (var step in MaintenanceSteps.InOrder)
-                {
-                    bus.ReceiveEndpoint(step.QueueName(), e => e.Consumer(() => new ScriptedTask(script)));
-                }
-
-                bus.ConfigureEndpoints(context);
-            });
-        });
-        return services.BuildServiceProvider(true);
     }
 }

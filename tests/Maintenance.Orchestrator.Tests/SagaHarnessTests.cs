@@ -1,9 +1,7 @@
-using MassTransit;
 using MassTransit.Testing;
 using Maintenance.Contracts;
 using Maintenance.Orchestrator.Tests.Support;
 using static Maintenance.Orchestrator.Tests.Support.SagaHarness;
-using Maintenance.Orchestrator.Timeouts;
 
 namespace Maintenance.Orchestrator.Tests;
 

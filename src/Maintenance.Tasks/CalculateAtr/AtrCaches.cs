@@ -1,8 +1,6 @@
 using System.Text.Json;
-using Maintenance.Core;
 using Maintenance.Data.Redis;
 using Maintenance.Data.Storage;
-using Maintenance.Tasks.Common;
 using StackExchange.Redis;
 
 namespace Maintenance.Tasks.CalculateAtr;

@@ -1,13 +1,5 @@
 using System.Globalization;
-using Maintenance.Contracts;
-using Maintenance.Core;
-using Maintenance.Data;
 using Maintenance.Data.Redis;
-using Maintenance.Tasks.Common;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using Maintenance.Data.Storage;
 

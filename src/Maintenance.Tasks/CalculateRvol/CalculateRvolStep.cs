@@ -1,15 +1,6 @@
 using System.Globalization;
 using System.Threading.Channels;
-using System.Text.Json;
-using Maintenance.Contracts;
-using Maintenance.Core;
-using Maintenance.Data;
 using Maintenance.Data.Redis;
-using Maintenance.Tasks.Common;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using Maintenance.Data.Storage;
 

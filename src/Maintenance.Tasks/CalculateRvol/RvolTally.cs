@@ -1,4 +1,3 @@
-using Maintenance.Core;
 using Maintenance.Data.Redis;
 using Maintenance.Data.Storage;
 using StackExchange.Redis;

@@ -1,11 +1,4 @@
-using Maintenance.Contracts;
-using Maintenance.Core;
 using Maintenance.Data.Redis;
-using Maintenance.Tasks.Common;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace Maintenance.Tasks.ClearCaches;

@@ -1,10 +1,5 @@
 using System.Diagnostics;
-using Maintenance.Contracts;
-using Maintenance.Core;
-using Maintenance.Data;
 using Maintenance.Data.Redis;
-using Maintenance.Tasks.Common;
-using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 using Maintenance.Data.Storage;
 

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using Maintenance.Core;
 using Maintenance.Data.Redis;
 using Maintenance.Data.Storage;
 

@@ -1,4 +1,4 @@
-// Longer than 250 lines: one IMarketStore for PostgreSQL (its reads and the tickers table are in PostgresMarketStore.Reads.cs and PostgresMarketStore.Tickers.cs); the binary COPY writes share one staging pattern.
+// Longer than 250 lines: one IMarketStore for PostgreSQL (its reads in Storage/MarketReads.cs with the PostgreSQL dialect in PostgresMarketStore.Reads.cs, the tickers table in PostgresMarketStore.Tickers.cs); the binary COPY writes share one staging pattern.
 using System.Diagnostics;
 using Maintenance.Core;
 using Maintenance.Data.Storage;

@@ -1,4 +1,4 @@
-// Longer than 250 lines: one IMarketStore for SQLite (its reads and the tickers table are in SqliteMarketStore.Reads.cs and SqliteMarketStore.Tickers.cs); the bulk writes share one connection discipline.
+// Longer than 250 lines: one IMarketStore for SQLite (its reads in Storage/MarketReads.cs with the SQLite dialect in SqliteMarketStore.Reads.cs, the tickers table in SqliteMarketStore.Tickers.cs); the bulk writes share one connection discipline.
 using System.Diagnostics;
 using Maintenance.Core;
 using Maintenance.Data.Storage;

@@ -1,3 +1,4 @@
+// Longer than 250 lines: every read of IMarketStore for both databases, so that the two dialects cannot drift apart.
 using System.Data;
 using System.Data.Common;
 using System.Runtime.CompilerServices;

@@ -20,22 +20,7 @@ public sealed class StepDeadlines(ISchedulerFactory schedulers, StepTimeouts tim
     public async Task ArmAsync(Guid runId, MaintenanceStep step, int attempt, DateTimeOffset startedAt, CancellationToken ct = default)
     {
         var timeout = timeouts.For(step);
-        var key = KeyOf(runId, step, attempt);
-        var job = JobBuilder.Create<StepTimeoutJob>()
-            .WithIdentity(key, Group)
-            .UsingJobData(StepTimeoutJob.RunIdKey, runId.ToString())
-            .UsingJobData(StepTimeoutJob.StepKey, step.ToString())
-            .UsingJobData(StepTimeoutJob.AttemptKey, attempt)
-            .UsingJobData(StepTimeoutJob.TimeoutKey, timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture))
-            .Build();
-        var trigger = TriggerBuilder.Create()
-            .WithIdentity(key, Group)
-            .StartAt(startedAt + timeout)
-            .WithSimpleSchedule(s => s.WithMisfireInstruction(SimpleTriggerMisfireInstruction.FireNow))
-            .Build();
-
-        var scheduler = await schedulers.GetScheduler(ct);
-        await scheduler.ScheduleJob(job, [trigger], ScheduleJobOptions.Replacing, ct);
+        await ScheduleAsync(StepJob<StepTimeoutJob>(runId, step, attempt, Group, timeout), startedAt + timeout, ct);
         log.LogDebug("Deadline of {Step} for run {RunId} attempt {Attempt} armed for {DueAt}", step.QueueName(), runId, attempt, startedAt + timeout);
     }
 
@@ -44,24 +29,8 @@ public sealed class StepDeadlines(ISchedulerFactory schedulers, StepTimeouts tim
     /// replaces an earlier wake-up for the same key. The saga decides from the run's stored shards, so a wake-up that
     /// comes early, twice, or on another replica than the step's progress is harmless.
     /// </summary>
-    public async Task ArmSilenceCheckAsync(Guid runId, MaintenanceStep step, int attempt, DateTimeOffset at, CancellationToken ct = default)
-    {
-        var key = KeyOf(runId, step, attempt);
-        var job = JobBuilder.Create<StepSilenceJob>()
-            .WithIdentity(key, SilenceGroup)
-            .UsingJobData(StepTimeoutJob.RunIdKey, runId.ToString())
-            .UsingJobData(StepTimeoutJob.StepKey, step.ToString())
-            .UsingJobData(StepTimeoutJob.AttemptKey, attempt)
-            .Build();
-        var trigger = TriggerBuilder.Create()
-            .WithIdentity(key, SilenceGroup)
-            .StartAt(at)
-            .WithSimpleSchedule(s => s.WithMisfireInstruction(SimpleTriggerMisfireInstruction.FireNow))
-            .Build();
-
-        var scheduler = await schedulers.GetScheduler(ct);
-        await scheduler.ScheduleJob(job, [trigger], ScheduleJobOptions.Replacing, ct);
-    }
+    public Task ArmSilenceCheckAsync(Guid runId, MaintenanceStep step, int attempt, DateTimeOffset at, CancellationToken ct = default) =>
+        ScheduleAsync(StepJob<StepSilenceJob>(runId, step, attempt, SilenceGroup), at, ct);
 
     /// <summary>Removes a step's deadline and silence check once it has answered. A missing job is fine: it fired or was never armed.</summary>
     public async Task DisarmAsync(Guid runId, MaintenanceStep step, int attempt, CancellationToken ct = default)
@@ -69,6 +38,33 @@ public sealed class StepDeadlines(ISchedulerFactory schedulers, StepTimeouts tim
         var scheduler = await schedulers.GetScheduler(ct);
         await scheduler.DeleteJob(new JobKey(KeyOf(runId, step, attempt), Group), ct);
         await scheduler.DeleteJob(new JobKey(KeyOf(runId, step, attempt), SilenceGroup), ct);
+    }
+
+    private static IJobDetail StepJob<TJob>(Guid runId, MaintenanceStep step, int attempt, string group, TimeSpan? timeout = null)
+        where TJob : IJob
+    {
+        var data = new JobDataMap();
+        data[StepTimeoutJob.RunIdKey] = runId.ToString();
+        data[StepTimeoutJob.StepKey] = step.ToString();
+        data[StepTimeoutJob.AttemptKey] = attempt;
+        if (timeout is { } t)
+        {
+            data[StepTimeoutJob.TimeoutKey] = t.TotalSeconds.ToString(CultureInfo.InvariantCulture);
+        }
+
+        return JobBuilder.Create<TJob>().WithIdentity(KeyOf(runId, step, attempt), group).UsingJobData(data).Build();
+    }
+
+    // One shot, fired at once when it was missed (the orchestrator was down at its time): the saga decides what is due.
+    private async Task ScheduleAsync(IJobDetail job, DateTimeOffset at, CancellationToken ct)
+    {
+        var trigger = TriggerBuilder.Create()
+            .WithIdentity(job.Key.Name, job.Key.Group)
+            .StartAt(at)
+            .WithSimpleSchedule(s => s.WithMisfireInstruction(SimpleTriggerMisfireInstruction.FireNow))
+            .Build();
+        var scheduler = await schedulers.GetScheduler(ct);
+        await scheduler.ScheduleJob(job, [trigger], ScheduleJobOptions.Replacing, ct);
     }
 
     private static string KeyOf(Guid runId, MaintenanceStep step, int attempt) =>

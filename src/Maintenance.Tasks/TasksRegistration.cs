@@ -1,12 +1,6 @@
 using System.Reflection;
-using Maintenance.Contracts;
-using Maintenance.Core;
-using Maintenance.Tasks.Common;
 using MassTransit;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 
 namespace Maintenance.Tasks;
 

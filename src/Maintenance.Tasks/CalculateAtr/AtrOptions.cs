@@ -1,5 +1,3 @@
-using Maintenance.Core;
-
 namespace Maintenance.Tasks.CalculateAtr;
 
 /// <summary>Configuration <c>Tasks:Atr</c>.</summary>

@@ -1,7 +1,3 @@
-using Maintenance.Contracts;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-
 namespace Maintenance.Tasks.Common;
 
 /// <summary>

@@ -1,4 +1,3 @@
-using Maintenance.Contracts;
 using Maintenance.Data.MarketData;
 
 namespace Maintenance.Tasks.Common;

@@ -1,8 +1,5 @@
 using System.Diagnostics;
 using MassTransit;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using Maintenance.Contracts;
 
 namespace Maintenance.Tasks.Common;
 

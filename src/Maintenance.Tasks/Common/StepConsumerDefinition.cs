@@ -1,6 +1,4 @@
-using Maintenance.Tasks.Common;
 using MassTransit;
-using Microsoft.Extensions.Options;
 
 namespace Maintenance.Tasks;
 

@@ -1,5 +1,3 @@
-using Maintenance.Contracts;
-
 namespace Maintenance.Tasks.Common;
 
 /// <summary>What a task's work produced: its figures and its own verdict on them.</summary>

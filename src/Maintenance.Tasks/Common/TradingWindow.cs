@@ -1,5 +1,3 @@
-using Maintenance.Core;
-
 namespace Maintenance.Tasks.Common;
 
 /// <summary>The trading days a task reads or keeps present: the lookback window ending at the target date.</summary>

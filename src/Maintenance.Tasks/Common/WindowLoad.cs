@@ -1,7 +1,3 @@
-using Maintenance.Contracts;
-using Maintenance.Core;
-using Microsoft.Extensions.Logging;
-
 namespace Maintenance.Tasks.Common;
 
 /// <summary>A load step's check of its stored target day (its coverage), for the shared skip test.</summary>

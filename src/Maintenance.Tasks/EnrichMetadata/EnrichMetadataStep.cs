@@ -2,16 +2,10 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Threading.Channels;
 using System.Threading.RateLimiting;
-using Maintenance.Contracts;
 using Maintenance.Data;
 using Maintenance.Data.MarketData;
 using Maintenance.Data.Schema;
-using Maintenance.Tasks.Common;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Maintenance.Data.Storage;
 
 namespace Maintenance.Tasks.EnrichMetadata;

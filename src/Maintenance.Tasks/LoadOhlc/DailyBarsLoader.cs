@@ -1,8 +1,5 @@
-using Maintenance.Core;
 using Maintenance.Data;
 using Maintenance.Data.MarketData;
-using Maintenance.Tasks.Common;
-using Microsoft.Extensions.Logging;
 using Maintenance.Data.Storage;
 
 namespace Maintenance.Tasks.LoadOhlc;

@@ -1,15 +1,8 @@
 using System.Globalization;
 using System.Threading.Channels;
-using Maintenance.Contracts;
-using Maintenance.Core;
 using Maintenance.Data;
 using Maintenance.Data.MarketData;
 using Maintenance.Tasks.CalculateAtr;
-using Maintenance.Tasks.Common;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Maintenance.Data.Storage;
 
 namespace Maintenance.Tasks.LoadOhlc;

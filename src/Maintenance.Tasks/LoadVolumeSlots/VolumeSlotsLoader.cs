@@ -1,10 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
-using Maintenance.Core;
 using Maintenance.Data;
 using Maintenance.Data.MarketData;
-using Maintenance.Tasks.Common;
-using Microsoft.Extensions.Logging;
 using Maintenance.Data.Storage;
 
 namespace Maintenance.Tasks.LoadVolumeSlots;

@@ -1,7 +1,5 @@
 using System.Globalization;
-using Maintenance.Contracts;
 using Maintenance.Data.Redis;
-using Maintenance.Tasks.Common;
 using StackExchange.Redis;
 
 namespace Maintenance.Tasks.NotifyServices;

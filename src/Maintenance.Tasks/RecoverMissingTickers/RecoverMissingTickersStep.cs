@@ -1,14 +1,7 @@
-using Maintenance.Contracts;
-using Maintenance.Core;
 using Maintenance.Data;
 using Maintenance.Data.MarketData;
 using Maintenance.Tasks.CalculateAtr;
-using Maintenance.Tasks.Common;
 using Maintenance.Tasks.LoadOhlc;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Maintenance.Data.Storage;
 
 namespace Maintenance.Tasks.RecoverMissingTickers;

@@ -299,7 +299,7 @@ public sealed class BenchCommand : AsyncCommand<BenchCommand.Settings>
             memory,
             restReport,
             settings.CompareWorkers is { } m ? WorkerComparison.Of(settings.Workers, m, runs.ToDictionary(r => r.Key, r => r.Value.Run), comparedRuns.ToDictionary(r => r.Key, r => r.Value.Run)) : null,
-            BenchReport.Check(runReports, memory));
+            BenchReport.Check(runReports, memory, restReport));
         report.Print();
         Say($"service logs in {logs}");
         if (settings.Json is not null)

@@ -86,9 +86,10 @@ public sealed record BenchReport(
 
     /// <summary>
     /// The targets: next day within 10 s, first run within 25 s, re-run within 2 s, every step that did work within
-    /// 1.5x of its floor, each process under 1 GB.
+    /// 1.5x of its floor, each process under 1 GB; over REST, the next day within 1.5x of the stand-in's throughput
+    /// and every ticker it served stored.
     /// </summary>
-    public static List<TargetCheck> Check(IReadOnlyList<BenchRunReport> runs, IReadOnlyList<ProcessPeak> memory)
+    public static List<TargetCheck> Check(IReadOnlyList<BenchRunReport> runs, IReadOnlyList<ProcessPeak> memory, RestReport? rest)
     {
         ArgumentNullException.ThrowIfNull(runs);
         ArgumentNullException.ThrowIfNull(memory);
@@ -110,6 +111,14 @@ public sealed record BenchReport(
         foreach (var process in memory)
         {
             checks.Add(new TargetCheck($"peak memory of {process.Process}", "< 1 GB", process.PeakBytes is { } b ? Megabytes(b) : "unknown", process.PeakBytes < MemoryTargetBytes));
+        }
+
+        if (rest is not null)
+        {
+            var ratio = RestRatio(rest.Floor, rest.Runs.FirstOrDefault(r => r.Run == NextDay)?.Tally);
+            checks.Add(new TargetCheck("next day over REST vs the stand-in's throughput", $"<= {FloorRatioTarget:0.#}x", Invariant($"{Number(ratio, "F2")}x"), ratio <= FloorRatioTarget));
+            var lost = Math.Max(0, rest.TickersServed - rest.TickersWithSlots) + Math.Max(0, rest.DailyBarsServed - rest.TickersWithDailyBar);
+            checks.Add(new TargetCheck("tickers lost over REST (slots, daily bars)", "0", Invariant($"{lost:N0}"), lost == 0));
         }
 
         return checks;
@@ -227,18 +236,19 @@ public sealed record BenchReport(
         return table;
     }
 
-    /// <summary>The stand-in's answers per run; the last row is the stand-in alone (its floor).</summary>
+    /// <summary>The stand-in's answers per run; the last rows are the stand-in alone: its floor, with and without its trouble.</summary>
     private static Table RestTable(RestReport rest)
     {
         var next = rest.Runs.FirstOrDefault(r => r.Run == NextDay)?.Tally;
-        var ratio = next is { CallsPerSecond: > 0 } && rest.Floor.CallsPerSecond > 0 ? rest.Floor.CallsPerSecond / next.CallsPerSecond : (double?)null;
+        var ratio = RestRatio(rest.Floor, next);
+        var withoutTrouble = RestRatio(rest.FloorWithoutTrouble, next);
         var table = new Table().Border(TableBorder.Rounded)
             .Title(Invariant($"REST source: {rest.Day:yyyy-MM-dd} from the Polygon stand-in, concurrency {rest.Concurrency}"))
-            .Caption(Invariant($"next day at {Number(ratio, "F2")}x the stand-in's floor (calls/s); tickers with slots {rest.TickersWithSlots:N0} of {rest.TickersServed:N0} served, daily bars {rest.TickersWithDailyBar:N0} of {rest.DailyBarsServed:N0}"))
+            .Caption(Invariant($"next day at {Number(ratio, "F2")}x the stand-in's floor (calls/s; {Number(withoutTrouble, "F2")}x of it without its trouble); tickers with slots {rest.TickersWithSlots:N0} of {rest.TickersServed:N0} served, daily bars {rest.TickersWithDailyBar:N0} of {rest.DailyBarsServed:N0}"))
             .AddColumn("run").AddColumn(new TableColumn("calls").RightAligned()).AddColumn(new TableColumn("minute calls").RightAligned())
             .AddColumn(new TableColumn("other calls").RightAligned()).AddColumn(new TableColumn("429").RightAligned()).AddColumn(new TableColumn("503").RightAligned())
             .AddColumn(new TableColumn("slow").RightAligned()).AddColumn(new TableColumn("REST s").RightAligned()).AddColumn(new TableColumn("calls/s").RightAligned());
-        foreach (var run in rest.Runs.Append(new RestRun("stand-in alone (floor)", 0, rest.Floor)))
+        foreach (var run in rest.Runs.Append(new RestRun("stand-in alone (floor)", 0, rest.Floor)).Append(new RestRun("stand-in alone, no trouble", 0, rest.FloorWithoutTrouble)))
         {
             table.AddRow(run.Run, Invariant($"{run.Tally.Calls:N0}"), Invariant($"{run.Tally.MinuteCalls:N0}"), Invariant($"{run.Tally.OtherCalls:N0}"), Invariant($"{run.Tally.RateLimited:N0}"),
                 Invariant($"{run.Tally.Failing:N0}"), Invariant($"{run.Tally.Slow:N0}"), Invariant($"{run.Tally.ActiveSeconds:F2}"), Invariant($"{run.Tally.CallsPerSecond:N0}"));
@@ -246,6 +256,9 @@ public sealed record BenchReport(
 
         return table;
     }
+
+    private static double? RestRatio(StandInTally floor, StandInTally? run) =>
+        run is { CallsPerSecond: > 0 } && floor.CallsPerSecond > 0 ? floor.CallsPerSecond / run.CallsPerSecond : null;
 
     private Table MemoryTable()
     {

@@ -9,6 +9,8 @@ namespace Maintenance.Benchmarks.Bench.Rest;
 /// <summary>What the stand-in answered during one run.</summary>
 public sealed record RestRun(string Run, double EndToEndSeconds, StandInTally Tally);
 
+/// <param name="Floor">The stand-in alone at the same concurrency, with the same trouble the services met.</param>
+/// <param name="FloorWithoutTrouble">The stand-in alone with its 429s, 503s and slow answers turned off.</param>
 /// <param name="TickersServed">Tickers with minute bars on the stand-in for the day.</param>
 /// <param name="TickersWithSlots">Tickers with volume slots of the day in the bench database after the runs.</param>
 /// <param name="TickersWithDailyBar">Tickers with a daily bar of the day in the bench database.</param>
@@ -18,6 +20,7 @@ public sealed record RestReport(
     int Concurrency,
     IReadOnlyList<RestRun> Runs,
     StandInTally Floor,
+    StandInTally FloorWithoutTrouble,
     int TickersServed,
     long TickersWithSlots,
     int DailyBarsServed,
@@ -75,14 +78,14 @@ public sealed class RestCase : IAsyncDisposable
     /// <summary>The stand-in alone at <paramref name="concurrency"/>, and what of D reached the bench database.</summary>
     public async Task<RestReport> ReportAsync(string postgres, int concurrency, CancellationToken ct)
     {
-        var floor = await RestFloor.MeasureAsync(StandIn, _day, concurrency, ct);
+        var (floor, withoutTrouble) = await RestFloor.MeasureAsync(StandIn, _day, concurrency, ct);
         await using var connection = new NpgsqlConnection(postgres);
         await connection.OpenAsync(ct);
         var withSlots = await CountAsync(connection, "SELECT count(DISTINCT symbol) FROM volume_slots WHERE trading_date = @day", ct);
         var withDaily = await CountAsync(connection, "SELECT count(*) FROM daily_bars WHERE trading_date = @day", ct);
         var minutePages = await StandIn.MinutePagesAsync(_day);
         var served = minutePages.Count(p => p.EndsWith("&cursor=0", StringComparison.Ordinal));
-        return new RestReport(_day, concurrency, _runs, floor, served, withSlots, await StandIn.DailyCountAsync(_day), withDaily);
+        return new RestReport(_day, concurrency, _runs, floor, withoutTrouble, served, withSlots, await StandIn.DailyCountAsync(_day), withDaily);
     }
 
     public ValueTask DisposeAsync() => StandIn.DisposeAsync();

@@ -76,6 +76,74 @@ public class VolumeAveragesTests
 
         Assert.Equal(new VolumeAverage("ABC", 10, 10, 10, 1, 30), VolumeAverages.Calculate("ABC", bars, Sessions));
     }
+
+    [Fact]
+    public void The_closes_are_added_oldest_first_whatever_order_the_bars_come_in()
+    {
+        // Oldest first the sum is 105.90929999999999 (mean 17.651549999999997, rounded down); newest first it is
+        // 105.9093 (mean 17.65155, rounded up).
+        double[] closes = [15.9053, 14.8982, 26.181, 26.4915, 20.6231, 1.8102];
+        var bars = Enumerable.Range(0, 6).Select(i => Bar(24 + i, 1, closes[i])).ToList();
+        var newestFirst = Enumerable.Reverse(bars).ToList();
+
+        Assert.Equal(new VolumeAverage("ABC", 1, 1, 1, 17.6515, 6), VolumeAverages.Calculate("ABC", bars, Sessions));
+        Assert.Equal(new VolumeAverage("ABC", 1, 1, 1, 17.6515, 6), VolumeAverages.Calculate("ABC", newestFirst, Sessions));
+    }
+
+    [Fact]
+    public void Bars_laid_out_by_session_give_what_the_bars_give()
+    {
+        VolumeAndClose?[] bySession = new VolumeAndClose?[30];
+        bySession[0] = new VolumeAndClose(7, 1.25);
+        bySession[21] = new VolumeAndClose(11, 2.5);
+        bySession[26] = new VolumeAndClose(5, 3);
+        bySession[28] = new VolumeAndClose(4, 4.125);
+        bySession[29] = new VolumeAndClose(3, 0.0625);
+        var bars = bySession.Select((b, i) => (b, i)).Where(p => p.b is not null)
+            .Select(p => Bar(p.i, p.b!.Value.Volume, p.b.Value.Close)).ToList();
+
+        // 30 sessions: 30 / 5 = 6; last 10 (sessions 20-29): 23 / 4 = 5.75; last 5 (25-29): 12 / 3 = 4; closes 10.9375 / 5.
+        var expected = new VolumeAverage("SYM", 6, 5, 4, 2.1875, 5);
+        Assert.Equal(expected, VolumeAverages.FromSessions("SYM", bySession));
+        Assert.Equal(expected, VolumeAverages.Calculate("SYM", bars, Sessions));
+    }
+
+    [Fact]
+    public void Only_the_last_30_sessions_of_a_longer_layout_count()
+    {
+        var bySession = Enumerable.Range(0, 35).Select(i => (VolumeAndClose?)new VolumeAndClose(i < 5 ? 1_000_000 : 10, 1)).ToArray();
+
+        Assert.Equal(new VolumeAverage("ABC", 10, 10, 10, 1, 30), VolumeAverages.FromSessions("ABC", bySession));
+    }
+
+    [Fact]
+    public void The_same_as_the_plain_formula_on_many_random_symbols()
+    {
+        // The formula as first written: the bars in the window in date order, decimal means truncated, the mean
+        // close by Enumerable.Average rounded half away from zero.
+        static VolumeAverage? Plain(string symbol, List<DailyBar> bars)
+        {
+            var used = bars.Where(b => Sessions.Contains(b.Date)).OrderBy(b => b.Date).ToList();
+            static long? Mean(List<DailyBar> some) => some.Count == 0 ? null : (long)(some.Sum(b => (decimal)b.Volume) / some.Count);
+            return used.Count < 5 ? null : new VolumeAverage(
+                symbol,
+                Mean(used),
+                Mean([.. used.Where(b => b.Date >= Sessions[20])]),
+                Mean([.. used.Where(b => b.Date >= Sessions[25])]),
+                Math.Round(used.Average(b => b.Close), 4, MidpointRounding.AwayFromZero),
+                used.Count);
+        }
+
+        var random = new Random(13);
+        for (var s = 0; s < 2_000; s++)
+        {
+            var bars = Enumerable.Range(0, 30).Where(_ => random.Next(4) > 0)
+                .Select(i => Bar(i, random.NextInt64(0, 50_000_000_000), Math.Round(random.NextDouble() * 300, random.Next(1, 5))))
+                .OrderBy(_ => random.Next()).ToList();
+
+            Assert.Equal(Plain("ABC", bars), VolumeAverages.Calculate("ABC", bars, Sessions));
+        }
+    }
 }
 
 public class ServedSessionTests

@@ -68,6 +68,12 @@ public interface IMarketStore
     /// <summary>As the other overload, only for <paramref name="symbols"/> (null: every symbol): one shard's part of the market.</summary>
     IAsyncEnumerable<DailyBarHistory> ReadDailyBarHistoryAsync(DateOnly firstDay, DateOnly lastDay, IReadOnlyCollection<string>? symbols, CancellationToken ct = default);
 
+    /// <summary>
+    /// The volume and close of every symbol's daily bars on <paramref name="sessions"/> (oldest first), by symbol: element
+    /// i is the bar of <c>sessions[i]</c>, null where the symbol has none. What <see cref="VolumeAverages"/> needs, without the rest of the rows.
+    /// </summary>
+    Task<IReadOnlyDictionary<string, VolumeAndClose?[]>> ReadVolumesAndClosesAsync(IReadOnlyList<DateOnly> sessions, CancellationToken ct = default);
+
     /// <summary>One day's volume slots, one ticker at a time, in symbol order.</summary>
     IAsyncEnumerable<TickerVolumeSlots> ReadVolumeSlotsAsync(DateOnly day, CancellationToken ct = default);
 

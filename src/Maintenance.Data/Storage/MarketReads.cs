@@ -83,6 +83,45 @@ public abstract class MarketReads
         }
     }
 
+    /// <remarks>
+    /// The rows come in no order (a sort of the window's rows cost more than the whole read); each lands in its
+    /// session's place, so the order is the sessions' own. Dates between the sessions (no session) are skipped.
+    /// </remarks>
+    public async Task<IReadOnlyDictionary<string, VolumeAndClose?[]>> ReadVolumesAndClosesAsync(IReadOnlyList<DateOnly> sessions, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(sessions);
+        var result = new Dictionary<string, VolumeAndClose?[]>(StringComparer.Ordinal);
+        if (sessions.Count == 0)
+        {
+            return result;
+        }
+
+        var position = sessions.Select((day, i) => (day, i)).ToDictionary(s => s.day, s => s.i);
+        await using var connection = await OpenReadConnectionAsync(ct);
+        await using var command = Command(connection, "SELECT symbol, trading_date, volume, close FROM daily_bars WHERE trading_date BETWEEN @from AND @to");
+        Add(command, "from", sessions.Min());
+        Add(command, "to", sessions.Max());
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            if (!position.TryGetValue(reader.GetFieldValue<DateOnly>(1), out var session))
+            {
+                continue;
+            }
+
+            var symbol = reader.GetString(0);
+            if (!result.TryGetValue(symbol, out var bars))
+            {
+                bars = new VolumeAndClose?[sessions.Count];
+                result[symbol] = bars;
+            }
+
+            bars[session] = new VolumeAndClose(reader.GetInt64(2), reader.GetDouble(3));
+        }
+
+        return result;
+    }
+
     public async IAsyncEnumerable<TickerVolumeSlots> ReadVolumeSlotsAsync(DateOnly day, [EnumeratorCancellation] CancellationToken ct = default)
     {
         await foreach (var history in ReadVolumeSlotHistoryAsync([day], symbols: null, ct))

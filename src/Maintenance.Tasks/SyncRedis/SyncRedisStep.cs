@@ -147,11 +147,11 @@ public sealed class SyncRedisStep(
     {
         var sessions = TradingWindow.EndingAt(calendar, target, VolumeAverages.LongWindow);
         var averages = new Dictionary<string, VolumeAverage>(StringComparer.Ordinal);
-        await foreach (var history in store.ReadDailyBarHistoryAsync(sessions[0], target, ct))
+        foreach (var (symbol, bars) in await store.ReadVolumesAndClosesAsync(sessions, ct))
         {
-            if (VolumeAverages.Calculate(history.Symbol, history.Bars, sessions) is { } average)
+            if (VolumeAverages.FromSessions(symbol, bars) is { } average)
             {
-                averages[history.Symbol] = average;
+                averages[symbol] = average;
             }
         }
 

@@ -343,6 +343,37 @@ public abstract class MarketStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Volumes_and_closes_come_by_symbol_in_their_sessions_places_and_average_as_the_bars_do()
+    {
+        // Bars on 6, 7, 10, 11, 12, 13 and 14 March; the sessions leave out 6 March (before) and 12 March (between).
+        DateOnly[] days = [new(2025, 3, 6), new(2025, 3, 7), new(2025, 3, 10), new(2025, 3, 11), new(2025, 3, 12), PreviousDay, Day];
+        DateOnly[] sessions = [days[1], days[2], days[3], PreviousDay, Day];
+        var loaded = new List<DailyBar>();
+        foreach (var (day, i) in days.Select((d, i) => (d, i)))
+        {
+            // T0002 is listed from 11 March on (three sessions: no averages); closes with four decimals.
+            var bars = Loads.DailyBars(day, i >= 3 ? 3 : 2, seed: i).Select(b => b with { Close = b.Close + (i * 1.0101) }).ToList();
+            loaded.AddRange(bars);
+            await Store.ReplaceDailyBarsAsync(day, bars.ToAsyncEnumerable(), Ct);
+        }
+
+        var read = await Store.ReadVolumesAndClosesAsync(sessions, Ct);
+
+        Assert.Equal(["T0000", "T0001", "T0002"], read.Keys.Order());
+        Assert.Equal(sessions.Select(d => Stored("T0000", d)), read["T0000"]);
+        Assert.Equal([null, null, .. sessions[2..].Select(d => Stored("T0002", d))], read["T0002"]);
+        Assert.Equal(
+            loaded.Select(b => b.Symbol).Distinct().Select(s => VolumeAverages.Calculate(s, [.. loaded.Where(b => b.Symbol == s)], sessions)),
+            read.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => VolumeAverages.FromSessions(p.Key, p.Value)));
+        Assert.NotNull(VolumeAverages.FromSessions("T0001", read["T0001"]));
+        Assert.Null(VolumeAverages.FromSessions("T0002", read["T0002"]));
+        Assert.Empty(await Store.ReadVolumesAndClosesAsync([NextDay], Ct));
+
+        VolumeAndClose? Stored(string symbol, DateOnly day) =>
+            loaded.Where(b => b.Symbol == symbol && b.Date == day).Select(b => new VolumeAndClose(b.Volume, b.Close)).Single();
+    }
+
+    [Fact]
     public async Task Atr_values_replace_their_day_period_and_method_only()
     {
         AtrValue[] wilder = [new("AAA", 1.25, 2.5), new("BBB", 0.5, 1.0), new("CCC", 3, 4)];

@@ -211,14 +211,19 @@ public sealed partial class PostgresMarketStore(NpgsqlDataSource dataSource, Tim
             // The key build sorts the whole day; in memory it takes a fraction of the time.
             await ExecuteAsync(connection, "SET LOCAL maintenance_work_mem = '512MB'", ct);
             // The day check lets ATTACH trust the rows without scanning them again.
+            // The day comes from a default while the rows are copied: four bytes less per row on the wire.
             await ExecuteAsync(connection, $"""
                 CREATE TABLE {building} (LIKE volume_slots INCLUDING DEFAULTS INCLUDING CONSTRAINTS,
-                    CONSTRAINT ck_{partition}_day CHECK (trading_date = DATE '{iso}'))
+                    CONSTRAINT ck_{partition}_day CHECK (trading_date = DATE '{iso}'));
+                ALTER TABLE {building} ALTER COLUMN trading_date SET DEFAULT DATE '{iso}'
                 """, ct);
             var rows = await CopyVolumeSlotsAsync(connection, tickers, day, building, ct);
             try
             {
-                await ExecuteAsync(connection, $"ALTER TABLE {building} ADD CONSTRAINT pk_{building} PRIMARY KEY (trading_date, symbol, slot)", ct);
+                await ExecuteAsync(connection, $"""
+                    ALTER TABLE {building} ALTER COLUMN trading_date DROP DEFAULT,
+                        ADD CONSTRAINT pk_{building} PRIMARY KEY (trading_date, symbol, slot)
+                    """, ct);
             }
             catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
             {
@@ -242,7 +247,7 @@ public sealed partial class PostgresMarketStore(NpgsqlDataSource dataSource, Tim
         {
             await ExecuteAsync(connection, $"CREATE TABLE IF NOT EXISTS {partition} PARTITION OF volume_slots FOR VALUES IN ('{IsoDate(day)}')", ct);
             await ExecuteAsync(connection, VolumeSlotsStaging, ct);
-            var rows = await CopyVolumeSlotsAsync(connection, tickers, day, dayTable: null, ct);
+            var rows = await CopyVolumeSlotsAsync(connection, tickers, day, "volume_slots_load", ct);
             await ExecuteAsync(connection, "ANALYZE volume_slots_load", ct);
             await ExecuteAsync(connection, """
                 DELETE FROM volume_slots v WHERE v.trading_date = @day AND v.symbol IN (SELECT symbol FROM volume_slots_load)
@@ -382,43 +387,72 @@ public sealed partial class PostgresMarketStore(NpgsqlDataSource dataSource, Tim
         return rows;
     }
 
-    /// <param name="dayTable">A table shaped like <c>volume_slots</c> (the rows get the day column), or null for the staging table.</param>
-    private static async Task<long> CopyVolumeSlotsAsync(NpgsqlConnection connection, IAsyncEnumerable<TickerVolumeSlots> tickers, DateOnly day, string? dayTable, CancellationToken ct)
+    /// <summary>
+    /// The rows by a raw binary COPY into <paramref name="table"/>'s (symbol, slot, volume, accumulated_volume, trades);
+    /// the day is the table's (a default, or the staging table's merge). A failure cancels the COPY.
+    /// </summary>
+    private static async Task<long> CopyVolumeSlotsAsync(NpgsqlConnection connection, IAsyncEnumerable<TickerVolumeSlots> tickers, DateOnly day, string table, CancellationToken ct)
     {
         long rows = 0;
         long tickerCount = 0;
-        await using var importer = await connection.BeginBinaryImportAsync(dayTable is not null
-            ? $"COPY {dayTable} (trading_date, symbol, slot, volume, accumulated_volume, trades) FROM STDIN (FORMAT BINARY)"
-            : "COPY volume_slots_load (symbol, slot, volume, accumulated_volume, trades) FROM STDIN (FORMAT BINARY)", ct);
-        importer.Timeout = TimeSpan.Zero;
-        await foreach (var ticker in tickers.WithCancellation(ct))
+        var encoded = new VolumeSlotCopyRows();
+        await using var copy = await connection.BeginRawBinaryCopyAsync(
+            $"COPY {table} (symbol, slot, volume, accumulated_volume, trades) FROM STDIN (FORMAT BINARY)", ct);
+        // No limit (zero), as for the importers: the caller's token is the limit.
+        copy.WriteTimeout = 0;
+        copy.ReadTimeout = 0;
+        try
         {
-            tickerCount++;
-            ArgumentNullException.ThrowIfNull(ticker);
-            var symbol = LoadChecks.Symbol(ticker.Symbol, "volume_slots", tickerCount);
-            LoadChecks.SameDay(day, ticker.Date, symbol, "volume_slots");
-            foreach (var slot in ticker.Slots)
+            encoded.TryAddRaw(VolumeSlotCopyRows.Header);
+            await foreach (var ticker in tickers.WithCancellation(ct))
             {
-                var number = LoadChecks.Slot(slot.Slot, symbol, day);
-                // Millions of values: the synchronous calls only fill the importer's buffer (blocking briefly when it
-                // flushes to the server) and save a state machine per value, about 15 % of the copy (measured).
-                importer.StartRow();
-                if (dayTable is not null)
+                tickerCount++;
+                ArgumentNullException.ThrowIfNull(ticker);
+                var symbol = LoadChecks.Symbol(ticker.Symbol, "volume_slots", tickerCount);
+                LoadChecks.SameDay(day, ticker.Date, symbol, "volume_slots");
+                encoded.StartTicker(symbol);
+                foreach (var slot in ticker.Slots)
                 {
-                    importer.Write(day, NpgsqlDbType.Date);
-                }
+                    var number = LoadChecks.Slot(slot.Slot, symbol, day);
+                    while (!encoded.TryAdd(number, slot.Volume, slot.AccumulatedVolume, slot.Trades))
+                    {
+                        await copy.WriteAsync(encoded.Pending, ct);
+                        encoded.Clear();
+                    }
 
-                importer.Write(symbol, NpgsqlDbType.Text);
-                importer.Write(number, NpgsqlDbType.Smallint);
-                importer.Write(slot.Volume, NpgsqlDbType.Bigint);
-                importer.Write(slot.AccumulatedVolume, NpgsqlDbType.Bigint);
-                importer.Write(slot.Trades, NpgsqlDbType.Integer);
-                rows++;
+                    rows++;
+                }
             }
+
+            while (!encoded.TryAddRaw(VolumeSlotCopyRows.Trailer))
+            {
+                await copy.WriteAsync(encoded.Pending, ct);
+                encoded.Clear();
+            }
+
+            await copy.WriteAsync(encoded.Pending, ct);
+        }
+        catch
+        {
+            // Ending the COPY normally would have the server take the rows written so far.
+            await CancelCopyAsync(copy);
+            throw;
         }
 
-        await importer.CompleteAsync(ct);
         return rows;
+    }
+
+    private static async Task CancelCopyAsync(NpgsqlRawCopyStream copy)
+    {
+        try
+        {
+            await copy.CancelAsync();
+        }
+        catch (Exception e) when (e is NpgsqlException or ObjectDisposedException)
+        {
+            // The COPY had already failed or the connection broke: the transaction rolls back either way, and the
+            // first failure is the one to report.
+        }
     }
 
     private static Task WriteNullableAsync<T>(NpgsqlBinaryImporter importer, T? value, NpgsqlDbType type, CancellationToken ct)

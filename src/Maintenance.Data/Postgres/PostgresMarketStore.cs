@@ -112,6 +112,13 @@ public sealed partial class PostgresMarketStore(NpgsqlDataSource dataSource, Tim
                     await ExecuteAsync(connection, create, ct);
                 }
 
+                if (keys.Count > 0)
+                {
+                    // The table at least doubled: without fresh statistics the next window read (ATR, right after a
+                    // first run) is planned for a few thousand rows and sorts the whole window on disk.
+                    await ExecuteAsync(connection, "ANALYZE daily_bars", ct);
+                }
+
                 return rows;
             }
             catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)

@@ -61,6 +61,7 @@ public sealed class PostgresMarketStoreTests(PostgresServer server) : MarketStor
         var oids = await QueryAsync(Oids, ct);
         var added = await Store.AddDailyBarsDaysAsync([PreviousDay, Day], Loads.DailyBars(PreviousDay, 6).Concat(Loads.DailyBars(Day, 7)).ToAsyncEnumerable(), ct);
         var rebuilt = await QueryAsync(Oids, ct);
+        var analyzed = await QueryAsync("SELECT count(*)::text FROM pg_stats WHERE tablename = 'daily_bars' AND attname = 'trading_date'", ct);
         // One day more into three: the keys are kept and maintained row by row.
         await Store.AddDailyBarsDaysAsync([EarlierDay], Loads.DailyBars(EarlierDay, 3).ToAsyncEnumerable(), ct);
 
@@ -72,6 +73,7 @@ public sealed class PostgresMarketStoreTests(PostgresServer server) : MarketStor
         Assert.NotEqual(oids[0], rebuilt[0]);
         Assert.NotEqual(oids[1], rebuilt[1]);
         Assert.Equal(rebuilt, await QueryAsync(Oids, ct));
+        Assert.Equal(["1"], analyzed);
         Assert.Equal(before, await QueryAsync(Keys, ct));
         Assert.Equal(["t"], await QueryAsync("SELECT bool_and(indisprimary OR NOT indisunique)::text::char FROM pg_index WHERE indrelid = 'daily_bars'::regclass", ct));
         Assert.Equal([EarlierDay, PreviousDay, Day, NextDay], await Store.DaysWithDailyBarsAsync(EarlierDay, NextDay, ct));

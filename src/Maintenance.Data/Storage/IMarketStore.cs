@@ -101,6 +101,15 @@ public interface IMarketStore
     /// <summary>The symbols that have a daily bar on <paramref name="day"/>.</summary>
     Task<IReadOnlySet<string>> SymbolsWithDailyBarsAsync(DateOnly day, CancellationToken ct = default);
 
+    /// <summary>The symbols of the active tickers (no other column is read).</summary>
+    Task<IReadOnlySet<string>> ActiveSymbolsAsync(CancellationToken ct = default);
+
+    /// <summary>
+    /// How complete <paramref name="day"/>'s daily bars are, counted in one query (no row is sent back): the bars of the
+    /// day, the active tickers, and how many of those have a bar that day.
+    /// </summary>
+    Task<DailyBarCoverage> DailyBarCoverageAsync(DateOnly day, CancellationToken ct = default);
+
     /// <summary>The symbols that have volume slots on <paramref name="day"/>.</summary>
     Task<IReadOnlySet<string>> SymbolsWithVolumeSlotsAsync(DateOnly day, CancellationToken ct = default);
 

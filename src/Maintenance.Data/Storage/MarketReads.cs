@@ -215,6 +215,26 @@ public abstract class MarketReads
     public Task<IReadOnlySet<string>> SymbolsWithVolumeSlotsAsync(DateOnly day, CancellationToken ct = default) =>
         SymbolsOfDayAsync("SELECT DISTINCT symbol FROM volume_slots WHERE trading_date = @day", day, ct);
 
+    public Task<IReadOnlySet<string>> ActiveSymbolsAsync(CancellationToken ct = default) =>
+        SymbolsOfDayAsync("SELECT symbol FROM tickers WHERE active", day: null, ct);
+
+    /// <remarks>The covered tickers by one primary-key probe each (symbol, trading_date).</remarks>
+    public async Task<DailyBarCoverage> DailyBarCoverageAsync(DateOnly day, CancellationToken ct = default)
+    {
+        await using var connection = await OpenReadConnectionAsync(ct);
+        await using var command = Command(connection, """
+            SELECT
+                (SELECT count(*) FROM daily_bars WHERE trading_date = @day),
+                (SELECT count(*) FROM tickers WHERE active),
+                (SELECT count(*) FROM tickers t WHERE t.active
+                    AND EXISTS (SELECT 1 FROM daily_bars d WHERE d.symbol = t.symbol AND d.trading_date = @day))
+            """);
+        Add(command, "day", day);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        return new DailyBarCoverage(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2));
+    }
+
     public async Task<VolumeSlotCoverage> VolumeSlotCoverageAsync(DateOnly day, CancellationToken ct = default)
     {
         await using var connection = await OpenReadConnectionAsync(ct);
@@ -275,11 +295,16 @@ public abstract class MarketReads
         return result;
     }
 
-    private async Task<IReadOnlySet<string>> SymbolsOfDayAsync(string sql, DateOnly day, CancellationToken ct)
+    /// <param name="day">The value of <c>@day</c>, or null when <paramref name="sql"/> has none.</param>
+    private async Task<IReadOnlySet<string>> SymbolsOfDayAsync(string sql, DateOnly? day, CancellationToken ct)
     {
         await using var connection = await OpenReadConnectionAsync(ct);
         await using var command = Command(connection, sql);
-        Add(command, "day", day);
+        if (day is { } value)
+        {
+            Add(command, "day", value);
+        }
+
         var result = new HashSet<string>(StringComparer.Ordinal);
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))

@@ -12,6 +12,12 @@ public sealed record TickerVolumeSlots(string Symbol, DateOnly Date, VolumeSlot[
 /// <param name="Covered">Of those, the symbols with slot rows.</param>
 public sealed record VolumeSlotCoverage(long Rows, long Tickers, long Traded, long Covered);
 
+/// <summary>One day's daily bars counted against the active tickers (<see cref="IMarketStore.DailyBarCoverageAsync"/>).</summary>
+/// <param name="Bars">Daily bars of the day (one per symbol).</param>
+/// <param name="Active">Active tickers.</param>
+/// <param name="Covered">Of those, the tickers with a bar that day.</param>
+public sealed record DailyBarCoverage(long Bars, long Active, long Covered);
+
 /// <summary>One symbol's daily bars over a window, oldest first.</summary>
 public sealed record DailyBarHistory(string Symbol, IReadOnlyList<DailyBar> Bars);
 

@@ -161,23 +161,18 @@ public sealed class LoadOhlcStep(
         metrics.AddCounts("rejected", day.Rejected);
     }
 
-    private async Task<Coverage> CoverageAsync(DateOnly day, CancellationToken ct) =>
-        await CoverageAsync(await store.SymbolsWithDailyBarsAsync(day, ct), ct);
-
-    private async Task<Coverage> CoverageAsync(IReadOnlySet<string> withBars, CancellationToken ct)
+    /// <summary>The stored day's coverage, counted by the database.</summary>
+    private async Task<Coverage> CoverageAsync(DateOnly day, CancellationToken ct)
     {
-        long active = 0;
-        long covered = 0;
-        await foreach (var ticker in store.ReadTickersAsync(activeOnly: true, ct))
-        {
-            active++;
-            if (withBars.Contains(ticker.Symbol))
-            {
-                covered++;
-            }
-        }
+        var stored = await store.DailyBarCoverageAsync(day, ct);
+        return new Coverage(stored.Bars, stored.Active, stored.Covered, options.Value.MinCoverage);
+    }
 
-        return new Coverage(withBars.Count, active, covered, options.Value.MinCoverage);
+    /// <summary>The coverage the day's bars would have once stored.</summary>
+    private async Task<Coverage> CoverageAsync(HashSet<string> withBars, CancellationToken ct)
+    {
+        var active = await store.ActiveSymbolsAsync(ct);
+        return new Coverage(withBars.Count, active.Count, active.Count(withBars.Contains), options.Value.MinCoverage);
     }
 
     /// <summary>How much of the active universe has a bar on the day.</summary>

@@ -167,6 +167,21 @@ public abstract class MarketStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Daily_bar_coverage_counts_the_day_s_bars_and_the_active_tickers_with_one()
+    {
+        // Bars for T0000-T0003 on the day; tickers T0000, T0001, T0005 active, T0002 delisted.
+        await Store.ReplaceDailyBarsAsync(Day, Loads.DailyBars(Day, 4).ToAsyncEnumerable(), Ct);
+        await Store.ReplaceDailyBarsAsync(PreviousDay, Loads.DailyBars(PreviousDay, 6).ToAsyncEnumerable(), Ct);
+        Ticker[] tickers = [new() { Symbol = Loads.Symbol(0) }, new() { Symbol = Loads.Symbol(1) }, new() { Symbol = Loads.Symbol(2) }, new() { Symbol = Loads.Symbol(5) }];
+        await Store.UpsertTickersAsync(tickers.ToAsyncEnumerable(), Ct);
+        await Store.MarkTickersInactiveAsync([Loads.Symbol(2)], Ct);
+
+        Assert.Equal(new DailyBarCoverage(Bars: 4, Active: 3, Covered: 2), await Store.DailyBarCoverageAsync(Day, Ct));
+        Assert.Equal(new DailyBarCoverage(0, 3, 0), await Store.DailyBarCoverageAsync(NextDay, Ct));
+        Assert.Equal([Loads.Symbol(0), Loads.Symbol(1), Loads.Symbol(5)], (await Store.ActiveSymbolsAsync(Ct)).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task Volume_slot_history_comes_one_symbol_at_a_time_with_its_days_in_order()
     {
         var before = Loads.VolumeSlots(PreviousDay, 4, 3, seed: 1);

@@ -69,6 +69,62 @@ public static class Atr
         return FromTrueRanges(trueRanges, last.Close, method, period);
     }
 
+    /// <summary>
+    /// ATR of one symbol's window given as parallel spans of its bars (in date order, the last on
+    /// <paramref name="targetDate"/>): the same checks, reasons and figures as the <see cref="DailyBar"/> overload.
+    /// </summary>
+    public static AtrResult Calculate(
+        ReadOnlySpan<DateOnly> dates,
+        ReadOnlySpan<double> high,
+        ReadOnlySpan<double> low,
+        ReadOnlySpan<double> close,
+        DateOnly targetDate,
+        AtrMethod method = AtrMethod.Wilder,
+        int period = DefaultPeriod)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(period, 1);
+        if (dates.Length != high.Length || dates.Length != low.Length || dates.Length != close.Length)
+        {
+            throw new ArgumentException($"dates, high, low and close differ in length ({dates.Length}, {high.Length}, {low.Length}, {close.Length}).", nameof(dates));
+        }
+
+        if (dates.IsEmpty)
+        {
+            return AtrResult.NoValue("no daily bars");
+        }
+
+        if (dates[^1] != targetDate)
+        {
+            return AtrResult.NoValue($"no bar on the target date {targetDate:yyyy-MM-dd} (last bar {dates[^1]:yyyy-MM-dd})");
+        }
+
+        if (dates.Length < period + 1)
+        {
+            return NotEnoughBars(dates.Length, period);
+        }
+
+        for (var i = 0; i < dates.Length; i++)
+        {
+            if (i > 0 && dates[i] <= dates[i - 1])
+            {
+                return AtrResult.NoValue($"bars are not in increasing date order at {dates[i]:yyyy-MM-dd}");
+            }
+
+            if (!ArePrices(high[i], low[i], close[i]))
+            {
+                return AtrResult.NoValue($"invalid prices on {dates[i]:yyyy-MM-dd} (high {high[i]}, low {low[i]}, close {close[i]})");
+            }
+        }
+
+        var trueRanges = dates.Length - 1 <= StackLimit ? stackalloc double[dates.Length - 1] : new double[dates.Length - 1];
+        for (var i = 1; i < dates.Length; i++)
+        {
+            trueRanges[i - 1] = TrueRange(high[i], low[i], close[i - 1]);
+        }
+
+        return FromTrueRanges(trueRanges, close[^1], method, period);
+    }
+
     /// <summary>ATR of a window given as parallel spans (oldest first, the last element is the target date).</summary>
     public static AtrResult Calculate(
         ReadOnlySpan<double> high,

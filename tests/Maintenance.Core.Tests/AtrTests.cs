@@ -67,6 +67,31 @@ public class AtrTests
         }
     }
 
+    [Fact]
+    public void Dated_spans_give_the_same_figures_and_reasons_as_the_bars()
+    {
+        static AtrResult FromSpans(DailyBar[] bars, DateOnly target, AtrMethod method, int period) => Atr.Calculate(
+            bars.Select(b => b.Date).ToArray(), bars.Select(b => b.High).ToArray(), bars.Select(b => b.Low).ToArray(), bars.Select(b => b.Close).ToArray(), target, method, period);
+
+        var target = new DateOnly(2025, 3, 12);
+        DailyBar[] unordered = [GapSeries[0], GapSeries[2], GapSeries[1], .. GapSeries[3..]];
+        DailyBar[] zeroClose = [.. GapSeries[..5], GapSeries[5] with { Close = 0 }];
+        foreach (var method in new[] { AtrMethod.Wilder, AtrMethod.Sma, AtrMethod.Ema })
+        {
+            Assert.Equal(Atr.Calculate(GapSeries, target, method, 3), FromSpans(GapSeries, target, method, 3));
+        }
+
+        Assert.Equal(0.977777777778, FromSpans(GapSeries, target, AtrMethod.Wilder, 3).Atr, Precision);
+        Assert.Equal(8.970438328236, FromSpans(GapSeries, target, AtrMethod.Wilder, 3).AtrPercent, Precision);
+        Assert.Equal("no bar on the target date 2025-03-13 (last bar 2025-03-12)", FromSpans(GapSeries, new DateOnly(2025, 3, 13), AtrMethod.Wilder, 3).Reason);
+        Assert.Equal("bars are not in increasing date order at 2025-03-05", FromSpans(unordered, target, AtrMethod.Wilder, 3).Reason);
+        Assert.Equal(Atr.Calculate(zeroClose, target, AtrMethod.Wilder, 3), FromSpans(zeroClose, target, AtrMethod.Wilder, 3));
+        Assert.StartsWith("invalid prices on 2025-03-12", FromSpans(zeroClose, target, AtrMethod.Wilder, 3).Reason, StringComparison.Ordinal);
+        Assert.Equal("6 daily bars, 8 needed for ATR(7)", FromSpans(GapSeries, target, AtrMethod.Wilder, 7).Reason);
+        Assert.Equal("no daily bars", Atr.Calculate([], [], [], [], target).Reason);
+        Assert.Throws<ArgumentException>(() => Atr.Calculate([target], [1.0, 2.0], [1.0], [1.0], target));
+    }
+
     /// <summary>
     /// Period 14 (the default). The first bar's own range (60) must not count: it has no previous close.
     /// Bars 2-15 have TR 2 (close 50, high 51, low 49). Bar 16 gaps up: max(4, |56 - 50|, |52 - 50|) = 6.

@@ -74,6 +74,12 @@ public interface IMarketStore
     /// </summary>
     Task<IReadOnlyDictionary<string, VolumeAndClose?[]>> ReadVolumesAndClosesAsync(IReadOnlyList<DateOnly> sessions, CancellationToken ct = default);
 
+    /// <summary>
+    /// As <see cref="ReadDailyBarHistoryAsync(DateOnly, DateOnly, IReadOnlyCollection{string}?, CancellationToken)"/>,
+    /// only the date, high, low and close of each bar: one symbol at a time, symbols in order, dates in order.
+    /// </summary>
+    IAsyncEnumerable<DailyPriceHistory> ReadDailyPriceHistoryAsync(DateOnly firstDay, DateOnly lastDay, IReadOnlyCollection<string>? symbols, CancellationToken ct = default);
+
     /// <summary>One day's volume slots, one ticker at a time, in symbol order.</summary>
     IAsyncEnumerable<TickerVolumeSlots> ReadVolumeSlotsAsync(DateOnly day, CancellationToken ct = default);
 

@@ -122,6 +122,29 @@ public abstract class MarketReads
         return result;
     }
 
+    /// <remarks>Half the columns of the bars, and no bar object per row: the ATR reads the whole window of the market.</remarks>
+    public async IAsyncEnumerable<DailyPriceHistory> ReadDailyPriceHistoryAsync(DateOnly firstDay, DateOnly lastDay, IReadOnlyCollection<string>? symbols, [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        LoadChecks.Window(firstDay, lastDay);
+        var (condition, wanted) = NarrowTo(symbols);
+        await using var connection = await OpenReadConnectionAsync(ct);
+        await using var command = Command(connection, $"""
+            SELECT symbol, trading_date, high, low, close FROM daily_bars
+            WHERE trading_date BETWEEN @from AND @to {(condition is null ? "" : "AND " + condition)} ORDER BY symbol, trading_date
+            """);
+        Add(command, "from", firstDay);
+        Add(command, "to", lastDay);
+        AddSymbols(command, condition, symbols);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        await foreach (var history in DailyBarRows.GroupPricesBySymbolAsync(reader, ct))
+        {
+            if (wanted is null || wanted.Contains(history.Symbol))
+            {
+                yield return history;
+            }
+        }
+    }
+
     public async IAsyncEnumerable<TickerVolumeSlots> ReadVolumeSlotsAsync(DateOnly day, [EnumeratorCancellation] CancellationToken ct = default)
     {
         await foreach (var history in ReadVolumeSlotHistoryAsync([day], symbols: null, ct))

@@ -21,6 +21,9 @@ public sealed record DailyBarCoverage(long Bars, long Active, long Covered);
 /// <summary>One symbol's daily bars over a window, oldest first.</summary>
 public sealed record DailyBarHistory(string Symbol, IReadOnlyList<DailyBar> Bars);
 
+/// <summary>One symbol's dates, highs, lows and closes over a window, oldest first: what an ATR reads of its bars.</summary>
+public sealed record DailyPriceHistory(string Symbol, DateOnly[] Dates, double[] High, double[] Low, double[] Close);
+
 /// <summary>One symbol's volume slots over a set of days, oldest day first; days without rows are absent.</summary>
 public sealed record VolumeSlotHistory(string Symbol, IReadOnlyList<TickerVolumeSlots> Days);
 

@@ -355,6 +355,19 @@ public abstract class MarketStoreTests : IAsyncLifetime
         Assert.Equal(days[1..4], history[0].Bars.Select(b => b.Date));
         Assert.Equal([days[2], PreviousDay], history[2].Bars.Select(b => b.Date));
         Assert.Equal(Loads.DailyBars(days[2], 3, seed: 2)[1], history[1].Bars[1]);
+
+        var prices = await Loads.ToListAsync(Store.ReadDailyPriceHistoryAsync(days[1], PreviousDay, null, Ct));
+        Assert.Equal(history.Select(h => h.Symbol), prices.Select(p => p.Symbol));
+        Assert.All(history.Zip(prices), pair =>
+        {
+            Assert.Equal(pair.First.Bars.Select(b => b.Date), pair.Second.Dates);
+            Assert.Equal(pair.First.Bars.Select(b => b.High), pair.Second.High);
+            Assert.Equal(pair.First.Bars.Select(b => b.Low), pair.Second.Low);
+            Assert.Equal(pair.First.Bars.Select(b => b.Close), pair.Second.Close);
+        });
+        var narrowed = await Loads.ToListAsync(Store.ReadDailyPriceHistoryAsync(days[0], Day, ["T0002", "NONE"], Ct));
+        Assert.Equal(["T0002"], narrowed.Select(p => p.Symbol));
+        Assert.Equal([days[2], PreviousDay, Day], narrowed[0].Dates);
     }
 
     [Fact]

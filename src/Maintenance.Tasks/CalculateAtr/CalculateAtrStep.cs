@@ -58,31 +58,30 @@ public sealed class CalculateAtrStep(
             return StepResult.AlreadyDone($"ATR({settings.Period}, {method}) of {target.Iso()} already stored for {stored.Count} tickers{OfShard(shard)}; {cache}", metrics);
         }
 
-        var active = new HashSet<string>(StringComparer.Ordinal);
-        await foreach (var ticker in store.ReadTickersAsync(activeOnly: true, cancellationToken))
-        {
-            if (shard.Contains(ticker.Symbol))
-            {
-                active.Add(ticker.Symbol);
-            }
-        }
-
+        var active = (await store.ActiveSymbolsAsync(cancellationToken)).Where(shard.Contains).ToHashSet(StringComparer.Ordinal);
         var outcome = await ComputeAsync(target, active, shard, settings, progress, cancellationToken);
         var values = outcome.Values;
         // Counts, not a re-read of what was just written: the load's transaction stores exactly its rows, the shard's
         // fields of atr:daily are counted by name once written and pruned, and each string SET was acknowledged.
-        var storedRows = await store.ReplaceAtrValuesAsync(target, settings.Period, method, values.ToAsyncEnumerable(), shard, cancellationToken);
+        // The table and the caches are written side by side: neither reads the other, and a failure of either fails
+        // the step, whose next try finds no stored values and writes both again.
+        var storing = store.ReplaceAtrValuesAsync(target, settings.Period, method, values.ToAsyncEnumerable(), shard, cancellationToken);
         long redisFields = 0, atrStrings = 0, staleFields = 0;
         if (ownsCache)
         {
-            (redisFields, staleFields) = await redis.WriteAtrDailyAsync(values, session, shard);
-            atrStrings = await redis.SetAtrStringsAsync(values, cancellationToken);
+            var writingHash = redis.WriteAtrDailyAsync(values, session, shard);
+            var writingStrings = redis.SetAtrStringsAsync(values, cancellationToken);
+            await Task.WhenAll(storing, writingHash, writingStrings);
+            (redisFields, staleFields) = await writingHash;
+            atrStrings = await writingStrings;
             await redis.SetServedSessionAsync(CacheFamily.Atr, session);
         }
         else
         {
             logger.LogWarning("The caches belong to {Owner}: atr:daily keeps its values, only atr_values of {Day} is written", laterOwner, target.Iso());
         }
+
+        var storedRows = await storing;
 
         var redisHolds = storedRows == values.Count && (!ownsCache || (redisFields == values.Count && atrStrings == values.Count));
         var eligible = values.Count + outcome.Failed;
@@ -132,7 +131,7 @@ public sealed class CalculateAtrStep(
         int shortHistory = 0, noBar = 0, failed = 0;
         string? firstFailure = null;
         // A shard reads only its symbols' bars.
-        await foreach (var history in store.ReadDailyBarHistoryAsync(window[0], target, shard.IsAll ? null : active, ct))
+        await foreach (var history in store.ReadDailyPriceHistoryAsync(window[0], target, shard.IsAll ? null : active, ct))
         {
             if (!active.Contains(history.Symbol))
             {
@@ -140,18 +139,18 @@ public sealed class CalculateAtrStep(
             }
 
             seen++;
-            var bars = history.Bars;
-            if (bars.Count == 0 || bars[^1].Date != target)
+            var dates = history.Dates;
+            if (dates.Length == 0 || dates[^1] != target)
             {
                 noBar++;
             }
-            else if (bars.Count < settings.Period + 1)
+            else if (dates.Length < settings.Period + 1)
             {
                 shortHistory++;
             }
             else
             {
-                var atr = Atr.Calculate([.. bars], target, settings.Method, settings.Period);
+                var atr = Atr.Calculate(dates, history.High, history.Low, history.Close, target, settings.Method, settings.Period);
                 if (atr.HasValue && double.IsFinite(atr.Atr) && double.IsFinite(atr.AtrPercent))
                 {
                     values.Add(new AtrValue(history.Symbol, atr.Atr, atr.AtrPercent));

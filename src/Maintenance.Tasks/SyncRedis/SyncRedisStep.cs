@@ -31,6 +31,7 @@ public sealed class SyncRedisStep(
 
     private const string MetadataPrefix = "metadata:ticker:";
     private const string AvgVolumePrefix = "ticker:avg_volume:";
+    private const int KeysPerRound = 2000;
 
     public static MaintenanceStep Kind => MaintenanceStep.SyncRedis;
 
@@ -68,34 +69,29 @@ public sealed class SyncRedisStep(
 
         // Written again from here on: a marker that outlived a half-finished write must not make the next run skip.
         await redis.Database.KeyDeleteAsync(MarkerKey);
-        await redis.ReplaceTickerUniverseAsync(active.Select(t => t.Symbol));
-        long written = 0, averagesWritten = 0;
+
+        // The set, the documents, the averages and the stale keys are all independent writes: in flight together.
+        var replacing = redis.ReplaceTickerUniverseAsync(active.Select(t => t.Symbol));
+        var writingMetadata = wanted is null ? Task.FromResult(0L) : SetAllAsync(wanted.Metadata, ttl: null, cancellationToken);
+        var writingAverages = wanted is null ? Task.FromResult(0L) : SetAllAsync(wanted.Averages, RedisKeys.DailyCacheTtl, cancellationToken);
+        var removing = Task.WhenAll(before.StaleKeys.Chunk(1000).Select(chunk => redis.Database.KeyDeleteAsync(chunk)));
+        await Task.WhenAll(replacing, writingMetadata, writingAverages, removing);
+        var (written, averagesWritten, stale) = (await writingMetadata, await writingAverages, (await removing).Sum());
         if (wanted is not null)
         {
-            written = await redis.SetTickerMetadataAsync(wanted.Metadata.Values, cancellationToken);
-            averagesWritten = await redis.SetVolumeAveragesAsync(wanted.Averages.Values, cancellationToken);
-            await redis.SetServedSessionAsync(CacheFamily.Metadata, session);
-            await redis.SetServedSessionAsync(CacheFamily.VolumeAverages, session);
+            await Task.WhenAll(redis.SetServedSessionAsync(CacheFamily.Metadata, session), redis.SetServedSessionAsync(CacheFamily.VolumeAverages, session));
         }
         else
         {
             logger.LogWarning("metadata:ticker serves the later session {Served}: only ticker:universe is synced for {Target}", served?.Iso(), command.TargetDate.Iso());
         }
 
-        long stale = 0;
-        foreach (var chunk in before.StaleKeys.Chunk(1000))
-        {
-            stale += await redis.Database.KeyDeleteAsync(chunk);
-        }
-
         // Counts, not a re-read of every key just written: the set is swapped in whole, each SET was acknowledged, the
         // stale keys found before are gone, and one EXISTS counts the active symbols' metadata keys.
-        var universe = await redis.Database.SetLengthAsync(RedisKeys.TickerUniverse);
-        long metadataKeys = 0;
-        foreach (var chunk in active.Chunk(5000))
-        {
-            metadataKeys += await redis.Database.KeyExistsAsync([.. chunk.Select(t => (RedisKey)RedisKeys.TickerMetadata(t.Symbol))]);
-        }
+        var counting = redis.Database.SetLengthAsync(RedisKeys.TickerUniverse);
+        var existing = await Task.WhenAll(active.Chunk(5000).Select(chunk => redis.Database.KeyExistsAsync([.. chunk.Select(t => (RedisKey)RedisKeys.TickerMetadata(t.Symbol))])));
+        var universe = await counting;
+        var metadataKeys = existing.Sum();
 
         var holds = universe == active.Count && stale == before.StaleKeys.Count
             && (wanted is null || (written == active.Count && metadataKeys == active.Count && averagesWritten == wanted.Averages.Count));
@@ -121,6 +117,24 @@ public sealed class SyncRedisStep(
             ? $"ticker:universe holds the {active.Count} active symbols; {caches} ({stale} stale keys removed)"
             : $"written: ticker:universe has {universe} members, {written} metadata and {averagesWritten} average keys were written for {active.Count} active tickers ({metadataKeys} metadata keys present), {stale} of {before.StaleKeys.Count} stale keys removed";
         return StepResult.Done(new StepValidation(holds, verdict), result);
+    }
+
+    /// <summary>
+    /// Plain string keys already serialized, pipelined in rounds (bounded data in flight, so a round never runs into the
+    /// client's timeout).
+    /// </summary>
+    /// <returns>How many SETs Redis acknowledged.</returns>
+    private async Task<long> SetAllAsync(List<KeyValuePair<RedisKey, RedisValue>> entries, TimeSpan? ttl, CancellationToken ct)
+    {
+        long written = 0;
+        foreach (var round in entries.Chunk(KeysPerRound))
+        {
+            ct.ThrowIfCancellationRequested();
+            var acknowledged = await Task.WhenAll(round.Select(e => redis.Database.StringSetAsync(e.Key, e.Value, ttl, When.Always)));
+            written += acknowledged.Count(ok => ok);
+        }
+
+        return written;
     }
 
     private static async Task<(T Value, long Ms)> Timed<T>(Task<T> task, long started)
@@ -190,7 +204,7 @@ public sealed class SyncRedisStep(
         var stale = keys.Metadata.Where(key => !activeSymbols.Contains(SymbolOf(key))).ToList();
         if (wanted is not null)
         {
-            stale.AddRange(keys.Averages.Where(key => !wanted.Averages.ContainsKey(SymbolOf(key))));
+            stale.AddRange(keys.Averages.Where(key => !wanted.AveragedSymbols.Contains(SymbolOf(key))));
         }
 
         var complete = keys.Metadata.Count - stale.Count(k => k.ToString().StartsWith(MetadataPrefix, StringComparison.Ordinal)) == active.Count

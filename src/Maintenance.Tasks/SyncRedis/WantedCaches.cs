@@ -1,11 +1,19 @@
 using System.Security.Cryptography;
 using Maintenance.Data.Redis;
 using Maintenance.Data.Storage;
+using StackExchange.Redis;
 
 namespace Maintenance.Tasks.SyncRedis;
 
-/// <summary>What sync-redis should leave in the caches for a session: the documents, and one checksum of them all.</summary>
-internal sealed record WantedCaches(Dictionary<string, TickerMetadataDocument> Metadata, Dictionary<string, VolumeAverage> Averages, string Checksum)
+/// <summary>
+/// What sync-redis should leave in the caches for a session: each key with its value as written (serialized once, for
+/// the checksum and the write), the symbols that have averages, and one checksum of them all.
+/// </summary>
+internal sealed record WantedCaches(
+    List<KeyValuePair<RedisKey, RedisValue>> Metadata,
+    List<KeyValuePair<RedisKey, RedisValue>> Averages,
+    HashSet<string> AveragedSymbols,
+    string Checksum)
 {
     /// <summary>
     /// What the caches should hold for the target: each active ticker's metadata and, where known, its averages, and a
@@ -13,26 +21,25 @@ internal sealed record WantedCaches(Dictionary<string, TickerMetadataDocument> M
     /// </summary>
     public static WantedCaches For(List<Ticker> active, Dictionary<string, VolumeAverage> all)
     {
-        var averages = new Dictionary<string, VolumeAverage>(StringComparer.Ordinal);
-        var metadata = new Dictionary<string, TickerMetadataDocument>(StringComparer.Ordinal);
+        var metadata = new List<KeyValuePair<RedisKey, RedisValue>>(active.Count);
+        var averages = new List<KeyValuePair<RedisKey, RedisValue>>(active.Count);
+        var averaged = new HashSet<string>(StringComparer.Ordinal);
         using var checksum = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         foreach (var ticker in active)
         {
             var average = all.GetValueOrDefault(ticker.Symbol);
-            var document = TickerMetadataDocument.From(ticker, average);
-            metadata[ticker.Symbol] = document;
-            AppendEntry(checksum, RedisKeys.TickerMetadata(ticker.Symbol), DownstreamJson.Serialize(document));
+            metadata.Add(Entry(checksum, RedisKeys.TickerMetadata(ticker.Symbol), DownstreamJson.Serialize(TickerMetadataDocument.From(ticker, average))));
             if (average is not null)
             {
-                averages[ticker.Symbol] = average;
-                AppendEntry(checksum, RedisKeys.AvgVolume(ticker.Symbol), DownstreamJson.Serialize(AvgVolumeDocument.From(average)));
+                averaged.Add(ticker.Symbol);
+                averages.Add(Entry(checksum, RedisKeys.AvgVolume(ticker.Symbol), DownstreamJson.Serialize(AvgVolumeDocument.From(average))));
             }
         }
 
-        return new WantedCaches(metadata, averages, Convert.ToHexString(checksum.GetHashAndReset()));
+        return new WantedCaches(metadata, averages, averaged, Convert.ToHexString(checksum.GetHashAndReset()));
     }
 
-    private static void AppendEntry(IncrementalHash checksum, string key, byte[] value)
+    private static KeyValuePair<RedisKey, RedisValue> Entry(IncrementalHash checksum, string key, byte[] value)
     {
         // Lengths first, so no two different (key, value) lists hash the same bytes.
         Span<byte> lengths = stackalloc byte[8];
@@ -41,5 +48,6 @@ internal sealed record WantedCaches(Dictionary<string, TickerMetadataDocument> M
         checksum.AppendData(lengths);
         checksum.AppendData(System.Text.Encoding.UTF8.GetBytes(key));
         checksum.AppendData(value);
+        return new KeyValuePair<RedisKey, RedisValue>(key, value);
     }
 }

@@ -63,13 +63,17 @@ public sealed class Floors
         "load-volume-slots" => PerUnit(["gunzip_minute_files", "minimal_parse_minute_all_cores", "copy_volume_slots"], "copy_volume_slots"),
         "calculate-atr" => PerUnit(["read_daily_bars", "redis_atr_hash"], "redis_atr_hash"),
         "calculate-rvol" => PerUnit(["read_volume_slots", "redis_rvol_hashes"], "redis_rvol_keys"),
-        "sync-redis" => PerUnit(["redis_metadata_keys"], "redis_metadata_keys"),
+        "sync-redis" => PerUnit(["read_average_rows", "redis_metadata_keys"], "redis_metadata_keys"),
         _ => null,
     };
 
-    /// <summary>The earlier floors, which read the files with the project's own reader and slot aggregation.</summary>
+    /// <summary>
+    /// The earlier floors, which read the files with the project's own reader and slot aggregation, and sync-redis's
+    /// SETs alone (before the rows it reads were counted).
+    /// </summary>
     public StepFloor? WithReader(string step) => step switch
     {
+        "sync-redis" => PerUnit(["redis_metadata_keys"], "redis_metadata_keys"),
         "load-ohlc" => PerUnit(["parse_daily_files", "copy_daily_bars"], "copy_daily_bars"),
         "load-volume-slots" => PerUnit(["parse_minute_files", "aggregate_slots", "copy_volume_slots"], "copy_volume_slots"),
         _ => For(step),
@@ -109,8 +113,9 @@ public sealed class Floors
 
             progress("reading back by COPY");
             measures.Add(await Task.Run(() => ReadBack(connection, "read_daily_bars", "binary COPY out of the window's daily bars", "floor_daily_bars", ReadDailyRow), ct));
+            measures.Add(await Task.Run(() => ReadAverageRows(connection, data.Window.TakeLast(VolumeAverages.LongWindow).First()), ct));
             measures.Add(await Task.Run(() => ReadBack(connection, "read_volume_slots", $"binary COPY out of the {slotDays.Count} days' volume slots", "floor_volume_slots", ReadSlotRow), ct));
-            await using var drop = new NpgsqlCommand("DROP TABLE floor_daily_bars; DROP TABLE floor_volume_slots", connection);
+            await using var drop = new NpgsqlCommand("DROP TABLE floor_daily_bars; DROP TABLE floor_volume_slots; DROP TABLE floor_average_rows", connection);
             await drop.ExecuteNonQueryAsync(ct);
         }
 
@@ -324,6 +329,22 @@ public sealed class Floors
         }
 
         return new FloorMeasure(name, what, rows, "rows", Stopwatch.GetElapsedTime(started).TotalSeconds);
+    }
+
+    /// <summary>What sync-redis reads for the averages: the last 30 sessions' symbol, date, volume and close, copied out of a table holding only them.</summary>
+    private static FloorMeasure ReadAverageRows(NpgsqlConnection connection, DateOnly firstSession)
+    {
+        Execute(connection, $"""
+            DROP TABLE IF EXISTS floor_average_rows;
+            CREATE TABLE floor_average_rows AS SELECT symbol, trading_date, volume, close FROM floor_daily_bars WHERE trading_date >= '{firstSession:yyyy-MM-dd}'
+            """);
+        return ReadBack(connection, "read_average_rows", $"binary COPY out of the symbol, date, volume and close of the last {VolumeAverages.LongWindow} sessions' daily bars", "floor_average_rows", row =>
+        {
+            _ = row.Read<string>(NpgsqlDbType.Text);
+            _ = row.Read<DateOnly>(NpgsqlDbType.Date);
+            _ = row.Read<long>(NpgsqlDbType.Bigint);
+            _ = row.Read<double>(NpgsqlDbType.Double);
+        });
     }
 
     private static void ReadDailyRow(NpgsqlBinaryExporter row)

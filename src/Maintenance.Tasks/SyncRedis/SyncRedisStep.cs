@@ -58,7 +58,9 @@ public sealed class SyncRedisStep(
             return StepResult.Done(new StepValidation(false, "no active tickers in the database: refusing to empty ticker:universe"), new StepMetrics());
         }
 
+        var preparing = Stopwatch.GetTimestamp();
         var wanted = (await averaging).Value is { } averages ? WantedCaches.For(active, averages) : null;
+        var prepareMs = Milliseconds(preparing);
         var before = Compare(active, wanted, (await scanning).Value, await members);
         if (!command.Force && before.Matches && (wanted is null || await marker is { } done && done.Session == session && done.Checksum == wanted.Checksum))
         {
@@ -68,6 +70,7 @@ public sealed class SyncRedisStep(
         }
 
         // Written again from here on: a marker that outlived a half-finished write must not make the next run skip.
+        var writing = Stopwatch.GetTimestamp();
         await redis.Database.KeyDeleteAsync(MarkerKey);
 
         // The set, the documents, the averages and the stale keys are all independent writes: in flight together.
@@ -86,12 +89,17 @@ public sealed class SyncRedisStep(
             logger.LogWarning("metadata:ticker serves the later session {Served}: only ticker:universe is synced for {Target}", served?.Iso(), command.TargetDate.Iso());
         }
 
+        var writeMs = Milliseconds(writing);
+
         // Counts, not a re-read of every key just written: the set is swapped in whole, each SET was acknowledged, the
         // stale keys found before are gone, and one EXISTS counts the active symbols' metadata keys.
+        var checking = Stopwatch.GetTimestamp();
         var counting = redis.Database.SetLengthAsync(RedisKeys.TickerUniverse);
         var existing = await Task.WhenAll(active.Chunk(5000).Select(chunk => redis.Database.KeyExistsAsync([.. chunk.Select(t => (RedisKey)RedisKeys.TickerMetadata(t.Symbol))])));
         var universe = await counting;
         var metadataKeys = existing.Sum();
+        logger.LogInformation("sync-redis serialized and checksummed the documents in {PrepareMs} ms, wrote in {WriteMs} ms, counted in {CheckMs} ms",
+            prepareMs, writeMs, Milliseconds(checking));
 
         var holds = universe == active.Count && stale == before.StaleKeys.Count
             && (wanted is null || (written == active.Count && metadataKeys == active.Count && averagesWritten == wanted.Averages.Count));

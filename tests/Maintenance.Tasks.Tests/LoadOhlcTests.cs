@@ -139,6 +139,25 @@ public sealed class LoadOhlcTests(PostgresServer postgres, RedisServer redis, Ra
     }
 
     [Fact]
+    public async Task Missing_history_day_files_fail_validation_naming_them_in_date_order()
+    {
+        var folder = Sample.CopyForTest();
+        var window = TradingCalendar.Nyse.TradingDays(Target.AddDays(-60), Target).TakeLast(SampleFiles.AtrLookbackDays).ToList();
+        var later = FlatFileRows.DayPath(folder, window[5]);
+        var earlier = FlatFileRows.DayPath(folder, window[2]);
+        File.Delete(later);
+        File.Delete(earlier);
+        var worker = await StartWorkerAsync(Settings(folder), true, MaintenanceStep.LoadOhlc);
+
+        var failed = await RunToFailureAsync(worker, MaintenanceStep.LoadOhlc, id => new RunMaintenanceStep(id, Target, 1, MaintenanceStep.LoadOhlc, false));
+
+        Assert.False(failed.Retryable);
+        Assert.Contains("2 history day(s) of the ATR window unavailable (at most 0 allowed)", failed.Reason, StringComparison.Ordinal);
+        Assert.True(failed.Reason.IndexOf(earlier, StringComparison.Ordinal) < failed.Reason.IndexOf(later, StringComparison.Ordinal), failed.Reason);
+        Assert.Equal(SampleFiles.AtrLookbackDays - 2, (await DumpAsync("SELECT DISTINCT trading_date FROM daily_bars")).Count);
+    }
+
+    [Fact]
     public async Task A_missing_day_file_fails_at_once_naming_the_file()
     {
         var folder = Sample.CopyForTest();

@@ -73,19 +73,18 @@ public sealed class LoadOhlcStep(
     }
 
     /// <summary>
-    /// The missing history days in one transaction and one COPY (none of them has rows to merge with), the next day's
-    /// file read while the previous day's rows are written.
+    /// The missing history days in one transaction and one COPY (none of them has rows to merge with), the files read
+    /// on every core while the days already read are written.
     /// </summary>
-    /// <returns>Why each history day that could not be loaded is missing.</returns>
+    /// <returns>Why each history day that could not be loaded is missing, in date order.</returns>
     private async Task<List<string>> LoadHistoryAsync(IReadOnlyList<DateOnly> days, StepMetrics metrics, StepProgress progress, CancellationToken ct)
     {
-        var missing = new List<string>();
-        var unusable = new List<string>();
+        var unavailable = new List<(DateOnly Day, string Reason)>();
         if (days.Count > 0)
         {
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            var read = Channel.CreateBounded<DailyBarsDay>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
-            var reading = Task.Run(() => ReadAheadAsync(days, read.Writer, missing, stop.Token), stop.Token);
+            var read = Channel.CreateBounded<DailyBarsDay>(new BoundedChannelOptions(Readers) { SingleReader = true });
+            var reading = Task.Run(() => ReadAheadAsync(days, read.Writer, unavailable, stop.Token), stop.Token);
             var done = 0;
 
             async IAsyncEnumerable<DailyBar> Bars()
@@ -95,7 +94,11 @@ public sealed class LoadOhlcStep(
                     Count(metrics, day);
                     if (day.Problem is not null)
                     {
-                        unusable.Add(day.Problem);
+                        lock (unavailable)
+                        {
+                            unavailable.Add((day.Date, day.Problem));
+                        }
+
                         continue;
                     }
 
@@ -116,7 +119,7 @@ public sealed class LoadOhlcStep(
             }
             finally
             {
-                // A failed COPY must not leave the reader waiting to hand over its next day.
+                // A failed COPY must not leave the readers waiting to hand over their next day.
                 await stop.CancelAsync();
                 await reading.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             }
@@ -124,27 +127,32 @@ public sealed class LoadOhlcStep(
             await reading;
         }
 
-        var unavailable = missing.Concat(unusable).ToList();
         metrics["history_days_unavailable"] = unavailable.Count;
-        return unavailable;
+        return [.. unavailable.OrderBy(u => u.Day).Select(u => u.Reason)];
     }
 
-    private async Task ReadAheadAsync(IReadOnlyList<DateOnly> days, ChannelWriter<DailyBarsDay> read, List<string> missing, CancellationToken ct)
+    /// <summary>Day files are read side by side: parsing them is most of a first run's work, the COPY the rest.</summary>
+    private static int Readers => Environment.ProcessorCount;
+
+    private async Task ReadAheadAsync(IReadOnlyList<DateOnly> days, ChannelWriter<DailyBarsDay> read, List<(DateOnly Day, string Reason)> unavailable, CancellationToken ct)
     {
         try
         {
-            foreach (var day in days)
+            await Parallel.ForEachAsync(days, new ParallelOptions { MaxDegreeOfParallelism = Readers, CancellationToken = ct }, async (day, token) =>
             {
                 try
                 {
-                    await read.WriteAsync(await loader.ReadDayAsync(day, ct), ct);
+                    await read.WriteAsync(await loader.ReadDayAsync(day, token), token);
                 }
                 catch (MarketDataMissingException e)
                 {
                     logger.LogWarning("History day {Day} is not available from the source: {Reason}", day.Iso(), e.Message);
-                    missing.Add(e.Message);
+                    lock (unavailable)
+                    {
+                        unavailable.Add((day, e.Message));
+                    }
                 }
-            }
+            });
 
             read.Complete();
         }

@@ -31,7 +31,7 @@ public sealed class SyncRedisStep(
 
     private const string MetadataPrefix = "metadata:ticker:";
     private const string AvgVolumePrefix = "ticker:avg_volume:";
-    private const int KeysPerRound = 2000;
+    private const int KeysPerRound = 1000;
 
     public static MaintenanceStep Kind => MaintenanceStep.SyncRedis;
 
@@ -58,28 +58,33 @@ public sealed class SyncRedisStep(
             return StepResult.Done(new StepValidation(false, "no active tickers in the database: refusing to empty ticker:universe"), new StepMetrics());
         }
 
-        var preparing = Stopwatch.GetTimestamp();
-        var wanted = (await averaging).Value is { } averages ? WantedCaches.For(active, averages) : null;
-        var prepareMs = Milliseconds(preparing);
+        var wanted = (await averaging).Value is { } averages ? new WantedCaches(active, averages) : null;
         var before = Compare(active, wanted, (await scanning).Value, await members);
-        if (!command.Force && before.Matches && (wanted is null || await marker is { } done && done.Session == session && done.Checksum == wanted.Checksum))
+        var done = await marker;
+        var preparing = Stopwatch.GetTimestamp();
+        List<CacheRound>? serialized = null;
+        if (!command.Force && before.Matches && (wanted is null || done?.Session == session))
         {
-            var metrics = new StepMetrics { ["universe"] = active.Count, ["metadata_keys"] = active.Count, ["avg_volume_keys"] = wanted?.Averages.Count ?? 0 };
-            var what = ownsCaches ? $"every metadata:ticker and ticker:avg_volume key of session {session.Iso()} (checksum of their values as last written)" : "metadata of the later session " + served?.Iso();
-            return StepResult.AlreadyDone($"Redis already holds the {active.Count} active tickers: ticker:universe and {what} match", metrics);
+            // Perhaps nothing to do: the checksum of what should be there decides, before anything is written.
+            serialized = wanted?.Rounds(KeysPerRound).ToList();
+            if (wanted is null || done!.Checksum == wanted.Checksum)
+            {
+                var metrics = new StepMetrics { ["universe"] = active.Count, ["metadata_keys"] = active.Count, ["avg_volume_keys"] = wanted?.AveragedSymbols.Count ?? 0 };
+                var what = ownsCaches ? $"every metadata:ticker and ticker:avg_volume key of session {session.Iso()} (checksum of their values as last written)" : "metadata of the later session " + served?.Iso();
+                return StepResult.AlreadyDone($"Redis already holds the {active.Count} active tickers: ticker:universe and {what} match", metrics);
+            }
         }
 
         // Written again from here on: a marker that outlived a half-finished write must not make the next run skip.
-        var writing = Stopwatch.GetTimestamp();
         await redis.Database.KeyDeleteAsync(MarkerKey);
 
-        // The set, the documents, the averages and the stale keys are all independent writes: in flight together.
+        // The set, the documents, the averages and the stale keys are all independent writes: in flight together. The
+        // documents go out round by round as they are serialized, unless they already were for the checksum.
         var replacing = redis.ReplaceTickerUniverseAsync(active.Select(t => t.Symbol));
-        var writingMetadata = wanted is null ? Task.FromResult(0L) : SetAllAsync(wanted.Metadata, ttl: null, cancellationToken);
-        var writingAverages = wanted is null ? Task.FromResult(0L) : SetAllAsync(wanted.Averages, RedisKeys.DailyCacheTtl, cancellationToken);
         var removing = Task.WhenAll(before.StaleKeys.Chunk(1000).Select(chunk => redis.Database.KeyDeleteAsync(chunk)));
-        await Task.WhenAll(replacing, writingMetadata, writingAverages, removing);
-        var (written, averagesWritten, stale) = (await writingMetadata, await writingAverages, (await removing).Sum());
+        var (written, averagesWritten) = wanted is null ? (0L, 0L) : await WriteAsync(serialized ?? wanted.Rounds(KeysPerRound), cancellationToken);
+        await Task.WhenAll(replacing, removing);
+        var stale = (await removing).Sum();
         if (wanted is not null)
         {
             await Task.WhenAll(redis.SetServedSessionAsync(CacheFamily.Metadata, session), redis.SetServedSessionAsync(CacheFamily.VolumeAverages, session));
@@ -89,7 +94,7 @@ public sealed class SyncRedisStep(
             logger.LogWarning("metadata:ticker serves the later session {Served}: only ticker:universe is synced for {Target}", served?.Iso(), command.TargetDate.Iso());
         }
 
-        var writeMs = Milliseconds(writing);
+        var writeMs = Milliseconds(preparing);
 
         // Counts, not a re-read of every key just written: the set is swapped in whole, each SET was acknowledged, the
         // stale keys found before are gone, and one EXISTS counts the active symbols' metadata keys.
@@ -98,14 +103,14 @@ public sealed class SyncRedisStep(
         var existing = await Task.WhenAll(active.Chunk(5000).Select(chunk => redis.Database.KeyExistsAsync([.. chunk.Select(t => (RedisKey)RedisKeys.TickerMetadata(t.Symbol))])));
         var universe = await counting;
         var metadataKeys = existing.Sum();
-        logger.LogInformation("sync-redis serialized and checksummed the documents in {PrepareMs} ms, wrote in {WriteMs} ms, counted in {CheckMs} ms",
-            prepareMs, writeMs, Milliseconds(checking));
+        logger.LogInformation("sync-redis serialized and wrote in {WriteMs} ms ({Rounds}), counted in {CheckMs} ms",
+            writeMs, serialized is null ? "each round sent as serialized" : "serialized whole for the checksum first", Milliseconds(checking));
 
         var holds = universe == active.Count && stale == before.StaleKeys.Count
-            && (wanted is null || (written == active.Count && metadataKeys == active.Count && averagesWritten == wanted.Averages.Count));
+            && (wanted is null || (written == active.Count && metadataKeys == active.Count && averagesWritten == wanted.AveragedSymbols.Count));
         if (holds && wanted is not null)
         {
-            await redis.SetJsonAsync(MarkerKey, new SyncMarker(session, wanted.Checksum, active.Count, wanted.Averages.Count), RedisKeys.StatusTtl);
+            await redis.SetJsonAsync(MarkerKey, new SyncMarker(session, wanted.Checksum, active.Count, wanted.AveragedSymbols.Count), RedisKeys.StatusTtl);
         }
 
         var result = new StepMetrics
@@ -128,21 +133,43 @@ public sealed class SyncRedisStep(
     }
 
     /// <summary>
-    /// Plain string keys already serialized, pipelined in rounds (bounded data in flight, so a round never runs into the
-    /// client's timeout).
+    /// The rounds' SETs, pipelined: a round goes out as soon as it is serialized, and the next one is serialized while
+    /// Redis takes it (two rounds in flight at most, so the data in flight never runs into the client's timeout).
     /// </summary>
-    /// <returns>How many SETs Redis acknowledged.</returns>
-    private async Task<long> SetAllAsync(List<KeyValuePair<RedisKey, RedisValue>> entries, TimeSpan? ttl, CancellationToken ct)
+    /// <returns>How many metadata and average SETs Redis acknowledged.</returns>
+    private async Task<(long Metadata, long Averages)> WriteAsync(IEnumerable<CacheRound> rounds, CancellationToken ct)
     {
-        long written = 0;
-        foreach (var round in entries.Chunk(KeysPerRound))
+        long metadata = 0, averages = 0;
+        Task<(long Metadata, long Averages)>? previous = null;
+        foreach (var round in rounds)
         {
             ct.ThrowIfCancellationRequested();
-            var acknowledged = await Task.WhenAll(round.Select(e => redis.Database.StringSetAsync(e.Key, e.Value, ttl, When.Always)));
-            written += acknowledged.Count(ok => ok);
+            var sending = SendAsync(round);
+            if (previous is not null)
+            {
+                var (m, a) = await previous;
+                (metadata, averages) = (metadata + m, averages + a);
+            }
+
+            previous = sending;
         }
 
-        return written;
+        if (previous is not null)
+        {
+            var (m, a) = await previous;
+            (metadata, averages) = (metadata + m, averages + a);
+        }
+
+        return (metadata, averages);
+    }
+
+    private async Task<(long Metadata, long Averages)> SendAsync(CacheRound round)
+    {
+        var db = redis.Database;
+        var metadata = round.Metadata.Select(e => db.StringSetAsync(e.Key, e.Value, null, When.Always)).ToList();
+        var averages = round.Averages.Select(e => db.StringSetAsync(e.Key, e.Value, RedisKeys.DailyCacheTtl, When.Always)).ToList();
+        await Task.WhenAll(metadata.Concat(averages));
+        return (metadata.Count(t => t.Result), averages.Count(t => t.Result));
     }
 
     private static async Task<(T Value, long Ms)> Timed<T>(Task<T> task, long started)
@@ -216,7 +243,7 @@ public sealed class SyncRedisStep(
         }
 
         var complete = keys.Metadata.Count - stale.Count(k => k.ToString().StartsWith(MetadataPrefix, StringComparison.Ordinal)) == active.Count
-            && (wanted is null || keys.Averages.Count - stale.Count(k => k.ToString().StartsWith(AvgVolumePrefix, StringComparison.Ordinal)) == wanted.Averages.Count);
+            && (wanted is null || keys.Averages.Count - stale.Count(k => k.ToString().StartsWith(AvgVolumePrefix, StringComparison.Ordinal)) == wanted.AveragedSymbols.Count);
         return new Comparison(universeMatches && stale.Count == 0 && complete, stale);
     }
 

@@ -5,38 +5,45 @@ using StackExchange.Redis;
 
 namespace Maintenance.Tasks.SyncRedis;
 
+/// <summary>One round of keys to write: some tickers' metadata documents and their averages, serialized.</summary>
+internal sealed record CacheRound(List<KeyValuePair<RedisKey, RedisValue>> Metadata, List<KeyValuePair<RedisKey, RedisValue>> Averages);
+
 /// <summary>
-/// What sync-redis should leave in the caches for a session: each key with its value as written (serialized once, for
-/// the checksum and the write), the symbols that have averages, and one checksum of them all.
+/// What sync-redis should leave in the caches for a session: each active ticker's metadata and, where known, its
+/// averages, serialized round by round (a round can be written while the next one is serialized), and one checksum
+/// of every key and value (the marker compares it instead of reading every key back).
 /// </summary>
-internal sealed record WantedCaches(
-    List<KeyValuePair<RedisKey, RedisValue>> Metadata,
-    List<KeyValuePair<RedisKey, RedisValue>> Averages,
-    HashSet<string> AveragedSymbols,
-    string Checksum)
+internal sealed class WantedCaches(List<Ticker> active, Dictionary<string, VolumeAverage> all)
 {
-    /// <summary>
-    /// What the caches should hold for the target: each active ticker's metadata and, where known, its averages, and a
-    /// checksum of every key and value (the marker compares it instead of reading every key back).
-    /// </summary>
-    public static WantedCaches For(List<Ticker> active, Dictionary<string, VolumeAverage> all)
+    private string? _checksum;
+
+    /// <summary>The active symbols that have averages: those get a <c>ticker:avg_volume</c> key.</summary>
+    public HashSet<string> AveragedSymbols { get; } = active.Where(t => all.ContainsKey(t.Symbol)).Select(t => t.Symbol).ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>The SHA-256 of every key and value, known once <see cref="Rounds"/> was enumerated to its end.</summary>
+    public string Checksum => _checksum ?? throw new InvalidOperationException("The checksum is known once every round was serialized.");
+
+    /// <summary>The keys and values, <paramref name="tickersPerRound"/> tickers a round, serialized as the rounds are enumerated.</summary>
+    public IEnumerable<CacheRound> Rounds(int tickersPerRound)
     {
-        var metadata = new List<KeyValuePair<RedisKey, RedisValue>>(active.Count);
-        var averages = new List<KeyValuePair<RedisKey, RedisValue>>(active.Count);
-        var averaged = new HashSet<string>(StringComparer.Ordinal);
         using var checksum = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        foreach (var ticker in active)
+        foreach (var tickers in active.Chunk(tickersPerRound))
         {
-            var average = all.GetValueOrDefault(ticker.Symbol);
-            metadata.Add(Entry(checksum, RedisKeys.TickerMetadata(ticker.Symbol), DownstreamJson.Serialize(TickerMetadataDocument.From(ticker, average))));
-            if (average is not null)
+            var round = new CacheRound(new(tickers.Length), new(tickers.Length));
+            foreach (var ticker in tickers)
             {
-                averaged.Add(ticker.Symbol);
-                averages.Add(Entry(checksum, RedisKeys.AvgVolume(ticker.Symbol), DownstreamJson.Serialize(AvgVolumeDocument.From(average))));
+                var average = all.GetValueOrDefault(ticker.Symbol);
+                round.Metadata.Add(Entry(checksum, RedisKeys.TickerMetadata(ticker.Symbol), DownstreamJson.Serialize(TickerMetadataDocument.From(ticker, average))));
+                if (average is not null)
+                {
+                    round.Averages.Add(Entry(checksum, RedisKeys.AvgVolume(ticker.Symbol), DownstreamJson.Serialize(AvgVolumeDocument.From(average))));
+                }
             }
+
+            yield return round;
         }
 
-        return new WantedCaches(metadata, averages, averaged, Convert.ToHexString(checksum.GetHashAndReset()));
+        _checksum = Convert.ToHexString(checksum.GetHashAndReset());
     }
 
     private static KeyValuePair<RedisKey, RedisValue> Entry(IncrementalHash checksum, string key, byte[] value)

@@ -63,7 +63,7 @@ public sealed class Floors
         "load-volume-slots" => PerUnit(["gunzip_minute_files", "minimal_parse_minute_all_cores", "copy_volume_slots"], "copy_volume_slots"),
         "calculate-atr" => PerUnit(["read_daily_bars", "redis_atr_hash"], "redis_atr_hash"),
         "calculate-rvol" => PerUnit(["read_volume_slots", "redis_rvol_hashes"], "redis_rvol_keys"),
-        "sync-redis" => PerUnit(["read_average_rows", "redis_metadata_keys"], "redis_metadata_keys"),
+        "sync-redis" => PerUnit(["read_average_rows", "redis_metadata_keys", "redis_avg_volume_keys"], "redis_metadata_keys"),
         _ => null,
     };
 
@@ -130,6 +130,7 @@ public sealed class Floors
             measures.Add(await WriteAtrHashAsync(db, targetBars));
             measures.AddRange(await WriteRvolHashesAsync(db, targetSlots));
             measures.Add(await WriteMetadataAsync(db, targetBars, target));
+            measures.Add(await WriteAvgVolumeAsync(db, targetBars));
             await DeleteFloorKeysAsync(multiplexer, db, ct);
         }
 
@@ -441,6 +442,16 @@ public sealed class Floors
         return new FloorMeasure("redis_metadata_keys", "pipelined SET of the metadata:ticker JSON keys and SADD of the universe", values.Count, "keys", Stopwatch.GetElapsedTime(started).TotalSeconds);
     }
 
+    private static async Task<FloorMeasure> WriteAvgVolumeAsync(IDatabase db, List<DailyBar> bars)
+    {
+        var values = bars
+            .Select(b => (Key: (RedisKey)(KeyPrefix + "avg_volume:" + b.Symbol), Json: JsonSerializer.SerializeToUtf8Bytes(new AvgVolumeFloorValue(b.Volume, b.Volume, b.Volume))))
+            .ToList();
+        var started = Stopwatch.GetTimestamp();
+        await Task.WhenAll(values.Select(v => db.StringSetAsync(v.Key, v.Json, RedisKeys.DailyCacheTtl)));
+        return new FloorMeasure("redis_avg_volume_keys", "pipelined SET with a TTL of the ticker:avg_volume JSON keys", values.Count, "keys", Stopwatch.GetElapsedTime(started).TotalSeconds);
+    }
+
     private static async Task DeleteFloorKeysAsync(ConnectionMultiplexer multiplexer, IDatabase db, CancellationToken ct)
     {
         foreach (var server in multiplexer.GetServers().Where(s => !s.IsReplica))
@@ -470,4 +481,6 @@ public sealed class Floors
     }
 
     private sealed record AtrFloorValue(double Atr, double AtrPercent, DateTimeOffset Updated);
+
+    private sealed record AvgVolumeFloorValue(long AvgVolume30d, long AvgVolume10d, long AvgVolume5d);
 }

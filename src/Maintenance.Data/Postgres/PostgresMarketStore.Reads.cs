@@ -17,16 +17,16 @@ public sealed partial class PostgresMarketStore : MarketReads
     private protected override string VolumeSlotHistoryPlanSettings =>
         "SET LOCAL max_parallel_workers_per_gather = 0; SET LOCAL jit = off; SET LOCAL enable_sort = off";
 
-    /// <remarks>The tickers by a loose index scan (one probe per symbol), the covered symbols by one probe per daily bar.</remarks>
+    /// <remarks>
+    /// The rows and the tickers in one pass over the day's key (its partition is written frozen, so the pass reads
+    /// the index alone); the covered symbols by one probe per daily bar.
+    /// </remarks>
     private protected override string VolumeSlotCoverageSql => """
-        WITH RECURSIVE symbols(symbol) AS (
-            SELECT min(symbol) FROM volume_slots WHERE trading_date = @day
-            UNION ALL
-            SELECT (SELECT min(v.symbol) FROM volume_slots v WHERE v.trading_date = @day AND v.symbol > s.symbol)
-            FROM symbols s WHERE s.symbol IS NOT NULL)
+        WITH day_symbols AS MATERIALIZED (
+            SELECT count(*) AS slot_rows FROM volume_slots WHERE trading_date = @day GROUP BY symbol)
         SELECT
-            (SELECT count(*) FROM volume_slots WHERE trading_date = @day),
-            (SELECT count(symbol) FROM symbols),
+            (SELECT coalesce(sum(slot_rows), 0)::bigint FROM day_symbols),
+            (SELECT count(*) FROM day_symbols),
             (SELECT count(*) FROM daily_bars WHERE trading_date = @day AND volume > 0),
             (SELECT count(*) FROM daily_bars d WHERE d.trading_date = @day AND d.volume > 0
                 AND EXISTS (SELECT 1 FROM volume_slots v WHERE v.trading_date = @day AND v.symbol = d.symbol))

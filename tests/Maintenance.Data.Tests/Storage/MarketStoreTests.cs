@@ -102,6 +102,25 @@ public abstract class MarketStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_coverage_of_a_day_counts_its_slot_rows_tickers_and_the_traded_symbols_with_slots()
+    {
+        VolumeSlot[] Slots(params int[] numbers) => [.. numbers.Select(n => new VolumeSlot(n, 10, 10 * (n + 1), 1))];
+        await Store.ReplaceVolumeSlotsAsync(Day, new[]
+        {
+            new TickerVolumeSlots("AAA", Day, Slots(0, 5, 191)),
+            new TickerVolumeSlots("BBB", Day, Slots(3, 4)),
+            new TickerVolumeSlots("CCC", Day, Slots(7)),
+        }.ToAsyncEnumerable(), Ct);
+        await Store.ReplaceVolumeSlotsAsync(NextDay, new[] { new TickerVolumeSlots("DDD", NextDay, Slots(1)) }.ToAsyncEnumerable(), Ct);
+        DailyBar Bar(string symbol, long volume) => new(symbol, Day, 10, 11, 9, 10, volume, null, 5);
+        // BBB traded nothing; DDD traded but has slots only on the next day.
+        await Store.ReplaceDailyBarsAsync(Day, new[] { Bar("AAA", 100), Bar("BBB", 0), Bar("CCC", 7), Bar("DDD", 50) }.ToAsyncEnumerable(), Ct);
+
+        Assert.Equal(new VolumeSlotCoverage(Rows: 6, Tickers: 3, Traded: 3, Covered: 2), await Store.VolumeSlotCoverageAsync(Day, Ct));
+        Assert.Equal(new VolumeSlotCoverage(0, 0, 0, 0), await Store.VolumeSlotCoverageAsync(PreviousDay, Ct));
+    }
+
+    [Fact]
     public async Task Replacing_only_the_tickers_in_the_load_keeps_the_other_tickers_of_the_day()
     {
         var original = Loads.VolumeSlots(Day, 10, 8);

@@ -91,31 +91,50 @@ public static class VolumeSlots
     public static VolumeSlot[] Aggregate(TickerMinuteBars day)
     {
         ArgumentNullException.ThrowIfNull(day);
-        Span<long> volume = stackalloc long[Count];
-        Span<long> accumulated = stackalloc long[Count];
-        Span<int> trades = stackalloc int[Count];
-        Span<bool> present = stackalloc bool[Count];
-        Aggregate(day.Date, day.Bars, volume, accumulated, trades);
+        return Rows(day.Date, day.Bars, out _);
+    }
 
-        var dayStartUtc = DayStartUtc(day.Date);
-        var rows = 0;
-        foreach (var bar in day.Bars)
+    /// <summary>
+    /// The slot rows of one ticker's bars of <paramref name="date"/> (see <see cref="Aggregate(TickerMinuteBars)"/>) in one
+    /// pass over the bars; <paramref name="inSession"/> is how many of them fell into a slot (04:00-20:00 New York).
+    /// </summary>
+    public static VolumeSlot[] Rows(DateOnly date, ReadOnlySpan<MinuteBar> bars, out int inSession)
+    {
+        Span<long> volume = stackalloc long[Count];
+        Span<int> trades = stackalloc int[Count];
+        Span<int> barsInSlot = stackalloc int[Count];
+        var dayStartTicks = DayStartUtc(date).Ticks;
+        inSession = 0;
+        foreach (ref readonly var bar in bars)
         {
-            var slot = SlotOf(dayStartUtc, bar.StartUtc);
-            if (slot >= 0 && !present[slot])
+            var slot = (ulong)(bar.StartUtc.Ticks - dayStartTicks) / TicksPerSlot;
+            // A bar before 04:00 wraps to a huge unsigned offset: one comparison rejects both ends.
+            if (slot >= Count)
             {
-                present[slot] = true;
-                rows++;
+                continue;
             }
+
+            volume[(int)slot] += bar.Volume;
+            trades[(int)slot] += bar.Trades;
+            barsInSlot[(int)slot]++;
+            inSession++;
+        }
+
+        var rows = 0;
+        foreach (var count in barsInSlot)
+        {
+            rows += count > 0 ? 1 : 0;
         }
 
         var result = new VolumeSlot[rows];
         var next = 0;
+        long running = 0;
         for (var slot = 0; slot < Count; slot++)
         {
-            if (present[slot])
+            running += volume[slot];
+            if (barsInSlot[slot] > 0)
             {
-                result[next++] = new VolumeSlot(slot, volume[slot], accumulated[slot], trades[slot]);
+                result[next++] = new VolumeSlot(slot, volume[slot], running, trades[slot]);
             }
         }
 

@@ -121,6 +121,29 @@ public class VolumeSlotsTests
     }
 
     [Fact]
+    public void Rows_count_the_bars_that_fell_into_a_slot_and_match_the_aggregation()
+    {
+        // 2024-03-11: New York is UTC-4, 04:00 ET is 08:00 UTC.
+        MinuteBar[] bars =
+        [
+            Bar(Utc(2024, 3, 11, 7, 59), 999, 9), // 03:59: outside
+            Bar(Utc(2024, 3, 11, 8, 3), 40, 2), // slot 0
+            Bar(Utc(2024, 3, 11, 8, 1), 60, 3), // slot 0, out of order
+            Bar(Utc(2024, 3, 11, 13, 30), 0, 0), // slot 66 without volume
+            Bar(Utc(2024, 3, 11, 23, 55), 5, 1), // slot 191
+            Bar(Utc(2024, 3, 12, 0, 0), 888, 8), // 20:00: outside
+        ];
+
+        var rows = VolumeSlots.Rows(new DateOnly(2024, 3, 11), bars, out var inSession);
+
+        Assert.Equal(4, inSession);
+        Assert.Equal([new VolumeSlot(0, 100, 100, 5), new VolumeSlot(66, 0, 100, 0), new VolumeSlot(191, 5, 105, 1)], rows);
+        Assert.Equal(rows, VolumeSlots.Aggregate(new TickerMinuteBars("X", new DateOnly(2024, 3, 11), bars)));
+        Assert.Empty(VolumeSlots.Rows(new DateOnly(2024, 3, 11), bars.AsSpan(0, 1), out var none));
+        Assert.Equal(0, none);
+    }
+
+    [Fact]
     public void A_day_without_bars_in_the_session_has_no_rows()
     {
         var day = new TickerMinuteBars("X", new DateOnly(2025, 1, 10), [Bar(Utc(2025, 1, 10, 1, 0), 5, 1)]);

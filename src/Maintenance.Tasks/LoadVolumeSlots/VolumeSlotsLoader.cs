@@ -160,18 +160,19 @@ public sealed class VolumeSlotsLoader(IMarketDataSource source, IMarketStore sto
     /// <summary>Each ticker's day as its slot rows; tickers whose bars all fall outside the session yield nothing.</summary>
     private static async IAsyncEnumerable<TickerVolumeSlots> Slots(IAsyncEnumerable<TickerMinuteBars> days, DayFeed counts, [EnumeratorCancellation] CancellationToken ct)
     {
+        // One buffer for the kept bars of every ticker: a day's bars are not copied into an array per ticker again.
+        var kept = Array.Empty<MinuteBar>();
         await foreach (var ticker in days.WithCancellation(ct))
         {
             counts.MinuteBars += ticker.Bars.Length;
-            var validated = BarValidation.Minutes(ticker.Bars, ticker.Date);
-            foreach (var (reason, count) in validated.RejectedByName)
+            if (kept.Length < ticker.Bars.Length)
             {
-                counts.Rejected[reason] = counts.Rejected.GetValueOrDefault(reason) + count;
+                kept = new MinuteBar[Math.Max(ticker.Bars.Length, kept.Length * 2)];
             }
 
-            var slots = VolumeSlots.Aggregate(ticker with { Bars = validated.Kept });
-            var dayStart = VolumeSlots.DayStartUtc(ticker.Date);
-            counts.OutsideSession += validated.Kept.Count(bar => VolumeSlots.SlotOf(dayStart, bar.StartUtc) < 0);
+            var keptCount = BarValidation.Minutes(ticker.Bars, ticker.Date, kept, counts.Rejected);
+            var slots = VolumeSlots.Rows(ticker.Date, kept.AsSpan(0, keptCount), out var inSession);
+            counts.OutsideSession += keptCount - inSession;
             if (slots.Length == 0)
             {
                 continue;
@@ -192,7 +193,8 @@ public sealed class VolumeSlotsLoader(IMarketDataSource source, IMarketStore sto
         public long MinuteBars { get; set; }
         public long OutsideSession { get; set; }
         public long TickerCount { get; set; }
-        public Dictionary<string, long> Rejected { get; } = new(StringComparer.Ordinal);
+        /// <summary>Minute bars that failed validation, indexed by <see cref="BarRejection"/>.</summary>
+        public int[] Rejected { get; } = new int[BarValidation.ReasonCount];
 
         /// <summary>Why reading the day stopped, set before its channel completes.</summary>
         public Exception? Failure { get; set; }
@@ -216,6 +218,8 @@ public sealed class VolumeSlotsLoader(IMarketDataSource source, IMarketStore sto
             return new VolumeSlotsDay(Day, 0, 0, MinuteBars, OutsideSession, Skipped.CountByKind(), RejectedNonZero, problem);
         }
 
-        private Dictionary<string, long> RejectedNonZero => Rejected.Where(r => r.Value > 0).ToDictionary(r => r.Key, r => r.Value, StringComparer.Ordinal);
+        private Dictionary<string, long> RejectedNonZero => Enum.GetValues<BarRejection>()
+            .Where(reason => Rejected[(int)reason] > 0)
+            .ToDictionary(BarValidation.MetricName, reason => (long)Rejected[(int)reason], StringComparer.Ordinal);
     }
 }

@@ -41,7 +41,7 @@ public sealed class LoadOhlcStep(
         var target = command.TargetDate;
         if (!share.OwnsTarget)
         {
-            var loaded = await LoadHistoryAsync(share.MissingHistory, metrics, progress, cancellationToken);
+            var (loaded, _) = await LoadHistoryAsync(share.MissingHistory, withTarget: null, metrics, progress, cancellationToken);
             return WindowLoad.HistoryShardResult(share, command, loaded, settings.MaxMissingHistoryDays, Window, metrics);
         }
 
@@ -60,8 +60,19 @@ public sealed class LoadOhlcStep(
             return StepResult.Done(new StepValidation(false, $"{low}, the day was not stored"), metrics);
         }
 
-        var storedBars = await loader.StoreAsync(targetDay, cancellationToken);
-        var unavailable = await LoadHistoryAsync(share.MissingHistory, metrics, progress, cancellationToken);
+        long storedBars;
+        List<string> unavailable;
+        if (!share.TargetPresent && share.MissingHistory.Count > 0)
+        {
+            // A first run: the target day goes into the history's transaction and COPY, none of them has rows yet.
+            (unavailable, storedBars) = await LoadHistoryAsync(share.MissingHistory, targetDay, metrics, progress, cancellationToken);
+        }
+        else
+        {
+            storedBars = await loader.StoreAsync(targetDay, cancellationToken);
+            (unavailable, _) = await LoadHistoryAsync(share.MissingHistory, withTarget: null, metrics, progress, cancellationToken);
+        }
+
         // Validated by counts, not by reading the day back: the store wrote exactly the bars judged above.
         loadCoverage.AddTo(metrics);
         var problem = storedBars != targetDay.Bars.Length
@@ -76,19 +87,27 @@ public sealed class LoadOhlcStep(
     /// The missing history days in one transaction and one COPY (none of them has rows to merge with), the files read
     /// on every core while the days already read are written.
     /// </summary>
-    /// <returns>Why each history day that could not be loaded is missing, in date order.</returns>
-    private async Task<List<string>> LoadHistoryAsync(IReadOnlyList<DateOnly> days, StepMetrics metrics, StepProgress progress, CancellationToken ct)
+    /// <param name="withTarget">The target day's usable bars to add in the same COPY (first), or null.</param>
+    /// <returns>Why each history day that could not be loaded is missing, in date order; the target day's bars stored.</returns>
+    private async Task<(List<string> Unavailable, long TargetBars)> LoadHistoryAsync(IReadOnlyList<DateOnly> days, DailyBarsDay? withTarget, StepMetrics metrics, StepProgress progress, CancellationToken ct)
     {
         var unavailable = new List<(DateOnly Day, string Reason)>();
+        long targetBars = 0;
         if (days.Count > 0)
         {
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
             var read = Channel.CreateBounded<DailyBarsDay>(new BoundedChannelOptions(Readers) { SingleReader = true });
             var reading = Task.Run(() => ReadAheadAsync(days, read.Writer, unavailable, stop.Token), stop.Token);
             var done = 0;
+            long historyRows = 0;
 
             async IAsyncEnumerable<DailyBar> Bars()
             {
+                foreach (var bar in withTarget?.Bars ?? [])
+                {
+                    yield return bar;
+                }
+
                 await foreach (var day in read.Reader.ReadAllAsync(stop.Token))
                 {
                     Count(metrics, day);
@@ -104,6 +123,7 @@ public sealed class LoadOhlcStep(
 
                     metrics.Increment("history_days_loaded", 1);
                     metrics.Increment("history_rows", day.Bars.Length);
+                    historyRows += day.Bars.Length;
                     foreach (var bar in day.Bars)
                     {
                         yield return bar;
@@ -115,7 +135,8 @@ public sealed class LoadOhlcStep(
 
             try
             {
-                await store.AddDailyBarsDaysAsync(days, Bars(), ct);
+                var added = await store.AddDailyBarsDaysAsync(withTarget is null ? days : [.. days, withTarget.Date], Bars(), ct);
+                targetBars = added - historyRows;
             }
             finally
             {
@@ -128,7 +149,7 @@ public sealed class LoadOhlcStep(
         }
 
         metrics["history_days_unavailable"] = unavailable.Count;
-        return [.. unavailable.OrderBy(u => u.Day).Select(u => u.Reason)];
+        return ([.. unavailable.OrderBy(u => u.Day).Select(u => u.Reason)], targetBars);
     }
 
     /// <summary>Day files are read side by side: parsing them is most of a first run's work, the COPY the rest.</summary>

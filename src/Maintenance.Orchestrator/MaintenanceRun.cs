@@ -96,13 +96,16 @@ public class MaintenanceRun : SagaStateMachineInstance
     /// <summary>
     /// Marks running every pending step whose prerequisites have all finished, each split into
     /// <paramref name="shardsOf"/> shards (<see cref="StepSharding.ShardsOf"/>: one unless the step divides); empty when nothing can start now (steps are running, or none is left).
+    /// With <paramref name="atOnce"/> (<see cref="StepsAtOnce"/>) only so many steps run at a time, the first ready in the graph's order.
     /// </summary>
-    public IReadOnlyList<StepRun> StartReadySteps(DateTimeOffset now, Func<MaintenanceStep, int> shardsOf)
+    public IReadOnlyList<StepRun> StartReadySteps(DateTimeOffset now, Func<MaintenanceStep, int> shardsOf, int? atOnce = null)
     {
         ArgumentNullException.ThrowIfNull(shardsOf);
         var finished = CurrentSteps.Where(s => s.Status is not (StepStatus.Pending or StepStatus.Running)).Select(s => s.Step).ToHashSet();
+        var running = CurrentSteps.Count(s => s.Status == StepStatus.Running);
         var ready = CurrentSteps
             .Where(s => s.Status == StepStatus.Pending && s.Step.Definition().Prerequisites.All(finished.Contains))
+            .Take(atOnce is { } limit ? Math.Max(0, limit - running) : int.MaxValue)
             .ToList();
         foreach (var step in ready)
         {

@@ -23,16 +23,18 @@ public sealed class MaintenanceStateMachine : MassTransitStateMachine<Maintenanc
     private readonly StepDeadlines _deadlines;
     private readonly StepSilence _silence;
     private readonly StepSharding _sharding;
+    private readonly StepsAtOnce _atOnce;
     private readonly RunStatusBoard _statusBoard;
     private readonly ILogger<MaintenanceStateMachine> _log;
 
-    public MaintenanceStateMachine(TimeProvider clock, TradingCalendar calendar, StepDeadlines deadlines, StepSilence silence, StepSharding sharding, RunStatusBoard statusBoard, ILogger<MaintenanceStateMachine> log)
+    public MaintenanceStateMachine(TimeProvider clock, TradingCalendar calendar, StepDeadlines deadlines, StepSilence silence, StepSharding sharding, StepsAtOnce atOnce, RunStatusBoard statusBoard, ILogger<MaintenanceStateMachine> log)
     {
         _clock = clock;
         _calendar = calendar;
         _deadlines = deadlines;
         _silence = silence;
         _sharding = sharding;
+        _atOnce = atOnce;
         _statusBoard = statusBoard;
         _log = log;
 
@@ -242,7 +244,7 @@ public sealed class MaintenanceStateMachine : MassTransitStateMachine<Maintenanc
     {
         var run = context.Saga;
         var now = Now();
-        foreach (var step in run.StartReadySteps(now, _sharding.ShardsOf))
+        foreach (var step in run.StartReadySteps(now, _sharding.ShardsOf, _atOnce.Limit))
         {
             await SendAsync(context, step, step.Shards.Select(s => s.Shard));
             await _deadlines.ArmAsync(run.CorrelationId, step.Step, run.Attempt, now, context.CancellationToken);

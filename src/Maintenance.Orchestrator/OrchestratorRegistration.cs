@@ -35,6 +35,7 @@ public static class OrchestratorRegistration
         services.AddSingleton(StepTimeouts.FromConfiguration(configuration));
         services.AddSingleton(StepSilence.FromConfiguration(configuration));
         services.AddSingleton(StepSharding.FromConfiguration(configuration));
+        services.AddSingleton(StepsAtOnce.FromConfiguration(configuration));
         services.AddSingleton(schedule);
         var database = services.AddMaintenanceStorage(configuration);
         services.AddDbContext<SagaDbContext>(o => database.Configure(o, SagaDbContext.MigrationsHistoryTable));

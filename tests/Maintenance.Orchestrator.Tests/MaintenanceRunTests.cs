@@ -57,6 +57,45 @@ public sealed class MaintenanceRunTests
     }
 
     [Fact]
+    public void One_step_at_a_time_runs_the_graph_in_its_order_and_starts_nothing_beside_a_running_step()
+    {
+        var run = new MaintenanceRun();
+        run.BeginAttempt(new StartMaintenance(Date, "api"), T0);
+
+        var order = new List<MaintenanceStep>();
+        while (run.StartReadySteps(T0, OneShard, atOnce: 1) is { Count: > 0 } started)
+        {
+            var step = Assert.Single(started);
+            Assert.Empty(run.StartReadySteps(T0, OneShard, atOnce: 1));
+            order.Add(step.Step);
+            Assert.True(run.RecordCompleted(Completion(step.Step, 1), T0.AddSeconds(30)));
+        }
+
+        Assert.Equal(MaintenanceSteps.InOrder, order);
+        Assert.Equal(new AttemptOutcome(RunResult.Completed, null), run.Finish(T0.AddMinutes(9)));
+    }
+
+    [Fact]
+    public void A_limit_of_two_starts_a_third_ready_step_only_when_a_place_is_free()
+    {
+        var run = new MaintenanceRun();
+        run.BeginAttempt(new StartMaintenance(Date, "api"), T0);
+        Assert.Equal([MaintenanceStep.ClearCaches], Started(run, atOnce: 2));
+        Assert.True(run.RecordCompleted(Completion(MaintenanceStep.ClearCaches, 1), T0));
+        Assert.Equal([MaintenanceStep.LoadOhlc, MaintenanceStep.LoadVolumeSlots], Started(run, atOnce: 2));
+
+        Assert.True(run.RecordCompleted(Completion(MaintenanceStep.LoadOhlc, 1), T0));
+        Assert.Equal([MaintenanceStep.RecoverMissingTickers], Started(run, atOnce: 2));
+        Assert.True(run.RecordCompleted(Completion(MaintenanceStep.RecoverMissingTickers, 1), T0));
+
+        // calculate-atr and enrich-metadata are both ready; load-volume-slots still holds one of the two places.
+        Assert.Equal([MaintenanceStep.CalculateAtr], Started(run, atOnce: 2));
+        Assert.Empty(Started(run, atOnce: 2));
+        Assert.True(run.RecordCompleted(Completion(MaintenanceStep.LoadVolumeSlots, 1), T0));
+        Assert.Equal([MaintenanceStep.CalculateRvol], Started(run, atOnce: 2));
+    }
+
+    [Fact]
     public void A_step_waits_for_all_of_its_prerequisites()
     {
         var run = new MaintenanceRun();
@@ -255,7 +294,7 @@ public sealed class MaintenanceRunTests
         }
     }
 
-    private static MaintenanceStep[] Started(MaintenanceRun run) => [.. run.StartReadySteps(T0, OneShard).Select(s => s.Step)];
+    private static MaintenanceStep[] Started(MaintenanceRun run, int? atOnce = null) => [.. run.StartReadySteps(T0, OneShard, atOnce).Select(s => s.Step)];
 
     private static void CompleteWave(MaintenanceRun run, params MaintenanceStep[] expected)
     {

@@ -98,6 +98,23 @@ public sealed class SagaHarnessTests
         Assert.Equal(42, run.StepOf(MaintenanceStep.EnrichMetadata).Metrics!["rows"]);
     }
 
+    [Fact]
+    public async Task One_step_at_a_time_sends_each_step_in_the_graphs_order_after_the_previous_one_answered()
+    {
+        var script = new TaskScript();
+        await using var test = await SagaHarness.StartAsync(script, stepsAtOnce: 1);
+
+        await test.Harness.Bus.Publish(new StartMaintenance(Date, "api"), TestContext.Current.CancellationToken);
+
+        var run = await RunEvents.WaitAsync(() => test.Saga.Sagas.Contains(RunId) is { CurrentState: "Completed" } r ? r : null, "the run completed");
+        Assert.Equal(MaintenanceSteps.InOrder, script.Received.Select(c => c.Step));
+        var steps = MaintenanceSteps.InOrder.Select(run.StepOf).ToList();
+        for (var i = 1; i < steps.Count; i++)
+        {
+            Assert.True(steps[i].StartedAt >= steps[i - 1].CompletedAt, $"{steps[i].Step} started at {steps[i].StartedAt:O}, before {steps[i - 1].Step} answered at {steps[i - 1].CompletedAt:O}");
+        }
+    }
+
     /// <summary>The steps whose commands the saga has sent so far, in order, once at least <paramref name="count"/> are out.</summary>
     private static Task<List<MaintenanceStep>> SentAsync(ITestHarness harness, int count) =>
         RunEvents.WaitAsync(

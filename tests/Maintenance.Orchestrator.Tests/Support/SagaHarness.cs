@@ -39,9 +39,9 @@ public sealed class SagaHarness : IAsyncDisposable
     /// (the retries and in-memory outbox of <see cref="MaintenanceSagaDefinition"/>) sends leave after the saga's
     /// changes are kept; without it they leave as the saga makes them, so a test sees them no later than the state.
     /// <paramref name="shards"/> is how many parts each divisible step is sent in. <paramref name="send"/> is added to
-    /// the bus's send pipe, to make sends fail.
+    /// the bus's send pipe, to make sends fail. <paramref name="stepsAtOnce"/> limits the steps running at a time.
     /// </summary>
-    public static async Task<SagaHarness> StartAsync(TaskScript script, StepSilence? silence = null, bool productionEndpoint = false, int shards = 1, Action<ISendPipeConfigurator>? send = null)
+    public static async Task<SagaHarness> StartAsync(TaskScript script, StepSilence? silence = null, bool productionEndpoint = false, int shards = 1, Action<ISendPipeConfigurator>? send = null, int? stepsAtOnce = null)
     {
         var services = new ServiceCollection();
         services.AddLogging();
@@ -49,6 +49,7 @@ public sealed class SagaHarness : IAsyncDisposable
         services.AddSingleton(Maintenance.Core.TradingCalendar.Nyse);
         services.AddSingleton(new StepTimeouts(TimeSpan.FromMinutes(10)));
         services.AddSingleton(new StepSharding(shards));
+        services.AddSingleton(new StepsAtOnce(stepsAtOnce));
         services.AddSingleton(silence ?? StepSilence.Default);
         services.AddSingleton<StepDeadlines>();
         services.AddSingleton<RunStatusBoard>();

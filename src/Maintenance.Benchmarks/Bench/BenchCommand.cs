@@ -89,6 +89,10 @@ public sealed class BenchCommand : AsyncCommand<BenchCommand.Settings>
         [Description("With --source rest: MarketData:PolygonMaxConcurrency given to the workers (default: theirs, 8).")]
         public int? RestConcurrency { get; init; }
 
+        [CommandOption("--steps-at-once <N>")]
+        [Description("Maintenance:StepsAtOnce given to the orchestrator: 1 runs one step at a time, so each step's ratio is of its own work, without the cores shared with the steps beside it (default: no limit, the graph's waves).")]
+        public int? StepsAtOnce { get; init; }
+
         [CommandOption("--json <PATH>")]
         [Description("Also write the results as JSON to this file.")]
         public string? Json { get; init; }
@@ -118,6 +122,7 @@ public sealed class BenchCommand : AsyncCommand<BenchCommand.Settings>
                 : TimeoutMinutes < 1 ? ValidationResult.Error("--timeout must be 1 minute or more.")
                 : Source is not ("files" or "rest") ? ValidationResult.Error("--source must be files or rest.")
                 : RestConcurrency is < 1 ? ValidationResult.Error("--rest-concurrency must be 1 or more.")
+                : StepsAtOnce is < 1 or > 64 ? ValidationResult.Error("--steps-at-once must be between 1 and 64.")
                 : AlsoRest && Source == "rest" ? ValidationResult.Error("--also-rest goes with --source files.")
                 : ValidationResult.Success();
         }
@@ -384,7 +389,18 @@ public sealed class BenchCommand : AsyncCommand<BenchCommand.Settings>
     /// universe, so an empty database gets the whole market in one run (the default adds 5,000 a run); the
     /// metadata provider's rate limit is lifted because flat files answer at once (20 a second would time only the limiter).
     /// </summary>
-    private static Dictionary<string, string> ServiceSettings(Settings settings) => new(StringComparer.Ordinal)
+    private static Dictionary<string, string> ServiceSettings(Settings settings)
+    {
+        var services = ServiceDefaults(settings);
+        if (settings.StepsAtOnce is { } atOnce)
+        {
+            services["Maintenance__StepsAtOnce"] = atOnce.ToString(CultureInfo.InvariantCulture);
+        }
+
+        return services;
+    }
+
+    private static Dictionary<string, string> ServiceDefaults(Settings settings) => new(StringComparer.Ordinal)
     {
         ["MarketData__Source"] = "FlatFiles",
         ["Maintenance__Schedule__Enabled"] = "false",

@@ -61,27 +61,8 @@ public abstract class MarketReads
     public IAsyncEnumerable<DailyBarHistory> ReadDailyBarHistoryAsync(DateOnly firstDay, DateOnly lastDay, CancellationToken ct = default) =>
         ReadDailyBarHistoryAsync(firstDay, lastDay, symbols: null, ct);
 
-    public async IAsyncEnumerable<DailyBarHistory> ReadDailyBarHistoryAsync(DateOnly firstDay, DateOnly lastDay, IReadOnlyCollection<string>? symbols, [EnumeratorCancellation] CancellationToken ct = default)
-    {
-        LoadChecks.Window(firstDay, lastDay);
-        var (condition, wanted) = NarrowTo(symbols);
-        await using var connection = await OpenReadConnectionAsync(ct);
-        await using var command = Command(connection, $"""
-            SELECT symbol, trading_date, open, high, low, close, volume, vwap, trades FROM daily_bars
-            WHERE trading_date BETWEEN @from AND @to {(condition is null ? "" : "AND " + condition)} ORDER BY symbol, trading_date
-            """);
-        Add(command, "from", firstDay);
-        Add(command, "to", lastDay);
-        AddSymbols(command, condition, symbols);
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        await foreach (var history in DailyBarRows.GroupBySymbolAsync(reader, ct))
-        {
-            if (wanted is null || wanted.Contains(history.Symbol))
-            {
-                yield return history;
-            }
-        }
-    }
+    public IAsyncEnumerable<DailyBarHistory> ReadDailyBarHistoryAsync(DateOnly firstDay, DateOnly lastDay, IReadOnlyCollection<string>? symbols, CancellationToken ct = default) =>
+        ReadWindowBySymbolAsync("open, high, low, close, volume, vwap, trades", firstDay, lastDay, symbols, DailyBarRows.GroupBySymbolAsync, h => h.Symbol, ct);
 
     /// <remarks>
     /// The rows come in no order (a sort of the window's rows cost more than the whole read); each lands in its
@@ -123,22 +104,33 @@ public abstract class MarketReads
     }
 
     /// <remarks>Half the columns of the bars, and no bar object per row: the ATR reads the whole window of the market.</remarks>
-    public async IAsyncEnumerable<DailyPriceHistory> ReadDailyPriceHistoryAsync(DateOnly firstDay, DateOnly lastDay, IReadOnlyCollection<string>? symbols, [EnumeratorCancellation] CancellationToken ct = default)
+    public IAsyncEnumerable<DailyPriceHistory> ReadDailyPriceHistoryAsync(DateOnly firstDay, DateOnly lastDay, IReadOnlyCollection<string>? symbols, CancellationToken ct = default) =>
+        ReadWindowBySymbolAsync("high, low, close", firstDay, lastDay, symbols, DailyBarRows.GroupPricesBySymbolAsync, h => h.Symbol, ct);
+
+    /// <summary>The window's daily bars ordered by symbol and date, <paramref name="columns"/> after the symbol and date, grouped per symbol.</summary>
+    private async IAsyncEnumerable<T> ReadWindowBySymbolAsync<T>(
+        string columns,
+        DateOnly firstDay,
+        DateOnly lastDay,
+        IReadOnlyCollection<string>? symbols,
+        Func<DbDataReader, CancellationToken, IAsyncEnumerable<T>> group,
+        Func<T, string> symbolOf,
+        [EnumeratorCancellation] CancellationToken ct)
     {
         LoadChecks.Window(firstDay, lastDay);
         var (condition, wanted) = NarrowTo(symbols);
         await using var connection = await OpenReadConnectionAsync(ct);
         await using var command = Command(connection, $"""
-            SELECT symbol, trading_date, high, low, close FROM daily_bars
+            SELECT symbol, trading_date, {columns} FROM daily_bars
             WHERE trading_date BETWEEN @from AND @to {(condition is null ? "" : "AND " + condition)} ORDER BY symbol, trading_date
             """);
         Add(command, "from", firstDay);
         Add(command, "to", lastDay);
         AddSymbols(command, condition, symbols);
         await using var reader = await command.ExecuteReaderAsync(ct);
-        await foreach (var history in DailyBarRows.GroupPricesBySymbolAsync(reader, ct))
+        await foreach (var history in group(reader, ct))
         {
-            if (wanted is null || wanted.Contains(history.Symbol))
+            if (wanted is null || wanted.Contains(symbolOf(history)))
             {
                 yield return history;
             }

@@ -70,14 +70,7 @@ public sealed class CalculateRvolStep(
             logger.LogWarning("The RVOL marker says {Expected} hashes for {Day} but {Present} exist; computing again", marker.Keys, target.Iso(), present);
         }
 
-        var active = new HashSet<string>(StringComparer.Ordinal);
-        await foreach (var ticker in store.ReadTickersAsync(activeOnly: true, cancellationToken))
-        {
-            if (shard.Contains(ticker.Symbol))
-            {
-                active.Add(ticker.Symbol);
-            }
-        }
+        var active = (await store.ActiveSymbolsAsync(cancellationToken)).Where(shard.Contains).ToHashSet(StringComparer.Ordinal);
 
         var days = TradingWindow.EndingAt(calendar, target, 2 * settings.LargestLookback);
         var written = new HashSet<string>(StringComparer.Ordinal);

@@ -355,43 +355,41 @@ public sealed partial class PostgresMarketStore(NpgsqlDataSource dataSource, Tim
         return (bool)(await command.ExecuteScalarAsync(ct))!;
     }
 
+    /// <summary>The bars by a raw binary COPY into <paramref name="table"/>; a failure cancels the COPY.</summary>
+    /// <param name="day">The one day a replace load may hold, or null.</param>
     private static async Task<long> CopyDailyBarsAsync(NpgsqlConnection connection, IAsyncEnumerable<DailyBar> bars, DateOnly? day, CancellationToken ct, string table = "daily_bars_load")
     {
         long rows = 0;
-        await using var importer = await connection.BeginBinaryImportAsync(
-            $"COPY {table} (symbol, trading_date, open, high, low, close, volume, vwap, trades) FROM STDIN (FORMAT BINARY)", ct);
-        importer.Timeout = TimeSpan.Zero;
-        await foreach (var bar in bars.WithCancellation(ct))
+        var encoded = new DailyBarCopyRows();
+        var copy = await BeginRawCopyAsync(connection, $"COPY {table} (symbol, trading_date, open, high, low, close, volume, vwap, trades) FROM STDIN (FORMAT BINARY)", encoded, ct);
+        await using (copy)
         {
-            rows++;
-            var symbol = LoadChecks.Symbol(bar.Symbol, "daily_bars", rows);
-            if (day is { } only)
+            try
             {
-                LoadChecks.SameDay(only, bar.Date, symbol, "daily_bars");
-            }
+                await foreach (var bar in bars.WithCancellation(ct))
+                {
+                    rows++;
+                    var symbol = LoadChecks.Symbol(bar.Symbol, "daily_bars", rows);
+                    if (day is { } only)
+                    {
+                        LoadChecks.SameDay(only, bar.Date, symbol, "daily_bars");
+                    }
 
-            // Synchronous writes only fill the importer's buffer (see CopyVolumeSlotsAsync): no state machine per value.
-            importer.StartRow();
-            importer.Write(symbol, NpgsqlDbType.Text);
-            importer.Write(bar.Date, NpgsqlDbType.Date);
-            importer.Write(bar.Open, NpgsqlDbType.Double);
-            importer.Write(bar.High, NpgsqlDbType.Double);
-            importer.Write(bar.Low, NpgsqlDbType.Double);
-            importer.Write(bar.Close, NpgsqlDbType.Double);
-            importer.Write(bar.Volume, NpgsqlDbType.Bigint);
-            if (bar.Vwap is { } vwap)
-            {
-                importer.Write(vwap, NpgsqlDbType.Double);
-            }
-            else
-            {
-                importer.WriteNull();
-            }
+                    while (!encoded.TryAdd(bar))
+                    {
+                        await SendAsync(copy, encoded, ct);
+                    }
+                }
 
-            importer.Write(bar.Trades, NpgsqlDbType.Integer);
+                await EndRawCopyAsync(copy, encoded, ct);
+            }
+            catch
+            {
+                await CancelCopyAsync(copy);
+                throw;
+            }
         }
 
-        await importer.CompleteAsync(ct);
         return rows;
     }
 
@@ -405,50 +403,72 @@ public sealed partial class PostgresMarketStore(NpgsqlDataSource dataSource, Tim
         long rows = 0;
         long tickerCount = 0;
         var encoded = new VolumeSlotCopyRows();
-        await using var copy = await connection.BeginRawBinaryCopyAsync(
-            $"COPY {table} (symbol, slot, volume, accumulated_volume, trades) FROM STDIN (FORMAT BINARY{(freeze ? ", FREEZE" : "")})", ct);
-        // No limit (zero), as for the importers: the caller's token is the limit.
-        copy.WriteTimeout = 0;
-        copy.ReadTimeout = 0;
-        try
+        var copy = await BeginRawCopyAsync(connection,
+            $"COPY {table} (symbol, slot, volume, accumulated_volume, trades) FROM STDIN (FORMAT BINARY{(freeze ? ", FREEZE" : "")})", encoded, ct);
+        await using (copy)
         {
-            encoded.TryAddRaw(VolumeSlotCopyRows.Header);
-            await foreach (var ticker in tickers.WithCancellation(ct))
+            try
             {
-                tickerCount++;
-                ArgumentNullException.ThrowIfNull(ticker);
-                var symbol = LoadChecks.Symbol(ticker.Symbol, "volume_slots", tickerCount);
-                LoadChecks.SameDay(day, ticker.Date, symbol, "volume_slots");
-                encoded.StartTicker(symbol);
-                foreach (var slot in ticker.Slots)
+                await foreach (var ticker in tickers.WithCancellation(ct))
                 {
-                    var number = LoadChecks.Slot(slot.Slot, symbol, day);
-                    while (!encoded.TryAdd(number, slot.Volume, slot.AccumulatedVolume, slot.Trades))
+                    tickerCount++;
+                    ArgumentNullException.ThrowIfNull(ticker);
+                    var symbol = LoadChecks.Symbol(ticker.Symbol, "volume_slots", tickerCount);
+                    LoadChecks.SameDay(day, ticker.Date, symbol, "volume_slots");
+                    encoded.StartTicker(symbol);
+                    foreach (var slot in ticker.Slots)
                     {
-                        await copy.WriteAsync(encoded.Pending, ct);
-                        encoded.Clear();
+                        var number = LoadChecks.Slot(slot.Slot, symbol, day);
+                        while (!encoded.TryAdd(number, slot.Volume, slot.AccumulatedVolume, slot.Trades))
+                        {
+                            await SendAsync(copy, encoded, ct);
+                        }
+
+                        rows++;
                     }
-
-                    rows++;
                 }
-            }
 
-            while (!encoded.TryAddRaw(VolumeSlotCopyRows.Trailer))
+                await EndRawCopyAsync(copy, encoded, ct);
+            }
+            catch
             {
-                await copy.WriteAsync(encoded.Pending, ct);
-                encoded.Clear();
+                // Ending the COPY normally would have the server take the rows written so far.
+                await CancelCopyAsync(copy);
+                throw;
             }
-
-            await copy.WriteAsync(encoded.Pending, ct);
-        }
-        catch
-        {
-            // Ending the COPY normally would have the server take the rows written so far.
-            await CancelCopyAsync(copy);
-            throw;
         }
 
         return rows;
+    }
+
+    /// <summary>Starts a raw binary COPY; its rows are encoded into <paramref name="encoded"/>, which starts with the header.</summary>
+    private static async Task<NpgsqlRawCopyStream> BeginRawCopyAsync(NpgsqlConnection connection, string copyFromStdin, BinaryCopyBuffer encoded, CancellationToken ct)
+    {
+        var copy = await connection.BeginRawBinaryCopyAsync(copyFromStdin, ct);
+        // No limit (zero), as for the importers: the caller's token is the limit.
+        copy.WriteTimeout = 0;
+        copy.ReadTimeout = 0;
+        encoded.Clear();
+        encoded.TryAddRaw(BinaryCopyBuffer.Header);
+        return copy;
+    }
+
+    /// <summary>Hands the encoded rows to the COPY and empties the buffer.</summary>
+    private static async Task SendAsync(NpgsqlRawCopyStream copy, BinaryCopyBuffer encoded, CancellationToken ct)
+    {
+        await copy.WriteAsync(encoded.Pending, ct);
+        encoded.Clear();
+    }
+
+    /// <summary>Sends the last rows and the trailer; disposing the stream then ends the COPY.</summary>
+    private static async Task EndRawCopyAsync(NpgsqlRawCopyStream copy, BinaryCopyBuffer encoded, CancellationToken ct)
+    {
+        while (!encoded.TryAddRaw(BinaryCopyBuffer.Trailer))
+        {
+            await SendAsync(copy, encoded, ct);
+        }
+
+        await SendAsync(copy, encoded, ct);
     }
 
     private static async Task CancelCopyAsync(NpgsqlRawCopyStream copy)

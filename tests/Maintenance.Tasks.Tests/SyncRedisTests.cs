@@ -6,7 +6,8 @@ namespace Maintenance.Tasks.Tests;
 
 using Maintenance.Contracts;
 
-public sealed class SyncRedisTests(PostgresServer postgres, RedisServer redis, RabbitMqServer rabbitMq, SampleFiles sample)
+/// <summary>sync-redis on both sets of stores: the averages' read differs between SQLite and PostgreSQL, and the keys' commands between Garnet and Redis.</summary>
+public abstract class SyncRedisTests(PostgresServer postgres, RedisServer redis, RabbitMqServer rabbitMq, SampleFiles sample)
     : TaskTestBase(postgres, redis, rabbitMq, sample)
 {
     private static readonly DateOnly Target = SampleFiles.Target;
@@ -25,6 +26,7 @@ public sealed class SyncRedisTests(PostgresServer postgres, RedisServer redis, R
         Assert.False(await Redis.KeyExistsAsync("ticker:avg_volume:GONE"));
         Assert.True(synced.Validation.Passed, synced.Validation.Verdict);
         Assert.Equal(2, synced.Metrics["stale_keys_removed"]);
+        Assert.Equal(1, synced.Metrics["keyspace_scanned"]);
         Assert.Equal("2025-03-12", (string?)await Redis.HashGetAsync("maintenance:served_sessions", "metadata"));
     }
 
@@ -65,6 +67,8 @@ public sealed class SyncRedisTests(PostgresServer postgres, RedisServer redis, R
         Assert.True(second.Skipped, second.Validation.Verdict);
         Assert.Equal(afterFirst, afterSecond);
         Assert.False(third.Skipped);
+        Assert.Equal(0, third.Metrics["keyspace_scanned"]);
+        Assert.Equal(2, third.Metrics["stale_keys_removed"]);
         Assert.False(await Redis.SetContainsAsync("ticker:universe", gone));
         Assert.False(await Redis.KeyExistsAsync($"metadata:ticker:{gone}"));
         Assert.False(await Redis.KeyExistsAsync($"ticker:avg_volume:{gone}"));
@@ -84,6 +88,40 @@ public sealed class SyncRedisTests(PostgresServer postgres, RedisServer redis, R
 
         Assert.False(again.Skipped, again.Validation.Verdict);
         Assert.True(again.Validation.Passed, again.Validation.Verdict);
+        Assert.Equal(afterFirst, await RedisDumpAsync("*"));
+    }
+
+    [Fact]
+    public async Task After_a_complete_run_a_ticker_without_averages_any_more_loses_its_average_key_without_a_scan()
+    {
+        var worker = await PrepareAsync();
+        await RunAsync(worker, MaintenanceStep.SyncRedis, id => new RunMaintenanceStep(id, Target, 1, MaintenanceStep.SyncRedis, false));
+        var symbol = (await RedisDumpAsync("ticker:avg_volume:*")).Keys.First()["ticker:avg_volume:".Length..];
+        await ExecuteAsync($"DELETE FROM daily_bars WHERE symbol = '{symbol}'");
+
+        var again = await RunAsync(worker, MaintenanceStep.SyncRedis, id => new RunMaintenanceStep(id, Target, 1, MaintenanceStep.SyncRedis, false));
+
+        Assert.True(again.Validation.Passed, again.Validation.Verdict);
+        Assert.Equal(0, again.Metrics["keyspace_scanned"]);
+        Assert.Equal(1, again.Metrics["stale_keys_removed"]);
+        Assert.False(await Redis.KeyExistsAsync("ticker:avg_volume:" + symbol));
+        Assert.Null((await PlatformReaders.MetadataAsync(Redis, [symbol]))[symbol]["avg_volume_30d"]);
+    }
+
+    [Fact]
+    public async Task A_universe_changed_since_the_last_run_makes_the_next_run_scan_and_remove_a_stray_key()
+    {
+        var worker = await PrepareAsync();
+        await RunAsync(worker, MaintenanceStep.SyncRedis, id => new RunMaintenanceStep(id, Target, 1, MaintenanceStep.SyncRedis, false));
+        var afterFirst = await RedisDumpAsync("*");
+        await Redis.SetAddAsync("ticker:universe", "STRAY");
+        await Redis.StringSetAsync("metadata:ticker:STRAY", "{\"symbol\":\"STRAY\"}");
+
+        var again = await RunAsync(worker, MaintenanceStep.SyncRedis, id => new RunMaintenanceStep(id, Target, 1, MaintenanceStep.SyncRedis, false));
+
+        Assert.True(again.Validation.Passed, again.Validation.Verdict);
+        Assert.Equal(1, again.Metrics["keyspace_scanned"]);
+        Assert.Equal(1, again.Metrics["stale_keys_removed"]);
         Assert.Equal(afterFirst, await RedisDumpAsync("*"));
     }
 
@@ -212,4 +250,15 @@ public sealed class SyncRedisTests(PostgresServer postgres, RedisServer redis, R
         await RunAsync(worker, MaintenanceStep.EnrichMetadata, id => new RunMaintenanceStep(id, Target, 1, MaintenanceStep.EnrichMetadata, false));
         return worker;
     }
+}
+
+/// <summary>On a SQLite file and an in-process Garnet: the embedded profile.</summary>
+public sealed class SyncRedisOnEmbeddedStoresTests(PostgresServer postgres, RedisServer redis, RabbitMqServer rabbitMq, SampleFiles sample)
+    : SyncRedisTests(postgres, redis, rabbitMq, sample);
+
+/// <summary>On PostgreSQL and Redis.</summary>
+public sealed class SyncRedisOnServersTests(PostgresServer postgres, RedisServer redis, RabbitMqServer rabbitMq, SampleFiles sample)
+    : SyncRedisTests(postgres, redis, rabbitMq, sample)
+{
+    protected override TestStores Stores => TestStores.Servers;
 }

@@ -10,7 +10,8 @@ namespace Maintenance.Tasks.SyncRedis;
 /// (docs/downstream-contract.md): <c>ticker:universe</c> (the set of active symbols, replaced atomically),
 /// <c>metadata:ticker:{SYMBOL}</c> (the whole TickerMetadata model: the ticker's row and its volume and price
 /// averages over the last 30 sessions of daily bars up to the target) and <c>ticker:avg_volume:{SYMBOL}</c> (24 h).
-/// Keys of tickers no longer active (or without averages) are removed. Never back to an older session: when the
+/// Keys of tickers no longer active (or without averages) are removed: found from the universe the last complete write
+/// left, or by a SCAN of the keyspace when no marker vouches for it. Never back to an older session: when the
 /// metadata already serves a later session than the target's (a backfill of an older date), only the universe is
 /// synced. Afterwards it checks by counts (the set's size, one EXISTS over the metadata keys, the stale keys gone) and
 /// records a checksum of every key and value it wrote (<see cref="MarkerKey"/>). When Redis already holds the right keys
@@ -42,16 +43,17 @@ public sealed partial class SyncRedisStep(
         var served = await redis.GetServedSessionAsync(CacheFamily.Metadata);
         var ownsCaches = ServedSession.MayReplace(served, session);
 
-        // The tickers, the bars' averages and the keyspace are read side by side: each is a wait on another server.
+        // The tickers, the bars' averages and Redis's keys are read side by side: each is a wait on another server.
         var started = Stopwatch.GetTimestamp();
         var reading = Timed(ReadTickersAsync(cancellationToken), started);
         var averaging = Timed(ownsCaches ? AveragesAsync(command.TargetDate, cancellationToken) : Task.FromResult<Dictionary<string, VolumeAverage>?>(null), started);
-        var scanning = Timed(ScanCacheKeysAsync(cancellationToken), started);
-        var members = redis.Database.SetMembersAsync(RedisKeys.TickerUniverse);
-        var marker = redis.GetJsonAsync<SyncMarker>(MarkerKey);
-        await Task.WhenAll(reading, averaging, scanning, members, marker);
-        logger.LogInformation("sync-redis read in {ElapsedMs} ms: tickers {TickersMs} ms, daily-bar averages {AveragesMs} ms, keyspace scan {ScanMs} ms",
-            Milliseconds(started), reading.Result.Ms, averaging.Result.Ms, scanning.Result.Ms);
+        var universeRead = redis.Database.SetMembersAsync(RedisKeys.TickerUniverse);
+        var markerRead = redis.GetJsonAsync<SyncMarker>(MarkerKey);
+        var (members, done) = (await universeRead, await markerRead);
+        var scanning = Timed(LastWriteVouches(done, members) ? Task.FromResult<CacheKeys?>(null) : ScanCacheKeysAsync(cancellationToken), started);
+        await Task.WhenAll(reading, averaging, scanning);
+        logger.LogInformation("sync-redis read in {ElapsedMs} ms: tickers {TickersMs} ms, daily-bar averages {AveragesMs} ms, keyspace {Keyspace}",
+            Milliseconds(started), reading.Result.Ms, averaging.Result.Ms, scanning.Result.Value is null ? "vouched for by the last write's marker" : $"scanned in {scanning.Result.Ms} ms");
         var active = (await reading).Value;
         if (active.Count == 0)
         {
@@ -59,17 +61,22 @@ public sealed partial class SyncRedisStep(
         }
 
         var wanted = (await averaging).Value is { } averages ? new WantedCaches(active, averages) : null;
-        var before = Compare(active, wanted, (await scanning).Value, await members);
-        var done = await marker;
+        var before = Compare(active, wanted, (await scanning).Value, members);
         var preparing = Stopwatch.GetTimestamp();
         List<CacheRound>? serialized = null;
         if (!command.Force && before.Matches && (wanted is null || done?.Session == session))
         {
             // Perhaps nothing to do: the checksum of what should be there decides, before anything is written.
             serialized = wanted?.Rounds(KeysPerRound).ToList();
-            if (wanted is null || done!.Checksum == wanted.Checksum)
+            if ((wanted is null || done!.Checksum == wanted.Checksum) && (before.Counted || await WantedKeysExistAsync(active, wanted)))
             {
-                var metrics = new StepMetrics { ["universe"] = active.Count, ["metadata_keys"] = active.Count, ["avg_volume_keys"] = wanted?.AveragedSymbols.Count ?? 0 };
+                var metrics = new StepMetrics
+                {
+                    ["universe"] = active.Count,
+                    ["metadata_keys"] = active.Count,
+                    ["avg_volume_keys"] = wanted?.AveragedSymbols.Count ?? 0,
+                    ["keyspace_scanned"] = before.Counted ? 1 : 0,
+                };
                 var what = ownsCaches ? $"every metadata:ticker and ticker:avg_volume key of session {session.Iso()} (checksum of their values as last written)" : "metadata of the later session " + served?.Iso();
                 return StepResult.AlreadyDone($"Redis already holds the {active.Count} active tickers: ticker:universe and {what} match", metrics);
             }
@@ -97,16 +104,16 @@ public sealed partial class SyncRedisStep(
         var writeMs = Milliseconds(preparing);
 
         // Counts, not a re-read of every key just written: the set is swapped in whole, each SET was acknowledged, the
-        // stale keys found before are gone, and one EXISTS counts the active symbols' metadata keys.
+        // stale keys are gone, and one EXISTS counts the active symbols' metadata keys.
         var checking = Stopwatch.GetTimestamp();
         var counting = redis.Database.SetLengthAsync(RedisKeys.TickerUniverse);
-        var existing = await Task.WhenAll(active.Chunk(5000).Select(chunk => redis.Database.KeyExistsAsync([.. chunk.Select(t => (RedisKey)RedisKeys.TickerMetadata(t.Symbol))])));
+        var staleLeft = CountExistingAsync(before.StaleKeys);
+        var metadataKeys = await CountExistingAsync(active.Select(t => (RedisKey)RedisKeys.TickerMetadata(t.Symbol)));
         var universe = await counting;
-        var metadataKeys = existing.Sum();
         logger.LogInformation("sync-redis serialized and wrote in {WriteMs} ms ({Rounds}), counted in {CheckMs} ms",
             writeMs, serialized is null ? "each round sent as serialized" : "serialized whole for the checksum first", Milliseconds(checking));
 
-        var holds = universe == active.Count && stale == before.StaleKeys.Count
+        var holds = universe == active.Count && await staleLeft == 0
             && (wanted is null || (written == active.Count && metadataKeys == active.Count && averagesWritten == wanted.AveragedSymbols.Count));
         if (holds && wanted is not null)
         {
@@ -119,6 +126,7 @@ public sealed partial class SyncRedisStep(
             ["metadata_written"] = written,
             ["avg_volume_written"] = averagesWritten,
             ["stale_keys_removed"] = stale,
+            ["keyspace_scanned"] = before.Counted ? 1 : 0,
             ["universe_in_redis"] = universe,
             ["metadata_keys_in_redis"] = metadataKeys,
         };
@@ -128,7 +136,7 @@ public sealed partial class SyncRedisStep(
             : $"{written} metadata:ticker and {averagesWritten} ticker:avg_volume keys of session {session.Iso()} written";
         var verdict = holds
             ? $"ticker:universe holds the {active.Count} active symbols; {caches} ({stale} stale keys removed)"
-            : $"written: ticker:universe has {universe} members, {written} metadata and {averagesWritten} average keys were written for {active.Count} active tickers ({metadataKeys} metadata keys present), {stale} of {before.StaleKeys.Count} stale keys removed";
+            : $"written: ticker:universe has {universe} members, {written} metadata and {averagesWritten} average keys were written for {active.Count} active tickers ({metadataKeys} metadata keys present), {stale} stale keys removed and {await staleLeft} left";
         return StepResult.Done(new StepValidation(holds, verdict), result);
     }
 

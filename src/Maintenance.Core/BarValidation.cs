@@ -22,10 +22,28 @@ public static class BarValidation
     public static ValidatedBars<DailyBar> Daily(IEnumerable<DailyBar> bars, DateOnly date)
     {
         ArgumentNullException.ThrowIfNull(bars);
-        var kept = new List<DailyBar>();
-        var symbols = new HashSet<string>(StringComparer.Ordinal);
+        DailyBar[] all = [.. bars];
         var rejected = new int[ReasonCount];
-        foreach (var bar in bars)
+        var count = Daily(all, date, rejected);
+        return new ValidatedBars<DailyBar>(all[..count], rejected);
+    }
+
+    /// <summary>
+    /// The day's daily bars validated in place: the bars kept are moved to the front of <paramref name="bars"/>, in
+    /// their order, and counts are added to <paramref name="rejected"/> (indexed by <see cref="BarRejection"/>). A whole
+    /// market's day is ~11,000 bars, so no copy of them is made.
+    /// </summary>
+    /// <returns>The number of bars kept.</returns>
+    public static int Daily(Span<DailyBar> bars, DateOnly date, Span<int> rejected)
+    {
+        if (rejected.Length < ReasonCount)
+        {
+            throw new ArgumentException($"The counts need {ReasonCount} entries.", nameof(rejected));
+        }
+
+        var symbols = new HashSet<string>(bars.Length, StringComparer.Ordinal);
+        var count = 0;
+        foreach (ref readonly var bar in bars)
         {
             BarRejection? reason =
                 bar.Date != date ? BarRejection.OutsideDay
@@ -42,11 +60,12 @@ public static class BarValidation
             }
             else
             {
-                kept.Add(bar);
+                // Never ahead of the bar being read, so no bar is overwritten before it is judged.
+                bars[count++] = bar;
             }
         }
 
-        return new ValidatedBars<DailyBar>([.. kept], rejected);
+        return count;
     }
 
     /// <summary>One ticker's minute bars of <paramref name="date"/> (the New York calendar day).</summary>

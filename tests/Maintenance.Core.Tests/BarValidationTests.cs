@@ -58,6 +58,32 @@ public class BarValidationTests
     }
 
     [Fact]
+    public void Daily_bars_validated_in_place_move_the_kept_to_the_front_in_order_and_add_to_the_counts()
+    {
+        DailyBar[] bars =
+        [
+            Daily("ZERO", open: 0),
+            Daily("AAPL"),
+            Daily("MSFT", date: new DateOnly(2025, 3, 11)),
+            Daily("IBM"),
+            Daily("AAPL", close: 10.7),
+            Daily("LOW", low: 10.2),
+            Daily("ZERO"),
+        ];
+        var rejected = new int[BarValidation.ReasonCount];
+        rejected[(int)BarRejection.Duplicate] = 4; // counts of earlier days go on
+
+        var kept = BarValidation.Daily(bars, Date, rejected);
+
+        Assert.Equal(3, kept);
+        Assert.Equal(["AAPL", "IBM", "ZERO"], bars[..kept].Select(b => b.Symbol));
+        Assert.Equal(10.5, bars[0].Close);
+        Assert.Equal([1, 0, 1, 0, 0, 1, 5], rejected);
+        Assert.Equal([BarRejection.OutsideDay, BarRejection.MissingSymbol, BarRejection.NonPositivePrice, BarRejection.NegativeVolume,
+            BarRejection.HighBelowOpenClose, BarRejection.LowAboveOpenClose, BarRejection.Duplicate], Enum.GetValues<BarRejection>());
+    }
+
+    [Fact]
     public void Minute_bars_outside_the_New_York_day_are_rejected_on_a_DST_change_day()
     {
         // 2025-03-10 (after the DST start on the 9th): the New York day is 04:00Z..04:00Z the next day (midnight EDT).

@@ -75,8 +75,8 @@ public sealed class LoadOhlcStep(
 
         // Validated by counts, not by reading the day back: the store wrote exactly the bars judged above.
         loadCoverage.AddTo(metrics);
-        var problem = storedBars != targetDay.Bars.Length
-            ? $"{storedBars} bars stored on {target:yyyy-MM-dd}, {targetDay.Bars.Length} expected"
+        var problem = storedBars != targetDay.Bars.Count
+            ? $"{storedBars} bars stored on {target:yyyy-MM-dd}, {targetDay.Bars.Count} expected"
             : WindowLoad.HistoryProblem(unavailable, settings.MaxMissingHistoryDays, Window);
         var verdict = problem
             ?? $"{storedBars} bars on {target:yyyy-MM-dd}, {loadCoverage.Description}; {share.MissingHistory.Count - unavailable.Count} history day(s) loaded, days {WindowLoad.Describe(share, command)} complete";
@@ -103,7 +103,7 @@ public sealed class LoadOhlcStep(
 
             async IAsyncEnumerable<DailyBar> Bars()
             {
-                foreach (var bar in withTarget?.Bars ?? [])
+                foreach (var bar in withTarget?.Bars ?? ArraySegment<DailyBar>.Empty)
                 {
                     yield return bar;
                 }
@@ -122,8 +122,8 @@ public sealed class LoadOhlcStep(
                     }
 
                     metrics.Increment("history_days_loaded", 1);
-                    metrics.Increment("history_rows", day.Bars.Length);
-                    historyRows += day.Bars.Length;
+                    metrics.Increment("history_rows", day.Bars.Count);
+                    historyRows += day.Bars.Count;
                     foreach (var bar in day.Bars)
                     {
                         yield return bar;

@@ -34,18 +34,20 @@ public sealed class FlatFilesSource(FlatFileLayout layout, TradingCalendar calen
     {
         var path = RequireFile(layout.FindDayAggregates(day), layout.DayAggregatesPath(day), day, "day aggregates");
         var skipped = new SkippedRows();
-        var bars = new List<DailyBar>(16_384);
-        var lineOfSymbol = new Dictionary<string, long>(StringComparer.Ordinal);
+        // An array of the whole market's day (~11,000 bars), handed out as it is: the loader validates it in place.
+        var bars = new DailyBar[16_384];
+        var count = 0;
+        var lineOfSymbol = new Dictionary<string, long>(bars.Length, StringComparer.Ordinal);
         await using (var reader = AggregatesCsvReader.Open(path, day, skipped))
         {
             while (await reader.FillAsync(cancellationToken))
             {
-                ReadDailyRows(reader, day, bars, lineOfSymbol);
+                ReadDailyRows(reader, day, ref bars, ref count, lineOfSymbol);
             }
         }
 
-        LogRead(path, bars.Count, lineOfSymbol.Count, skipped);
-        return new DailyBarsResult(day, bars, skipped);
+        LogRead(path, count, lineOfSymbol.Count, skipped);
+        return new DailyBarsResult(day, new ArraySegment<DailyBar>(bars, 0, count), skipped);
     }
 
     public async IAsyncEnumerable<TickerMinuteBars> ReadMinuteBarsAsync(
@@ -162,7 +164,7 @@ public sealed class FlatFilesSource(FlatFileLayout layout, TradingCalendar calen
         return true;
     }
 
-    private static void ReadDailyRows(AggregatesCsvReader reader, DateOnly day, List<DailyBar> bars, Dictionary<string, long> lineOfSymbol)
+    private static void ReadDailyRows(AggregatesCsvReader reader, DateOnly day, ref DailyBar[] bars, ref int count, Dictionary<string, long> lineOfSymbol)
     {
         while (reader.TryReadRow(out var row))
         {
@@ -173,7 +175,12 @@ public sealed class FlatFilesSource(FlatFileLayout layout, TradingCalendar calen
                 continue;
             }
 
-            bars.Add(new DailyBar(symbol, day, row.Open, row.High, row.Low, row.Close, row.Volume, null, row.Transactions));
+            if (count == bars.Length)
+            {
+                Array.Resize(ref bars, bars.Length * 2);
+            }
+
+            bars[count++] = new DailyBar(symbol, day, row.Open, row.High, row.Low, row.Close, row.Volume, null, row.Transactions);
         }
     }
 

@@ -39,6 +39,11 @@ public sealed class LoadOhlcTests(PostgresServer postgres, RedisServer redis, Ra
         Assert.Equal(targetRows, loaded.Metrics["rows"]);
         Assert.Equal(SampleFiles.AtrLookbackDays - 1, loaded.Metrics["history_days_loaded"]);
         Assert.Equal(0, loaded.Metrics["history_days_unavailable"]);
+        // The breakdown of a first run: reading, writing, and what the write did after its last row.
+        Assert.True(loaded.Metrics["read_seconds"] > 0);
+        Assert.True(loaded.Metrics["write_seconds"] > 0);
+        Assert.InRange(loaded.Metrics["write_after_last_row_seconds"], 0, loaded.Metrics["write_seconds"]);
+        Assert.InRange(loaded.Metrics["write_waited_for_reads_seconds"], 0, loaded.Metrics["write_seconds"]);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Threading.Channels;
 using Maintenance.Data;
@@ -45,7 +46,9 @@ public sealed class LoadOhlcStep(
             return WindowLoad.HistoryShardResult(share, command, loaded, settings.MaxMissingHistoryDays, Window, metrics);
         }
 
+        var readStarted = Stopwatch.GetTimestamp();
         var targetDay = await loader.ReadDayAsync(target, cancellationToken);
+        AddSeconds(metrics, "read_seconds", readStarted);
         Count(metrics, targetDay);
         if (targetDay.Problem is not null)
         {
@@ -69,7 +72,9 @@ public sealed class LoadOhlcStep(
         }
         else
         {
+            var writeStarted = Stopwatch.GetTimestamp();
             storedBars = await loader.StoreAsync(targetDay, cancellationToken);
+            AddSeconds(metrics, "write_seconds", writeStarted);
             (unavailable, _) = await LoadHistoryAsync(share.MissingHistory, withTarget: null, metrics, progress, cancellationToken);
         }
 
@@ -97,9 +102,12 @@ public sealed class LoadOhlcStep(
         {
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
             var read = Channel.CreateBounded<DailyBarsDay>(new BoundedChannelOptions(Readers) { SingleReader = true });
-            var reading = Task.Run(() => ReadAheadAsync(days, read.Writer, unavailable, stop.Token), stop.Token);
+            var readTime = new TimeSpent();
+            var waitTime = new TimeSpent();
+            var reading = Task.Run(() => ReadAheadAsync(days, read.Writer, unavailable, readTime, stop.Token), stop.Token);
             var done = 0;
             long historyRows = 0;
+            var lastRow = 0L;
 
             async IAsyncEnumerable<DailyBar> Bars()
             {
@@ -108,35 +116,51 @@ public sealed class LoadOhlcStep(
                     yield return bar;
                 }
 
-                await foreach (var day in read.Reader.ReadAllAsync(stop.Token))
+                // The time the COPY waits for the readers shows whether reading or writing bounds the load.
+                var waitStarted = Stopwatch.GetTimestamp();
+                while (await read.Reader.WaitToReadAsync(stop.Token))
                 {
-                    Count(metrics, day);
-                    if (day.Problem is not null)
+                    waitTime.Add(waitStarted);
+                    while (read.Reader.TryRead(out var day))
                     {
-                        lock (unavailable)
+                        Count(metrics, day);
+                        if (day.Problem is not null)
                         {
-                            unavailable.Add((day.Date, day.Problem));
+                            lock (unavailable)
+                            {
+                                unavailable.Add((day.Date, day.Problem));
+                            }
+
+                            continue;
                         }
 
-                        continue;
+                        metrics.Increment("history_days_loaded", 1);
+                        metrics.Increment("history_rows", day.Bars.Count);
+                        historyRows += day.Bars.Count;
+                        foreach (var bar in day.Bars)
+                        {
+                            yield return bar;
+                        }
+
+                        progress.Report(++done, days.Count, "history days");
                     }
 
-                    metrics.Increment("history_days_loaded", 1);
-                    metrics.Increment("history_rows", day.Bars.Count);
-                    historyRows += day.Bars.Count;
-                    foreach (var bar in day.Bars)
-                    {
-                        yield return bar;
-                    }
-
-                    progress.Report(++done, days.Count, "history days");
+                    waitStarted = Stopwatch.GetTimestamp();
                 }
+
+                waitTime.Add(waitStarted);
+                lastRow = Stopwatch.GetTimestamp();
             }
 
             try
             {
+                var writeStarted = Stopwatch.GetTimestamp();
                 var added = await store.AddDailyBarsDaysAsync(withTarget is null ? days : [.. days, withTarget.Date], Bars(), ct);
                 targetBars = added - historyRows;
+                AddSeconds(metrics, "write_seconds", writeStarted);
+                // Ending the COPY, building the keys again (when dropped for it), ANALYZE and the commit.
+                AddSeconds(metrics, "write_after_last_row_seconds", lastRow);
+                metrics["write_waited_for_reads_seconds"] = waitTime.Seconds;
             }
             finally
             {
@@ -146,6 +170,7 @@ public sealed class LoadOhlcStep(
             }
 
             await reading;
+            metrics["read_seconds"] = Math.Round(metrics.GetValueOrDefault("read_seconds") + readTime.Seconds, 3);
         }
 
         metrics["history_days_unavailable"] = unavailable.Count;
@@ -155,7 +180,8 @@ public sealed class LoadOhlcStep(
     /// <summary>Day files are read side by side: parsing them is most of a first run's work, the COPY the rest.</summary>
     private static int Readers => Environment.ProcessorCount;
 
-    private async Task ReadAheadAsync(IReadOnlyList<DateOnly> days, ChannelWriter<DailyBarsDay> read, List<(DateOnly Day, string Reason)> unavailable, CancellationToken ct)
+    /// <param name="readTime">Adds up the time each reader spent reading its days.</param>
+    private async Task ReadAheadAsync(IReadOnlyList<DateOnly> days, ChannelWriter<DailyBarsDay> read, List<(DateOnly Day, string Reason)> unavailable, TimeSpent readTime, CancellationToken ct)
     {
         try
         {
@@ -163,7 +189,10 @@ public sealed class LoadOhlcStep(
             {
                 try
                 {
-                    await read.WriteAsync(await loader.ReadDayAsync(day, token), token);
+                    var started = Stopwatch.GetTimestamp();
+                    var dayRead = await loader.ReadDayAsync(day, token);
+                    readTime.Add(started);
+                    await read.WriteAsync(dayRead, token);
                 }
                 catch (MarketDataMissingException e)
                 {
@@ -184,6 +213,10 @@ public sealed class LoadOhlcStep(
         }
     }
 
+    /// <summary>Adds the seconds since <paramref name="started"/> (a <see cref="Stopwatch"/> timestamp) to a metric, in milliseconds' precision.</summary>
+    private static void AddSeconds(StepMetrics metrics, string name, long started) =>
+        metrics[name] = Math.Round(metrics.GetValueOrDefault(name) + Stopwatch.GetElapsedTime(started).TotalSeconds, 3);
+
     private static void Count(StepMetrics metrics, DailyBarsDay day)
     {
         metrics.AddCounts("skipped_rows", day.SkippedRows);
@@ -202,6 +235,17 @@ public sealed class LoadOhlcStep(
     {
         var active = await store.ActiveSymbolsAsync(ct);
         return new Coverage(withBars.Count, active.Count, active.Count(withBars.Contains), options.Value.MinCoverage);
+    }
+
+    /// <summary>Time added up over several stretches, from several threads.</summary>
+    private sealed class TimeSpent
+    {
+        private long _ticks;
+
+        public double Seconds => Math.Round((double)Interlocked.Read(ref _ticks) / Stopwatch.Frequency, 3);
+
+        /// <summary>Adds the time since <paramref name="started"/>, a <see cref="Stopwatch"/> timestamp.</summary>
+        public void Add(long started) => Interlocked.Add(ref _ticks, Stopwatch.GetTimestamp() - started);
     }
 
     /// <summary>How much of the active universe has a bar on the day.</summary>

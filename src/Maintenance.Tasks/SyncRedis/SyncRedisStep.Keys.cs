@@ -17,7 +17,7 @@ public sealed partial class SyncRedisStep
     private static bool LastWriteVouches(SyncMarker? done, RedisValue[] members) => done is not null && members.Length == done.MetadataKeys;
 
     /// <summary>The metadata and average keys in Redis, by one SCAN of the keyspace (a SCAN per pattern walks every key each time).</summary>
-    private async Task<CacheKeys?> ScanCacheKeysAsync(CancellationToken ct)
+    private async Task<CacheKeys> ScanCacheKeysAsync(CancellationToken ct)
     {
         var keys = new CacheKeys([], []);
         await foreach (var key in redis.ScanAsync("*", ct))
@@ -65,6 +65,15 @@ public sealed partial class SyncRedisStep
         var complete = keys.Metadata.Count - stale.Count(k => k.ToString().StartsWith(MetadataPrefix, StringComparison.Ordinal)) == active.Count
             && (wanted is null || keys.Averages.Count - stale.Count(k => k.ToString().StartsWith(AvgVolumePrefix, StringComparison.Ordinal)) == wanted.AveragedSymbols.Count);
         return new Comparison(universeMatches && stale.Count == 0 && complete, stale, Counted: true);
+    }
+
+    /// <summary>Deletes the stale keys once they are known (a SCAN may still be under way).</summary>
+    /// <returns>The stale keys and how many of them were deleted.</returns>
+    private async Task<(List<RedisKey> Keys, long Deleted)> RemoveStaleKeysAsync(Task<Comparison> comparing)
+    {
+        var stale = (await comparing).StaleKeys;
+        var deleted = await Task.WhenAll(stale.Chunk(1000).Select(chunk => redis.Database.KeyDeleteAsync(chunk)));
+        return (stale, deleted.Sum());
     }
 
     /// <summary>Whether every active ticker's metadata key and every average key to be written is in Redis.</summary>

@@ -50,10 +50,10 @@ public sealed partial class SyncRedisStep(
         var universeRead = redis.Database.SetMembersAsync(RedisKeys.TickerUniverse);
         var markerRead = redis.GetJsonAsync<SyncMarker>(MarkerKey);
         var (members, done) = (await universeRead, await markerRead);
-        var scanning = Timed(LastWriteVouches(done, members) ? Task.FromResult<CacheKeys?>(null) : ScanCacheKeysAsync(cancellationToken), started);
-        await Task.WhenAll(reading, averaging, scanning);
+        var scanning = LastWriteVouches(done, members) ? null : Timed(ScanCacheKeysAsync(cancellationToken), started);
+        await Task.WhenAll(reading, averaging);
         logger.LogInformation("sync-redis read in {ElapsedMs} ms: tickers {TickersMs} ms, daily-bar averages {AveragesMs} ms, keyspace {Keyspace}",
-            Milliseconds(started), reading.Result.Ms, averaging.Result.Ms, scanning.Result.Value is null ? "vouched for by the last write's marker" : $"scanned in {scanning.Result.Ms} ms");
+            Milliseconds(started), reading.Result.Ms, averaging.Result.Ms, scanning is null ? "vouched for by the last write's marker" : "scanned meanwhile");
         var active = (await reading).Value;
         if (active.Count == 0)
         {
@@ -61,14 +61,16 @@ public sealed partial class SyncRedisStep(
         }
 
         var wanted = (await averaging).Value is { } averages ? new WantedCaches(active, averages) : null;
-        var before = Compare(active, wanted, (await scanning).Value, members);
         var preparing = Stopwatch.GetTimestamp();
         List<CacheRound>? serialized = null;
-        if (!command.Force && before.Matches && (wanted is null || done?.Session == session))
+        async Task<Comparison> CompareAsync() => Compare(active, wanted, scanning is null ? null : (await scanning).Value, members);
+        Comparison? before = null;
+        if (!command.Force && (wanted is null || done?.Session == session))
         {
-            // Perhaps nothing to do: the checksum of what should be there decides, before anything is written.
-            serialized = wanted?.Rounds(KeysPerRound).ToList();
-            if ((wanted is null || done!.Checksum == wanted.Checksum) && (before.Counted || await WantedKeysExistAsync(active, wanted)))
+            // Perhaps nothing to do: the keys, then the checksum of what should be there decide, before anything is written.
+            before = await CompareAsync();
+            serialized = before.Matches ? wanted?.Rounds(KeysPerRound).ToList() : null;
+            if (before.Matches && (wanted is null || done!.Checksum == wanted.Checksum) && (before.Counted || await WantedKeysExistAsync(active, wanted)))
             {
                 var metrics = new StepMetrics
                 {
@@ -86,12 +88,14 @@ public sealed partial class SyncRedisStep(
         await redis.Database.KeyDeleteAsync(MarkerKey);
 
         // The set, the documents, the averages and the stale keys are all independent writes: in flight together. The
-        // documents go out round by round as they are serialized, unless they already were for the checksum.
+        // documents go out round by round as they are serialized, unless they already were for the checksum. A SCAN
+        // still under way goes on beside the writes: the keys written now are wanted ones, never taken for stale.
         var replacing = redis.ReplaceTickerUniverseAsync(active.Select(t => t.Symbol));
-        var removing = Task.WhenAll(before.StaleKeys.Chunk(1000).Select(chunk => redis.Database.KeyDeleteAsync(chunk)));
+        var comparing = before is null ? CompareAsync() : Task.FromResult(before);
+        var removing = RemoveStaleKeysAsync(comparing);
         var (written, averagesWritten) = wanted is null ? (0L, 0L) : await WriteAsync(serialized ?? wanted.Rounds(KeysPerRound), cancellationToken);
         await Task.WhenAll(replacing, removing);
-        var stale = (await removing).Sum();
+        var (staleKeys, stale) = await removing;
         if (wanted is not null)
         {
             await Task.WhenAll(redis.SetServedSessionAsync(CacheFamily.Metadata, session), redis.SetServedSessionAsync(CacheFamily.VolumeAverages, session));
@@ -107,11 +111,12 @@ public sealed partial class SyncRedisStep(
         // stale keys are gone, and one EXISTS counts the active symbols' metadata keys.
         var checking = Stopwatch.GetTimestamp();
         var counting = redis.Database.SetLengthAsync(RedisKeys.TickerUniverse);
-        var staleLeft = CountExistingAsync(before.StaleKeys);
+        var staleLeft = CountExistingAsync(staleKeys);
         var metadataKeys = await CountExistingAsync(active.Select(t => (RedisKey)RedisKeys.TickerMetadata(t.Symbol)));
         var universe = await counting;
-        logger.LogInformation("sync-redis serialized and wrote in {WriteMs} ms ({Rounds}), counted in {CheckMs} ms",
-            writeMs, serialized is null ? "each round sent as serialized" : "serialized whole for the checksum first", Milliseconds(checking));
+        logger.LogInformation("sync-redis serialized and wrote in {WriteMs} ms ({Rounds}, keyspace {Keyspace}), counted in {CheckMs} ms",
+            writeMs, serialized is null ? "each round sent as serialized" : "serialized whole for the checksum first",
+            scanning is null ? "not scanned" : $"scanned in {scanning.Result.Ms} ms", Milliseconds(checking));
 
         var holds = universe == active.Count && await staleLeft == 0
             && (wanted is null || (written == active.Count && metadataKeys == active.Count && averagesWritten == wanted.AveragedSymbols.Count));
@@ -126,7 +131,7 @@ public sealed partial class SyncRedisStep(
             ["metadata_written"] = written,
             ["avg_volume_written"] = averagesWritten,
             ["stale_keys_removed"] = stale,
-            ["keyspace_scanned"] = before.Counted ? 1 : 0,
+            ["keyspace_scanned"] = scanning is null ? 0 : 1,
             ["universe_in_redis"] = universe,
             ["metadata_keys_in_redis"] = metadataKeys,
         };

@@ -33,12 +33,16 @@ internal static class LoadChecks
     {
         await foreach (var bar in bars)
         {
-            if (!days.Contains(bar.Date))
-            {
-                throw new InvalidDataException($"The {table} load of {days.Count} days holds {bar.Symbol} of {bar.Date:yyyy-MM-dd}, not one of them.");
-            }
-
+            OnDays(days, bar, table);
             yield return bar;
+        }
+    }
+
+    public static void OnDays(IReadOnlySet<DateOnly> days, in DailyBar bar, string table)
+    {
+        if (!days.Contains(bar.Date))
+        {
+            throw new InvalidDataException($"The {table} load of {days.Count} days holds {bar.Symbol} of {bar.Date:yyyy-MM-dd}, not one of them.");
         }
     }
 

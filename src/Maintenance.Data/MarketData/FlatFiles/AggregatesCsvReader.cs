@@ -34,6 +34,10 @@ internal sealed class AggregatesCsvReader : IAsyncDisposable
 {
     private const int BufferSize = 1 << 20;
     private const int FileBufferSize = 1 << 20;
+
+    // A streamed file's bytes go on into the reader's own 1 MB buffer (or gzip's); a 1 MB file buffer besides was a
+    // large-object allocation per day file, and a first run's 61 of them a third of its full collections.
+    private const int StreamedFileBufferSize = 1 << 16;
     private const int MaxTickerLength = 32;
 
     private static readonly (string Name, Column Column, bool Required)[] KnownColumns =
@@ -104,7 +108,7 @@ internal sealed class AggregatesCsvReader : IAsyncDisposable
             Mode = FileMode.Open,
             Access = FileAccess.Read,
             Share = FileShare.Read,
-            BufferSize = FileBufferSize,
+            BufferSize = StreamedFileBufferSize,
             Options = FileOptions.SequentialScan,
         });
         if (!path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase))

@@ -179,10 +179,12 @@ public sealed partial class SyncRedisStep(
     private async Task<(long Metadata, long Averages)> SendAsync(CacheRound round)
     {
         var db = redis.Database;
-        var metadata = round.Metadata.Select(e => db.StringSetAsync(e.Key, e.Value, null, When.Always)).ToList();
+        // The metadata keys have no TTL, so one MSET takes the round's: a SET per key cost the client about four times
+        // the CPU (11,000 keys: 125 ms against 31 ms). The averages' 24 h TTL needs a SET each.
+        var metadata = db.StringSetAsync([.. round.Metadata]);
         var averages = round.Averages.Select(e => db.StringSetAsync(e.Key, e.Value, RedisKeys.DailyCacheTtl, When.Always)).ToList();
-        await Task.WhenAll(metadata.Concat(averages));
-        return (metadata.Count(t => t.Result), averages.Count(t => t.Result));
+        await Task.WhenAll(averages.Append(metadata));
+        return (await metadata ? round.Metadata.Count : 0, averages.Count(t => t.Result));
     }
 
     private static async Task<(T Value, long Ms)> Timed<T>(Task<T> task, long started)

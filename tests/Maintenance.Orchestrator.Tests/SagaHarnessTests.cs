@@ -51,6 +51,8 @@ public sealed class SagaHarnessTests
         await AnswerAsync(harness, script, MaintenanceStep.SyncRedis);
         await AnswerAsync(harness, script, MaintenanceStep.NotifyServices);
         await RunEvents.WaitAsync(() => saga.Sagas.Contains(RunId) is { CurrentState: "Completed" } run ? run : null, "the run completed");
+        // The saga is seen completed before its outbox has handed the announcement to the bus.
+        await RunEvents.WaitAsync(() => harness.Published.Select<MaintenanceCompleted>(TestContext.Current.CancellationToken).FirstOrDefault(), "MaintenanceCompleted published");
         var completed = Assert.Single(harness.Published.Select<MaintenanceCompleted>(TestContext.Current.CancellationToken)).Context.Message;
         Assert.True(completed.Succeeded);
         Assert.Equal(MaintenanceSteps.Graph.Count, harness.Sent.Select<RunMaintenanceStep>(TestContext.Current.CancellationToken).Count());
@@ -71,6 +73,8 @@ public sealed class SagaHarnessTests
         Assert.Equal(42, notify.Expected!["calculate-atr.rows"]);
         Assert.DoesNotContain("calculate-rvol.rows", notify.Expected!.Keys);
         // Sync and the notification run after RVOL but do not need it: only RVOL's own keys are missing.
+        // The saga is seen completed before its outbox has handed the announcement to the bus.
+        await RunEvents.WaitAsync(() => harness.Published.Select<MaintenanceCompleted>(TestContext.Current.CancellationToken).FirstOrDefault(), "MaintenanceCompleted published");
         var steps = Assert.Single(harness.Published.Select<MaintenanceCompleted>(TestContext.Current.CancellationToken)).Context.Message.Steps;
         Assert.Equal([MaintenanceStep.CalculateRvol], steps.Where(s => s.Status != StepStatus.Success).Select(s => s.Step));
     }

@@ -32,6 +32,8 @@ public sealed class SilenceResendSagaTests
         await harness.Bus.Publish(TaskScript.CompletionOf(copies[1]), TestContext.Current.CancellationToken);
         var run = await RunEvents.WaitAsync(() => saga.Sagas.Contains(RunId) is { CurrentState: "Completed" } r ? r : null, "the run completed");
         Assert.Equal(StepStatus.Success, run.StepOf(MaintenanceStep.LoadOhlc).Status);
+        // The saga is seen completed before its outbox has handed the announcement to the bus.
+        await RunEvents.WaitAsync(() => harness.Published.Select<MaintenanceCompleted>(TestContext.Current.CancellationToken).FirstOrDefault(), "MaintenanceCompleted published");
         Assert.True(Assert.Single(harness.Published.Select<MaintenanceCompleted>(TestContext.Current.CancellationToken)).Context.Message.Succeeded);
     }
 

@@ -86,8 +86,8 @@ public sealed record BenchReport(
 
     /// <summary>
     /// The targets: next day within 10 s, first run within 25 s, re-run within 2 s, every step that did work within
-    /// 1.5x of its floor, each process under 1 GB; over REST, the next day within 1.5x of the stand-in's throughput
-    /// and every ticker it served stored.
+    /// 1.5x of its floor (the runs from files), each process under 1 GB; over REST, the next day within 10 s and
+    /// within 1.5x of the stand-in's throughput, and every ticker it served stored.
     /// </summary>
     public static List<TargetCheck> Check(IReadOnlyList<BenchRunReport> runs, IReadOnlyList<ProcessPeak> memory, RestReport? rest)
     {
@@ -102,7 +102,9 @@ public sealed record BenchReport(
                 checks.Add(Seconds(run.Name + ", end to end", limit, run));
             }
 
-            foreach (var step in run.Steps.Where(s => s.Ratio is not null))
+            // Over REST a step's work is the stand-in's answers, not the files its floor measures: the REST run is
+            // judged by the stand-in's own throughput below.
+            foreach (var step in run.Steps.Where(s => s.Ratio is not null && run.Name != NextDayOverRest))
             {
                 checks.Add(new TargetCheck($"{run.Name}: {step.Step} vs its floor", $"<= {FloorRatioTarget:0.#}x", Invariant($"{step.Ratio:F2}x"), step.Ratio <= FloorRatioTarget));
             }

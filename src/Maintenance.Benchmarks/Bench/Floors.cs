@@ -60,7 +60,7 @@ public sealed class Floors
     public StepFloor? For(string step) => step switch
     {
         "load-ohlc" => PerUnit(["gunzip_daily_files", "minimal_parse_daily_all_cores", "copy_daily_bars", "key_daily_bars"], "copy_daily_bars"),
-        "load-volume-slots" => PerUnit(["gunzip_minute_files", "minimal_parse_minute_all_cores", "copy_volume_slots"], "copy_volume_slots"),
+        "load-volume-slots" => PerUnit(["gunzip_minute_files", "minimal_parse_minute_all_cores", "copy_volume_slots", "key_volume_slots"], "copy_volume_slots"),
         "calculate-atr" => PerUnit(["read_daily_bars", "redis_atr_hash"], "redis_atr_hash"),
         "calculate-rvol" => PerUnit(["read_volume_slots", "redis_rvol_hashes"], "redis_rvol_keys"),
         "sync-redis" => PerUnit(["read_average_rows", "redis_metadata_keys", "redis_avg_volume_keys"], "redis_metadata_keys"),
@@ -194,8 +194,9 @@ public sealed class Floors
     }
 
     /// <summary>
-    /// Day by day: the FlatFiles reader over the minute file, the slot aggregation of each ticker (timed apart), and a
-    /// binary COPY of the day's slot rows into a table without index. Only the last day's slots are kept.
+    /// Day by day: the FlatFiles reader over the minute file, the slot aggregation of each ticker (timed apart), a
+    /// binary COPY of the day's slot rows into a table without index, and the primary key of the day's rows built in
+    /// one pass, as the day's partition must have it. Only the last day's slots are kept.
     /// </summary>
     private static async Task<(List<FloorMeasure> Measures, List<TickerVolumeSlots> LastDay)> SlotFloorsAsync(
         FlatFilesSource source, NpgsqlConnection connection, List<DateOnly> days, CancellationToken ct)
@@ -210,6 +211,7 @@ public sealed class Floors
         var reading = TimeSpan.Zero;
         var aggregating = TimeSpan.Zero;
         var copying = TimeSpan.Zero;
+        var keying = TimeSpan.Zero;
         var slots = new List<TickerVolumeSlots>();
         foreach (var day in days)
         {
@@ -234,6 +236,7 @@ public sealed class Floors
             var copyStarted = Stopwatch.GetTimestamp();
             await Task.Run(() => CopyVolumeSlots(connection, day, slots), ct);
             copying += Stopwatch.GetElapsedTime(copyStarted);
+            keying += await Task.Run(() => KeyVolumeSlotDay(connection, day), ct);
             rows += dayRows;
         }
 
@@ -242,6 +245,7 @@ public sealed class Floors
                 new FloorMeasure("parse_minute_files", $"FlatFiles reader over the {days.Count} minute files", bars, "bars", reading.TotalSeconds),
                 new FloorMeasure("aggregate_slots", "minute bars to five-minute slots (Core VolumeSlots)", rows, "rows", aggregating.TotalSeconds),
                 new FloorMeasure("copy_volume_slots", "binary COPY of those slot rows into a table without index", rows, "rows", copying.TotalSeconds),
+                new FloorMeasure("key_volume_slots", "the primary key of each day's slot rows, built after the COPY", rows, "rows", keying.TotalSeconds),
             ],
             slots);
     }
@@ -309,6 +313,21 @@ public sealed class Floors
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
         Execute(connection, "RESET maintenance_work_mem");
         return new FloorMeasure("key_daily_bars", "the primary key and date index of those daily bars, built after the COPY", rows, "rows", seconds);
+    }
+
+    /// <summary>The day's rows set apart (not timed), then its primary key built as the step builds its partition's.</summary>
+    private static TimeSpan KeyVolumeSlotDay(NpgsqlConnection connection, DateOnly day)
+    {
+        Execute(connection, $"""
+            DROP TABLE IF EXISTS floor_volume_slot_day;
+            CREATE TABLE floor_volume_slot_day AS SELECT * FROM floor_volume_slots WHERE trading_date = DATE '{day:yyyy-MM-dd}';
+            SET maintenance_work_mem = '512MB'
+            """);
+        var started = Stopwatch.GetTimestamp();
+        Execute(connection, "ALTER TABLE floor_volume_slot_day ADD PRIMARY KEY (trading_date, symbol, slot)");
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        Execute(connection, "RESET maintenance_work_mem; DROP TABLE floor_volume_slot_day");
+        return elapsed;
     }
 
     private static void CopyVolumeSlots(NpgsqlConnection connection, DateOnly day, List<TickerVolumeSlots> tickers)

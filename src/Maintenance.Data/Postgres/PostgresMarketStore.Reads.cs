@@ -40,14 +40,14 @@ public sealed partial class PostgresMarketStore : MarketReads
     /// (symbol, slot) in a Merge Append, so rows stream out from the first one, grouped by symbol, each day's slots in
     /// order (the days of a symbol interleave).
     /// </remarks>
-    private protected override string VolumeSlotHistorySql(int dayCount, string? symbolCondition)
+    private protected override string VolumeSlotHistorySql(int dayCount, string columns, string? symbolCondition)
     {
         var filter = symbolCondition is null ? "" : " AND " + symbolCondition;
         var sql = new StringBuilder("SELECT * FROM (");
         for (var i = 0; i < dayCount; i++)
         {
             sql.Append(i == 0 ? "" : " UNION ALL ")
-                .Append("(SELECT symbol, trading_date, slot, volume, accumulated_volume, trades FROM volume_slots WHERE trading_date = @d")
+                .Append("(SELECT symbol, trading_date, slot, ").Append(columns).Append(" FROM volume_slots WHERE trading_date = @d")
                 .Append(i).Append(filter).Append(" ORDER BY symbol, slot)");
         }
 

@@ -21,8 +21,8 @@ public sealed partial class SqliteMarketStore : MarketReads
     private protected override async Task<DbConnection> OpenReadConnectionAsync(CancellationToken ct) =>
         await database.OpenSqliteAsync(ct);
 
-    private protected override string VolumeSlotHistorySql(int dayCount, string? symbolCondition) => $"""
-        SELECT symbol, trading_date, slot, volume, accumulated_volume, trades FROM volume_slots
+    private protected override string VolumeSlotHistorySql(int dayCount, string columns, string? symbolCondition) => $"""
+        SELECT symbol, trading_date, slot, {columns} FROM volume_slots
         WHERE trading_date IN ({string.Join(", ", Enumerable.Range(0, dayCount).Select(i => "@d" + i))}) ORDER BY symbol, trading_date, slot
         """;
 }

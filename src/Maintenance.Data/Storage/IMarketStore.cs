@@ -89,6 +89,13 @@ public interface IMarketStore
     /// </summary>
     IAsyncEnumerable<VolumeSlotHistory> ReadVolumeSlotHistoryAsync(IReadOnlyCollection<DateOnly> days, IReadOnlyCollection<string>? symbols = null, CancellationToken ct = default);
 
+    /// <summary>
+    /// As <see cref="ReadVolumeSlotHistoryAsync"/>, with only what the RVOL averages read of each slot: its accumulated
+    /// volume (<see cref="VolumeSlot.Volume"/> and <see cref="VolumeSlot.Trades"/> are 0). Two columns fewer for the
+    /// database to send and the driver to decode, a quarter of the read's time over millions of rows.
+    /// </summary>
+    IAsyncEnumerable<VolumeSlotHistory> ReadAccumulatedVolumeHistoryAsync(IReadOnlyCollection<DateOnly> days, IReadOnlyCollection<string>? symbols = null, CancellationToken ct = default);
+
     /// <summary>One (day, period, method)'s ATR values in symbol order.</summary>
     IAsyncEnumerable<AtrValue> ReadAtrValuesAsync(DateOnly day, int period, string method, CancellationToken ct = default);
 

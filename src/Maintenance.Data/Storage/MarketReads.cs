@@ -149,7 +149,13 @@ public abstract class MarketReads
     /// The rows come grouped by symbol, the days of a symbol in any order (<see cref="VolumeSlotGrouping"/> sorts
     /// them apart). The slot is smallint in PostgreSQL and INTEGER in SQLite; both read it as Int16.
     /// </remarks>
-    public async IAsyncEnumerable<VolumeSlotHistory> ReadVolumeSlotHistoryAsync(IReadOnlyCollection<DateOnly> days, IReadOnlyCollection<string>? symbols = null, [EnumeratorCancellation] CancellationToken ct = default)
+    public IAsyncEnumerable<VolumeSlotHistory> ReadVolumeSlotHistoryAsync(IReadOnlyCollection<DateOnly> days, IReadOnlyCollection<string>? symbols = null, CancellationToken ct = default) =>
+        ReadSlotHistoryAsync(days, symbols, accumulatedOnly: false, ct);
+
+    public IAsyncEnumerable<VolumeSlotHistory> ReadAccumulatedVolumeHistoryAsync(IReadOnlyCollection<DateOnly> days, IReadOnlyCollection<string>? symbols = null, CancellationToken ct = default) =>
+        ReadSlotHistoryAsync(days, symbols, accumulatedOnly: true, ct);
+
+    private async IAsyncEnumerable<VolumeSlotHistory> ReadSlotHistoryAsync(IReadOnlyCollection<DateOnly> days, IReadOnlyCollection<string>? symbols, bool accumulatedOnly, [EnumeratorCancellation] CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(days);
         var ordered = days.Distinct().Order().ToArray();
@@ -168,7 +174,8 @@ public abstract class MarketReads
             await set.ExecuteNonQueryAsync(ct);
         }
 
-        await using var command = Command(connection, VolumeSlotHistorySql(ordered.Length, condition), transaction);
+        var columns = accumulatedOnly ? "accumulated_volume" : "volume, accumulated_volume, trades";
+        await using var command = Command(connection, VolumeSlotHistorySql(ordered.Length, columns, condition), transaction);
         for (var i = 0; i < ordered.Length; i++)
         {
             Add(command, "d" + i, ordered[i]);
@@ -179,10 +186,10 @@ public abstract class MarketReads
         var grouping = new VolumeSlotGrouping();
         while (await reader.ReadAsync(ct))
         {
-            var finished = grouping.Add(
-                reader.GetString(0),
-                reader.GetFieldValue<DateOnly>(1),
-                new VolumeSlot(reader.GetInt16(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt32(5)));
+            var slot = accumulatedOnly
+                ? new VolumeSlot(reader.GetInt16(2), Volume: 0, reader.GetInt64(3), Trades: 0)
+                : new VolumeSlot(reader.GetInt16(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt32(5));
+            var finished = grouping.Add(reader.GetString(0), reader.GetFieldValue<DateOnly>(1), slot);
             if (finished is not null && (wanted is null || wanted.Contains(finished.Symbol)))
             {
                 yield return finished;
@@ -263,10 +270,10 @@ public abstract class MarketReads
     private protected abstract Task<DbConnection> OpenReadConnectionAsync(CancellationToken ct);
 
     /// <summary>
-    /// Rows of (symbol, trading_date, slot, volume, accumulated_volume, trades) of the days <c>@d0</c> to
-    /// <c>@d{dayCount - 1}</c>, grouped by symbol, each day's slots in order; narrowed by <paramref name="symbolCondition"/> when given.
+    /// Rows of (symbol, trading_date, slot, <paramref name="columns"/>) of the days <c>@d0</c> to <c>@d{dayCount - 1}</c>,
+    /// grouped by symbol, each day's slots in order; narrowed by <paramref name="symbolCondition"/> when given.
     /// </summary>
-    private protected abstract string VolumeSlotHistorySql(int dayCount, string? symbolCondition);
+    private protected abstract string VolumeSlotHistorySql(int dayCount, string columns, string? symbolCondition);
 
     /// <summary>A loose index scan: one index probe per present day instead of reading every row of the window.</summary>
     private async Task<IReadOnlyList<DateOnly>> DaysWithRowsAsync(string table, DateOnly firstDay, DateOnly lastDay, CancellationToken ct)

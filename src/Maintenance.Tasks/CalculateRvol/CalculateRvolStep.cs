@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Maintenance.Data.Redis;
 using StackExchange.Redis;
@@ -33,6 +34,10 @@ public sealed class CalculateRvolStep(
     public const string MarkerKey = "rvol:hist:meta";
 
     private const int HashesPerBatch = 1000;
+
+    // Histories read ahead of the averages: enough to keep the reader busy, few enough that they die young (a
+    // thousand held ~25 MB of slots across collections).
+    private const int ReadAhead = 128;
 
     public static MaintenanceStep Kind => MaintenanceStep.CalculateRvol;
 
@@ -72,44 +77,64 @@ public sealed class CalculateRvolStep(
 
         var active = (await store.ActiveSymbolsAsync(cancellationToken)).Where(shard.Contains).ToHashSet(StringComparer.Ordinal);
 
-        var days = TradingWindow.EndingAt(calendar, target, 2 * settings.LargestLookback);
+        var window = TradingWindow.EndingAt(calendar, target, 2 * settings.LargestLookback);
+        var stored = await store.DaysWithVolumeSlotsAsync(window[0], target, cancellationToken);
+        // Most symbols have slots on each of the latest stored days, so those days alone give their averages; only
+        // the symbols short of them need the older days of the window (a full window is twice the lookback).
+        var recent = stored.TakeLast(settings.LargestLookback).ToArray();
+        var older = stored.SkipLast(settings.LargestLookback).ToArray();
+        var shortOfRecent = new Dictionary<string, VolumeSlotHistory>(StringComparer.Ordinal);
+        var complete = new HashSet<string>(StringComparer.Ordinal);
         var written = new HashSet<string>(StringComparer.Ordinal);
         var tally = new RvolTally();
-        // Three stages side by side, so both cores work: the store streams the slot rows (the database and the driver),
-        // this loop computes each symbol's averages, and the batches go to Redis while the next ones are computed. The
-        // channel and one batch in flight bound the memory to a few thousand symbols.
-        var histories = Channel.CreateBounded<VolumeSlotHistory>(new BoundedChannelOptions(HashesPerBatch) { SingleReader = true, SingleWriter = true });
-        // Stops the reader (and frees its connection) when this side fails: it would otherwise wait on a full channel.
-        using var stopReading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var reading = Task.Run(() => ReadIntoAsync(histories.Writer, days, shard.IsAll ? null : active, stopReading.Token), stopReading.Token);
         var hashes = new List<HashReplacement>(HashesPerBatch);
         long count = 0;
         var writing = Task.FromResult(0);
-        try
+
+        async Task AddAsync(VolumeSlotHistory history)
         {
-            await foreach (var history in histories.Reader.ReadAllAsync(cancellationToken))
+            tally.Add(history, target, lookbacks, hashes, written);
+            if (hashes.Count >= HashesPerBatch)
             {
-                if (!active.Contains(history.Symbol))
-                {
-                    continue;
-                }
-
-                tally.Add(history, target, lookbacks, hashes, written);
-                if (hashes.Count >= HashesPerBatch)
-                {
-                    count += await writing;
-                    writing = redis.ReplaceHashesAsync(hashes, settings.Ttl, cancellationToken);
-                    hashes = new List<HashReplacement>(HashesPerBatch);
-                }
-
-                progress.Report(tally.Tickers, active.Count, "tickers");
+                count += await writing;
+                writing = redis.ReplaceHashesAsync(hashes, settings.Ttl, cancellationToken);
+                hashes = new List<HashReplacement>(HashesPerBatch);
             }
 
-            await reading;
+            progress.Report(tally.Tickers, active.Count, "tickers");
         }
-        finally
+
+        await foreach (var history in ReadHistoriesAsync(recent, shard.IsAll ? null : active, cancellationToken))
         {
-            await stopReading.CancelAsync();
+            if (!active.Contains(history.Symbol))
+            {
+                continue;
+            }
+
+            if (history.Days.Count < recent.Length && older.Length > 0)
+            {
+                shortOfRecent[history.Symbol] = history;
+                continue;
+            }
+
+            complete.Add(history.Symbol);
+            await AddAsync(history);
+        }
+
+        var wantOlder = older.Length == 0 ? [] : active.Where(s => !complete.Contains(s)).ToList();
+        if (wantOlder.Count > 0)
+        {
+            await foreach (var history in ReadHistoriesAsync(older, wantOlder, cancellationToken))
+            {
+                await AddAsync(shortOfRecent.Remove(history.Symbol, out var latest)
+                    ? history with { Days = [.. history.Days, .. latest.Days] }
+                    : history);
+            }
+        }
+
+        foreach (var history in shortOfRecent.Values)
+        {
+            await AddAsync(history);
         }
 
         count += await writing;
@@ -175,11 +200,42 @@ public sealed class CalculateRvolStep(
 
     private static string OfShard(SymbolShard shard) => shard.IsAll ? "" : $" of shard {shard}";
 
+    /// <summary>
+    /// The symbols' slot histories over <paramref name="days"/>, read on their own task: the store streams the rows (the
+    /// database and the driver on one core) while the caller computes averages and writes to Redis (on the other). The
+    /// channel bounds what is read ahead to a few hundred symbols.
+    /// </summary>
+    private async IAsyncEnumerable<VolumeSlotHistory> ReadHistoriesAsync(DateOnly[] days, IReadOnlyCollection<string>? symbols, [EnumeratorCancellation] CancellationToken ct)
+    {
+        if (days.Length == 0)
+        {
+            yield break;
+        }
+
+        var histories = Channel.CreateBounded<VolumeSlotHistory>(new BoundedChannelOptions(ReadAhead) { SingleReader = true, SingleWriter = true });
+        // Stops the reader (and frees its connection) when the caller stops early: it would otherwise wait on a full channel.
+        using var stopReading = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var reading = Task.Run(() => ReadIntoAsync(histories.Writer, days, symbols, stopReading.Token), stopReading.Token);
+        try
+        {
+            await foreach (var history in histories.Reader.ReadAllAsync(ct))
+            {
+                yield return history;
+            }
+
+            await reading;
+        }
+        finally
+        {
+            await stopReading.CancelAsync();
+        }
+    }
+
     private async Task ReadIntoAsync(ChannelWriter<VolumeSlotHistory> writer, IReadOnlyCollection<DateOnly> days, IReadOnlyCollection<string>? symbols, CancellationToken ct)
     {
         try
         {
-            await foreach (var history in store.ReadVolumeSlotHistoryAsync(days, symbols, ct))
+            await foreach (var history in store.ReadAccumulatedVolumeHistoryAsync(days, symbols, ct))
             {
                 await writer.WriteAsync(history, ct);
             }

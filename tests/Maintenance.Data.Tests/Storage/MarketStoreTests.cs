@@ -221,6 +221,14 @@ public abstract class MarketStoreTests : IAsyncLifetime
         Assert.Equal([PreviousDay, Day, NextDay], await Store.DaysWithVolumeSlotsAsync(new DateOnly(2025, 1, 1), new DateOnly(2025, 12, 31), Ct));
         Assert.Equal([Day], await Store.DaysWithVolumeSlotsAsync(Day, Day, Ct));
         Assert.Equal(["NEW", "T0000", "T0001", "T0002"], (await Store.SymbolsWithVolumeSlotsAsync(Day, Ct)).Order(StringComparer.Ordinal));
+
+        // What RVOL reads: the same histories with each slot's accumulated volume only.
+        var accumulated = await Loads.ToListAsync(Store.ReadAccumulatedVolumeHistoryAsync([Day, PreviousDay], ct: Ct));
+        Assert.Equal(
+            history.Select(h => (h.Symbol, h.Days.Select(d => (d.Date, d.Slots.Select(s => s with { Volume = 0, Trades = 0 }).ToList())).ToList())),
+            accumulated.Select(h => (h.Symbol, h.Days.Select(d => (d.Date, d.Slots.ToList())).ToList())),
+            (a, b) => a.Symbol == b.Symbol && a.Item2.Count == b.Item2.Count && a.Item2.Zip(b.Item2).All(p => p.First.Date == p.Second.Date && p.First.Item2.SequenceEqual(p.Second.Item2)));
+        Assert.Contains(history.SelectMany(h => h.Days).SelectMany(d => d.Slots), s => s.Volume > 0 && s.Trades > 0);
     }
 
     [Fact]

@@ -14,7 +14,7 @@ public sealed record SampleReport(string Folder, int DaysWritten, double Seconds
 /// <param name="Skipped">The task found its work already done (from its own completion event); null when unknown.</param>
 /// <param name="WallSeconds">From the saga sending the command to its recording the answer.</param>
 /// <param name="WorkSeconds">The consumer's own duration, as its completion event reports it.</param>
-/// <param name="FloorSeconds">The physical floor of the same work (see <see cref="Floors.For"/>).</param>
+/// <param name="FloorSeconds">The physical floor of the same work (see <see cref="Floors.For(string, string)"/>).</param>
 /// <param name="Ratio">Wall time over the physical floor; only for work actually done.</param>
 /// <param name="ReaderRatio">Wall time over the earlier floor that parses with the project's own reader.</param>
 public sealed record StepReport(
@@ -78,7 +78,7 @@ public sealed record BenchReport(
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(floors);
         var status = run.Status;
-        var steps = status.Steps.Select(s => Step(s, floors)).ToList();
+        var steps = status.Steps.Select(s => Step(s, name, floors)).ToList();
         var saga = status.StartedAt is { } started && status.CompletedAt is { } completed ? (completed - started).TotalSeconds : run.EndToEnd.TotalSeconds;
         var reason = status.Succeeded ? null : status.Outcome ?? status.State;
         return new BenchRunReport(name, status.Succeeded, reason, status.Attempt, run.EndToEnd.TotalSeconds, saga, loadBefore, loadAfter, steps);
@@ -164,11 +164,11 @@ public sealed record BenchReport(
         await JsonSerializer.SerializeAsync(file, this, Json, ct);
     }
 
-    private static StepReport Step(StepStatus step, Floors floors)
+    private static StepReport Step(StepStatus step, string run, Floors floors)
     {
         double? wall = step.StartedAt is { } s && step.CompletedAt is { } c ? (c - s).TotalSeconds : null;
         var units = StepWork.Units(step.Step, step.Metrics);
-        var floor = floors.For(step.Step);
+        var floor = floors.For(step.Step, run);
         var didWork = step.Status == "success" && !step.WorkSkipped;
         // A step that found its work done only checked it: its count is not a rate of work.
         double? perSecond = didWork && units is { } u && wall is > 0 ? u / wall : null;

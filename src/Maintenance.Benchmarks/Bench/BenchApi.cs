@@ -35,7 +35,7 @@ public sealed record RunStatus(
     public bool Succeeded => State == "Completed" && AllSuccess;
 }
 
-/// <summary>One finished maintenance as the bench saw it: the run's status and the time from the trigger to its end.</summary>
+/// <summary>One finished maintenance as the bench saw it: the run's status and the time from the trigger to the run's end.</summary>
 public sealed record MeasuredRun(RunStatus Status, TimeSpan EndToEnd);
 
 /// <summary>
@@ -44,6 +44,11 @@ public sealed record MeasuredRun(RunStatus Status, TimeSpan EndToEnd);
 /// </summary>
 public sealed class BenchApi(HttpClient http, Uri orchestrator)
 {
+    // Each status costs the orchestrator ~5 ms of CPU and PostgreSQL ~1.5 ms (measured at 11,000 tickers): polled
+    // every 50 ms that was ~7 % of this 2-core machine taken from the steps being measured. The end of a run is read
+    // from its own CompletedAt (the same clock), so polling less often costs the figure no precision.
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
     /// <exception cref="TimeoutException">The attempt did not end within <paramref name="timeout"/>.</exception>
@@ -51,6 +56,7 @@ public sealed class BenchApi(HttpClient http, Uri orchestrator)
     {
         var before = (await StatusAsync(date, ct))?.Attempt ?? 0;
         var clock = Stopwatch.StartNew();
+        var triggered = DateTimeOffset.UtcNow;
         using (var trigger = await http.PostAsJsonAsync(new Uri(orchestrator, "trigger"), new { target_date = Iso(date) }, ct))
         {
             if (trigger.StatusCode != HttpStatusCode.Accepted)
@@ -63,10 +69,11 @@ public sealed class BenchApi(HttpClient http, Uri orchestrator)
         {
             if (await StatusAsync(date, ct) is { } status && status.Attempt > before && status.Finished)
             {
-                return new MeasuredRun(status, clock.Elapsed);
+                var end = status.CompletedAt is { } completed && completed > triggered ? completed - triggered : clock.Elapsed;
+                return new MeasuredRun(status, end);
             }
 
-            await Task.Delay(TimeSpan.FromMilliseconds(50), ct);
+            await Task.Delay(PollInterval, ct);
         }
 
         throw new TimeoutException($"The maintenance of {Iso(date)} did not finish within {timeout.TotalMinutes:F0} minutes (--timeout).");

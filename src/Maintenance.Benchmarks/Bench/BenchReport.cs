@@ -33,7 +33,7 @@ public sealed record StepReport(
     string? Note,
     IReadOnlyDictionary<string, double>? Metrics);
 
-/// <param name="EndToEndSeconds">From publishing StartMaintenance to receiving the run's final event.</param>
+/// <param name="EndToEndSeconds">From POST /trigger to the run's end (its CompletedAt).</param>
 /// <param name="SagaSeconds">The saga's own StartedAt to CompletedAt.</param>
 /// <param name="LoadBefore">The machine's one-minute load average as the run started (see <see cref="MachineLoad"/>).</param>
 public sealed record BenchRunReport(string Name, bool Succeeded, string? Reason, int Attempt, double EndToEndSeconds, double SagaSeconds, double? LoadBefore, double? LoadAfter, IReadOnlyList<StepReport> Steps);

@@ -298,19 +298,34 @@ public sealed class Floors
         return new FloorMeasure("copy_daily_bars", "binary COPY of the window's daily bars into a table without index", bars.Count, "rows", Stopwatch.GetElapsedTime(started).TotalSeconds);
     }
 
-    /// <summary>One day's bars copied into the window's table, which holds the other days and its keys, and committed.</summary>
+    /// <summary>
+    /// One day's bars copied into the window's table, which holds the other days and its keys: the least of three
+    /// tries (a few hundredths of a second, so one try is mostly noise), the first two rolled back, the last committed.
+    /// </summary>
     private static FloorMeasure CopyDayIntoKeyedBars(NpgsqlConnection connection, List<DailyBar> bars)
     {
         // Statistics as the step's table has them after its first run (not timed).
         Execute(connection, "ANALYZE floor_daily_bars");
-        var started = Stopwatch.GetTimestamp();
-        using (var transaction = connection.BeginTransaction())
+        var least = TimeSpan.MaxValue;
+        for (var attempt = 1; attempt <= 3; attempt++)
         {
+            var started = Stopwatch.GetTimestamp();
+            using var transaction = connection.BeginTransaction();
             ImportDailyBars(connection, bars);
-            transaction.Commit();
+            if (attempt < 3)
+            {
+                transaction.Rollback();
+            }
+            else
+            {
+                transaction.Commit();
+            }
+
+            var elapsed = Stopwatch.GetElapsedTime(started);
+            least = elapsed < least ? elapsed : least;
         }
 
-        return new FloorMeasure("copy_daily_bars_next_day", "binary COPY of the target day's bars into that table, its keys in place, and the commit", bars.Count, "rows", Stopwatch.GetElapsedTime(started).TotalSeconds);
+        return new FloorMeasure("copy_daily_bars_next_day", "binary COPY of the target day's bars into that table, its keys in place, and its end (least of 3)", bars.Count, "rows", least.TotalSeconds);
     }
 
     private static void ImportDailyBars(NpgsqlConnection connection, List<DailyBar> bars)
@@ -426,7 +441,10 @@ public sealed class Floors
 
         var selection = $"SELECT symbol, trading_date, volume, close FROM floor_daily_bars WHERE trading_date BETWEEN '{firstSession:yyyy-MM-dd}' AND '{lastSession:yyyy-MM-dd}'";
         var sessions = $"the last {VolumeAverages.LongWindow} sessions' daily bars";
-        var read = ReadBack(connection, "read_average_rows", $"binary COPY out of the symbol, date, volume and close of {sessions}, selected from the window's table", $"({selection})", Row);
+        // The least of three reads: a tenth of a second, so one read is mostly noise.
+        var read = Enumerable.Range(0, 3)
+            .Select(_ => ReadBack(connection, "read_average_rows", $"binary COPY out of the symbol, date, volume and close of {sessions}, selected from the window's table (least of 3)", $"({selection})", Row))
+            .MinBy(m => m.Seconds)!;
         Execute(connection, $"DROP TABLE IF EXISTS floor_average_rows; CREATE TABLE floor_average_rows WITH (autovacuum_enabled = false) AS {selection}");
         var apart = ReadBack(connection, "read_average_rows_apart", $"the same out of a table holding only them (the floor until 2026-11-30)", "floor_average_rows", Row);
         return [read, apart];

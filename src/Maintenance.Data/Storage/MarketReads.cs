@@ -78,11 +78,6 @@ public abstract class MarketReads
         }
 
         var position = sessions.Select((day, i) => (day, i)).ToDictionary(s => s.day, s => s.i);
-        // The rows come in the table's order (day by day), so each symbol is looked up by its characters: a string
-        // per row was a fifth of the read's time (300,000 rows for the whole market).
-        var bySymbol = result.GetAlternateLookup<ReadOnlySpan<char>>();
-        // Longer symbols (none in practice) are read whole.
-        var characters = new char[32];
         await using var connection = await OpenReadConnectionAsync(ct);
         await using var command = Command(connection, "SELECT symbol, trading_date, volume, close FROM daily_bars WHERE trading_date BETWEEN @from AND @to");
         Add(command, "from", sessions.Min());
@@ -95,12 +90,11 @@ public abstract class MarketReads
                 continue;
             }
 
-            var read = (int)reader.GetChars(0, 0, characters, 0, characters.Length);
-            var symbol = read < characters.Length ? characters.AsSpan(0, read) : reader.GetString(0).AsSpan();
-            if (!bySymbol.TryGetValue(symbol, out var bars))
+            var symbol = reader.GetString(0);
+            if (!result.TryGetValue(symbol, out var bars))
             {
                 bars = new VolumeAndClose?[sessions.Count];
-                result[symbol.ToString()] = bars;
+                result[symbol] = bars;
             }
 
             bars[session] = new VolumeAndClose(reader.GetInt64(2), reader.GetDouble(3));

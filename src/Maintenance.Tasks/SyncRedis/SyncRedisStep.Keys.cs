@@ -16,21 +16,24 @@ public sealed partial class SyncRedisStep
     /// </summary>
     private static bool LastWriteVouches(SyncMarker? done, RedisValue[] members) => done is not null && members.Length == done.MetadataKeys;
 
-    /// <summary>The metadata and average keys in Redis, by one SCAN of the keyspace (a SCAN per pattern walks every key each time).</summary>
+    /// <summary>
+    /// The metadata and average keys in Redis: one SCAN per family, side by side, each matched by the server, so only
+    /// those keys travel (a SCAN of every key sent the whole keyspace to be sorted here: the RVOL, ATR and scanner keys
+    /// too). Each SCAN walks the keyspace on the server, which costs it far less than sending it.
+    /// </summary>
     private async Task<CacheKeys> ScanCacheKeysAsync(CancellationToken ct)
     {
-        var keys = new CacheKeys([], []);
-        await foreach (var key in redis.ScanAsync("*", ct))
+        var metadata = KeysAsync(MetadataPrefix + "*", ct);
+        var averages = KeysAsync(AvgVolumePrefix + "*", ct);
+        return new CacheKeys(await metadata, await averages);
+    }
+
+    private async Task<List<RedisKey>> KeysAsync(string pattern, CancellationToken ct)
+    {
+        var keys = new List<RedisKey>();
+        await foreach (var key in redis.ScanAsync(pattern, ct))
         {
-            var text = key.ToString();
-            if (text.StartsWith(MetadataPrefix, StringComparison.Ordinal))
-            {
-                keys.Metadata.Add(key);
-            }
-            else if (text.StartsWith(AvgVolumePrefix, StringComparison.Ordinal))
-            {
-                keys.Averages.Add(key);
-            }
+            keys.Add(key);
         }
 
         return keys;

@@ -23,20 +23,9 @@ public sealed partial class SyncRedisStep
     /// </summary>
     private async Task<CacheKeys> ScanCacheKeysAsync(CancellationToken ct)
     {
-        var metadata = KeysAsync(MetadataPrefix + "*", ct);
-        var averages = KeysAsync(AvgVolumePrefix + "*", ct);
+        var metadata = redis.ScanAsync(MetadataPrefix + "*", ct).ToListAsync(ct).AsTask();
+        var averages = redis.ScanAsync(AvgVolumePrefix + "*", ct).ToListAsync(ct).AsTask();
         return new CacheKeys(await metadata, await averages);
-    }
-
-    private async Task<List<RedisKey>> KeysAsync(string pattern, CancellationToken ct)
-    {
-        var keys = new List<RedisKey>();
-        await foreach (var key in redis.ScanAsync(pattern, ct))
-        {
-            keys.Add(key);
-        }
-
-        return keys;
     }
 
     /// <summary>

@@ -46,8 +46,12 @@ public sealed class LoadOhlcStep(
             return WindowLoad.HistoryShardResult(share, command, loaded, settings.MaxMissingHistoryDays, Window, metrics);
         }
 
+        // The active universe the day is judged against is read from the database while the file is read here.
+        var activeRead = store.ActiveSymbolsAsync(cancellationToken);
         var readStarted = Stopwatch.GetTimestamp();
-        var targetDay = await loader.ReadDayAsync(target, cancellationToken);
+        var reading = loader.ReadDayAsync(target, cancellationToken);
+        await Task.WhenAll(reading, activeRead);
+        var targetDay = await reading;
         AddSeconds(metrics, "read_seconds", readStarted);
         Count(metrics, targetDay);
         if (targetDay.Problem is not null)
@@ -56,7 +60,7 @@ public sealed class LoadOhlcStep(
         }
 
         // Judged before writing: a truncated file must not replace a complete stored day.
-        var loadCoverage = await CoverageAsync(targetDay.Bars.Select(b => b.Symbol).ToHashSet(StringComparer.Ordinal), cancellationToken);
+        var loadCoverage = Coverage.Of(targetDay.Bars.Select(b => b.Symbol).ToHashSet(StringComparer.Ordinal), await activeRead, settings.MinCoverage);
         if (loadCoverage.Problem is { } low)
         {
             loadCoverage.AddTo(metrics);
@@ -230,13 +234,6 @@ public sealed class LoadOhlcStep(
         return new Coverage(stored.Bars, stored.Active, stored.Covered, options.Value.MinCoverage);
     }
 
-    /// <summary>The coverage the day's bars would have once stored.</summary>
-    private async Task<Coverage> CoverageAsync(HashSet<string> withBars, CancellationToken ct)
-    {
-        var active = await store.ActiveSymbolsAsync(ct);
-        return new Coverage(withBars.Count, active.Count, active.Count(withBars.Contains), options.Value.MinCoverage);
-    }
-
     /// <summary>Time added up over several stretches, from several threads.</summary>
     private sealed class TimeSpent
     {
@@ -252,6 +249,10 @@ public sealed class LoadOhlcStep(
     private readonly record struct Coverage(long Bars, long Active, long Covered, double Minimum) : IStoredDayCheck
     {
         public double Ratio => Active == 0 ? 1 : (double)Covered / Active;
+
+        /// <summary>The coverage a day with bars of <paramref name="withBars"/> would have once stored.</summary>
+        public static Coverage Of(HashSet<string> withBars, IReadOnlySet<string> active, double minimum) =>
+            new(withBars.Count, active.Count, active.Count(withBars.Contains), minimum);
 
         /// <summary>No active universe yet (a fresh install, before RecoverMissingTickers) counts as covered when the day has bars.</summary>
         public string? Problem => Bars > 0 && Ratio >= Minimum ? null : $"coverage too low: {Description}";

@@ -10,7 +10,8 @@ public static class TasksRegistration
     /// <summary>
     /// The tasks' options (<c>Tasks:*</c>, validated at start) and their services. The data layer and the market-data
     /// source are the host's to add (<c>AddMaintenanceData</c>, <c>AddMarketData</c>); the calendar defaults to
-    /// <see cref="TradingCalendar.Nyse"/> unless the host registered one.
+    /// <see cref="TradingCalendar.Nyse"/> unless the host registered one. The Redis documents' serializers are built as
+    /// the worker starts (<see cref="DocumentSerializersWarmup"/>).
     /// </summary>
     public static IServiceCollection AddMaintenanceTasks(this IServiceCollection services, IConfiguration configuration)
     {
@@ -18,6 +19,7 @@ public static class TasksRegistration
         AddOptions<TaskRetryOptions>(services, configuration, TaskRetryOptions.Section, o => o.EffectiveIntervals.Any(i => i < TimeSpan.Zero) ? $"{TaskRetryOptions.Section}:Intervals must not be negative." : null);
         services.TryAddSingleton(TradingCalendar.Nyse);
         services.TryAddSingleton(TimeProvider.System);
+        services.AddHostedService<DocumentSerializersWarmup>();
         foreach (var service in StepServices.Values)
         {
             Generic(nameof(AddStepServices), service).Invoke(null, [services, configuration]);

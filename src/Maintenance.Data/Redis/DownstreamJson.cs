@@ -30,6 +30,27 @@ public static class DownstreamJson
 
     public static byte[] Serialize(TickerMetadataDocument document) => JsonSerializer.SerializeToUtf8Bytes(document, WithoutNulls);
 
+    /// <summary>
+    /// Builds the serializers of the documents written by the thousand (by reflection, the first time each is
+    /// serialized) and discards what they produce: nothing is written anywhere. One value of every property type is
+    /// set, so each converter is built too.
+    /// </summary>
+    public static void Prepare()
+    {
+        _ = Serialize(new TickerMetadataDocument
+        {
+            Symbol = "",
+            MarketCap = 0,
+            FreeFloatPercent = 0,
+            TotalEmployees = 0,
+            Address = new TickerAddress("", null, null, null),
+            ListDate = default(DateOnly),
+            DelistedUtc = default(DateTimeOffset),
+        });
+        _ = Serialize(new AvgVolumeDocument(0, 0, 0));
+        _ = Serialize(new AtrDailyDocument(0, 0, default));
+    }
+
     public static byte[] Serialize(AvgVolumeDocument document) => JsonSerializer.SerializeToUtf8Bytes(document, WithNulls);
 
     public static byte[] Serialize(AtrDailyDocument document) => JsonSerializer.SerializeToUtf8Bytes(document, WithNulls);

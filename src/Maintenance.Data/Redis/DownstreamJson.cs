@@ -30,6 +30,10 @@ public static class DownstreamJson
 
     public static byte[] Serialize(TickerMetadataDocument document) => JsonSerializer.SerializeToUtf8Bytes(document, WithoutNulls);
 
+    public static byte[] Serialize(AvgVolumeDocument document) => JsonSerializer.SerializeToUtf8Bytes(document, WithNulls);
+
+    public static byte[] Serialize(AtrDailyDocument document) => JsonSerializer.SerializeToUtf8Bytes(document, WithNulls);
+
     /// <summary>
     /// Builds the serializers of the documents written by the thousand (by reflection, the first time each is
     /// serialized) and discards what they produce: nothing is written anywhere. One value of every property type is
@@ -50,10 +54,6 @@ public static class DownstreamJson
         _ = Serialize(new AvgVolumeDocument(0, 0, 0));
         _ = Serialize(new AtrDailyDocument(0, 0, default));
     }
-
-    public static byte[] Serialize(AvgVolumeDocument document) => JsonSerializer.SerializeToUtf8Bytes(document, WithNulls);
-
-    public static byte[] Serialize(AtrDailyDocument document) => JsonSerializer.SerializeToUtf8Bytes(document, WithNulls);
 
     /// <summary><c>atr:{SYMBOL}</c>: the ATR as <c>str(round(atr, 4))</c> of the v2 orchestrator.</summary>
     public static string AtrString(double atr) => PythonJson.Number(Math.Round(atr, 4, MidpointRounding.ToEven));

@@ -150,7 +150,6 @@ public sealed class CommandLifetimeTests(RabbitMqServer rabbitMq, PostgresServer
         }
     }
 
-    /// <summary>Spectre wraps long lines at the console width; the checks read the text as one line.</summary>
     /// <summary>Whether this process ignores SIGINT (bit 1 of SigIgn): a shell's background job without job control does.</summary>
     private static bool IgnoresSigint()
     {
@@ -161,5 +160,6 @@ public sealed class CommandLifetimeTests(RabbitMqServer rabbitMq, PostgresServer
             && (ignored & 0b10) != 0;
     }
 
+    /// <summary>Spectre wraps long lines at the console width; the checks read the text as one line.</summary>
     private static string Flat(string output) => string.Join(' ', output.Split('\n', StringSplitOptions.TrimEntries));
 }

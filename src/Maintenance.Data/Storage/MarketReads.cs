@@ -130,8 +130,58 @@ public abstract class MarketReads
     }
 
     /// <remarks>Half the columns of the bars, and no bar object per row: the ATR reads the whole window of the market.</remarks>
-    public IAsyncEnumerable<DailyPriceHistory> ReadDailyPriceHistoryAsync(DateOnly firstDay, DateOnly lastDay, IReadOnlyCollection<string>? symbols, CancellationToken ct = default) =>
-        ReadWindowBySymbolAsync("high, low, close", firstDay, lastDay, symbols, DailyBarRows.GroupPricesBySymbolAsync, h => h.Symbol, ct);
+    /// <remarks>
+    /// The rows come in no order: sorting the window by symbol cost the database twice the read itself (an index scan
+    /// of 600,000 rows against a sequential one). Each row lands in its date's place in its symbol's window, so the
+    /// dates come out in order. The older and the newer half of the window are read side by side, each on its own
+    /// connection, as the volumes and closes are; the symbols are handed out once both are in.
+    /// </remarks>
+    public async IAsyncEnumerable<DailyPriceHistory> ReadDailyPriceHistoryAsync(DateOnly firstDay, DateOnly lastDay, IReadOnlyCollection<string>? symbols, [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        LoadChecks.Window(firstDay, lastDay);
+        var days = lastDay.DayNumber - firstDay.DayNumber + 1;
+        var middle = firstDay.AddDays(days / 2);
+        (DateOnly First, DateOnly Last)[] halves = days < 2 ? [(firstDay, lastDay)] : [(firstDay, middle.AddDays(-1)), (middle, lastDay)];
+        var read = await Task.WhenAll(halves.Select(half => Task.Run(() => ReadPricesAsync(half.First, half.Last, symbols, ct), ct)));
+        foreach (var symbol in read.SelectMany(half => half.Keys).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
+        {
+            yield return DayPrices.Join(symbol, read.Select(half => half.GetValueOrDefault(symbol)));
+        }
+    }
+
+    private async Task<Dictionary<string, DayPrices>> ReadPricesAsync(DateOnly first, DateOnly last, IReadOnlyCollection<string>? symbols, CancellationToken ct)
+    {
+        var (condition, wanted) = NarrowTo(symbols);
+        var days = last.DayNumber - first.DayNumber + 1;
+        var result = new Dictionary<string, DayPrices>(StringComparer.Ordinal);
+        await using var connection = await OpenReadConnectionAsync(ct);
+        await using var command = Command(connection, $"""
+            SELECT symbol, trading_date, high, low, close FROM daily_bars
+            WHERE trading_date BETWEEN @from AND @to {(condition is null ? "" : "AND " + condition)}
+            """);
+        Add(command, "from", first);
+        Add(command, "to", last);
+        AddSymbols(command, condition, symbols);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            var symbol = reader.GetString(0);
+            if (wanted is not null && !wanted.Contains(symbol))
+            {
+                continue;
+            }
+
+            if (!result.TryGetValue(symbol, out var prices))
+            {
+                prices = new DayPrices(first, days);
+                result[symbol] = prices;
+            }
+
+            prices.Add(reader.GetFieldValue<DateOnly>(1), reader.GetDouble(2), reader.GetDouble(3), reader.GetDouble(4));
+        }
+
+        return result;
+    }
 
     /// <summary>The window's daily bars ordered by symbol and date, <paramref name="columns"/> after the symbol and date, grouped per symbol.</summary>
     private async IAsyncEnumerable<T> ReadWindowBySymbolAsync<T>(

@@ -370,7 +370,8 @@ public abstract class MarketStoreTests : IAsyncLifetime
     public async Task Daily_bar_history_comes_one_symbol_at_a_time_in_date_order_within_the_window()
     {
         var days = new[] { new DateOnly(2025, 3, 10), new DateOnly(2025, 3, 11), new DateOnly(2025, 3, 12), PreviousDay, Day };
-        foreach (var (day, i) in days.Select((d, i) => (d, i)))
+        // Newest first, so the rows are stored against date order: the price history reads them in no order.
+        foreach (var (day, i) in days.Select((d, i) => (d, i)).Reverse())
         {
             // Symbol T0002 is listed from the third day on.
             await Store.ReplaceDailyBarsAsync(day, Loads.DailyBars(day, i >= 2 ? 3 : 2, seed: i).ToAsyncEnumerable(), Ct);

@@ -285,6 +285,7 @@ public sealed partial class PostgresMarketStore(NpgsqlDataSource dataSource, Tim
         {
             await ExecuteAsync(connection, AtrStaging, ct);
             long rows = 0;
+            var loaded = new HashSet<string>(StringComparer.Ordinal);
             await using (var importer = await connection.BeginBinaryImportAsync("COPY atr_values_load (symbol, atr, atr_percent) FROM STDIN (FORMAT BINARY)", ct))
             {
                 importer.Timeout = TimeSpan.Zero;
@@ -292,6 +293,7 @@ public sealed partial class PostgresMarketStore(NpgsqlDataSource dataSource, Tim
                 {
                     rows++;
                     var symbol = LoadChecks.InShard(LoadChecks.Symbol(value.Symbol, "atr_values", rows), shard, "atr_values");
+                    loaded.Add(symbol);
                     await importer.StartRowAsync(ct);
                     await importer.WriteAsync(symbol, NpgsqlDbType.Text, ct);
                     await importer.WriteAsync(value.Atr, NpgsqlDbType.Double, ct);
@@ -301,21 +303,18 @@ public sealed partial class PostgresMarketStore(NpgsqlDataSource dataSource, Tim
                 await importer.CompleteAsync(ct);
             }
 
+            // The stale rows (stored for the day, of this shard, not in the load) are picked here, not by an anti-join
+            // with the staging table: planned on statistics from before the day's rows (a fresh table, the other
+            // shard's rows just committed), that join ran as a nested loop, 5,000 x 5,000 comparisons in 2 s. The
+            // shard of a symbol is a hash the server does not know anyway.
             var key = new (string, object)[] { ("day", day), ("period", period), ("method", method) };
-            if (shard.IsAll)
+            var stale = (await StoredAtrSymbolsAsync(connection, day, period, method, ct)).Where(s => shard.Contains(s) && !loaded.Contains(s)).ToArray();
+            if (stale.Length > 0)
             {
-                await ExecuteAsync(connection, """
-                    DELETE FROM atr_values a WHERE a.trading_date = @day AND a.period = @period AND a.method = @method
-                    AND NOT EXISTS (SELECT 1 FROM atr_values_load s WHERE s.symbol = a.symbol)
-                    """, ct, key);
-            }
-            else
-            {
-                // Only this shard's rows: the shard of a symbol is a hash the server does not know, so the candidates
-                // (stored, not in the load) come here to be picked.
                 await ExecuteAsync(connection, "DELETE FROM atr_values a WHERE a.trading_date = @day AND a.period = @period AND a.method = @method AND a.symbol = ANY(@stale)",
-                    ct, [.. key, ("stale", await StaleAtrSymbolsAsync(connection, day, period, method, shard, ct))]);
+                    ct, [.. key, ("stale", stale)]);
             }
+
             await MergeAsync(connection, """
                 INSERT INTO atr_values AS a (trading_date, symbol, period, method, atr, atr_percent)
                 SELECT @day, symbol, @period, @method, atr, atr_percent FROM atr_values_load
@@ -326,27 +325,20 @@ public sealed partial class PostgresMarketStore(NpgsqlDataSource dataSource, Tim
         }, ct);
     }
 
-    private static async Task<string[]> StaleAtrSymbolsAsync(NpgsqlConnection connection, DateOnly day, int period, string method, SymbolShard shard, CancellationToken ct)
+    private static async Task<List<string>> StoredAtrSymbolsAsync(NpgsqlConnection connection, DateOnly day, int period, string method, CancellationToken ct)
     {
-        await using var command = new NpgsqlCommand("""
-            SELECT a.symbol FROM atr_values a WHERE a.trading_date = @day AND a.period = @period AND a.method = @method
-            AND NOT EXISTS (SELECT 1 FROM atr_values_load s WHERE s.symbol = a.symbol)
-            """, connection);
+        await using var command = new NpgsqlCommand("SELECT symbol FROM atr_values WHERE trading_date = @day AND period = @period AND method = @method", connection);
         command.Parameters.AddWithValue("day", day);
         command.Parameters.AddWithValue("period", period);
         command.Parameters.AddWithValue("method", method);
-        var stale = new List<string>();
+        var stored = new List<string>();
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
-            var symbol = reader.GetString(0);
-            if (shard.Contains(symbol))
-            {
-                stale.Add(symbol);
-            }
+            stored.Add(reader.GetString(0));
         }
 
-        return [.. stale];
+        return stored;
     }
 
     private static async Task<bool> HasDailyBarsAsync(NpgsqlConnection connection, DateOnly day, CancellationToken ct)

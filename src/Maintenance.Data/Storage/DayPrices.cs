@@ -16,9 +16,9 @@ internal sealed class DayPrices(DateOnly first, int days)
     public void Add(DateOnly date, double high, double low, double close)
     {
         var at = date.DayNumber - _first.DayNumber;
-        if ((uint)at >= (uint)days)
+        if ((uint)at >= (uint)_present.Length)
         {
-            throw new ArgumentOutOfRangeException(nameof(date), date, $"Outside the days read ({_first:yyyy-MM-dd} and {days} days on).");
+            throw new ArgumentOutOfRangeException(nameof(date), date, $"Outside the days read ({_first:yyyy-MM-dd} and {_present.Length} days on).");
         }
 
         if (_present[at])

@@ -283,32 +283,24 @@ public sealed partial class PostgresMarketStore(NpgsqlDataSource dataSource, Tim
         LoadChecks.Method(method);
         return await InLoadTransactionAsync("atr_values", day, async connection =>
         {
-            await ExecuteAsync(connection, AtrStaging, ct);
-            long rows = 0;
+            var stored = await StoredAtrSymbolsAsync(connection, day, period, method, ct);
             var loaded = new HashSet<string>(StringComparer.Ordinal);
-            await using (var importer = await connection.BeginBinaryImportAsync("COPY atr_values_load (symbol, atr, atr_percent) FROM STDIN (FORMAT BINARY)", ct))
+            if (stored.Count == 0)
             {
-                importer.Timeout = TimeSpan.Zero;
-                await foreach (var value in values.WithCancellation(ct))
-                {
-                    rows++;
-                    var symbol = LoadChecks.InShard(LoadChecks.Symbol(value.Symbol, "atr_values", rows), shard, "atr_values");
-                    loaded.Add(symbol);
-                    await importer.StartRowAsync(ct);
-                    await importer.WriteAsync(symbol, NpgsqlDbType.Text, ct);
-                    await importer.WriteAsync(value.Atr, NpgsqlDbType.Double, ct);
-                    await importer.WriteAsync(value.AtrPercent, NpgsqlDbType.Double, ct);
-                }
-
-                await importer.CompleteAsync(ct);
+                // Every new day: nothing to merge with, so the rows go straight in (half the server's work of staging
+                // and merging them), the transaction still all or nothing.
+                return await CopyAtrValuesAsync(connection, values, shard, day, period, method, staging: false, loaded, ct);
             }
+
+            await ExecuteAsync(connection, AtrStaging, ct);
+            var rows = await CopyAtrValuesAsync(connection, values, shard, day, period, method, staging: true, loaded, ct);
 
             // The stale rows (stored for the day, of this shard, not in the load) are picked here, not by an anti-join
             // with the staging table: planned on statistics from before the day's rows (a fresh table, the other
             // shard's rows just committed), that join ran as a nested loop, 5,000 x 5,000 comparisons in 2 s. The
             // shard of a symbol is a hash the server does not know anyway.
             var key = new (string, object)[] { ("day", day), ("period", period), ("method", method) };
-            var stale = (await StoredAtrSymbolsAsync(connection, day, period, method, ct)).Where(s => shard.Contains(s) && !loaded.Contains(s)).ToArray();
+            var stale = stored.Where(s => shard.Contains(s) && !loaded.Contains(s)).ToArray();
             if (stale.Length > 0)
             {
                 await ExecuteAsync(connection, "DELETE FROM atr_values a WHERE a.trading_date = @day AND a.period = @period AND a.method = @method AND a.symbol = ANY(@stale)",
@@ -323,6 +315,47 @@ public sealed partial class PostgresMarketStore(NpgsqlDataSource dataSource, Tim
                 """, "atr_values", $"day {day:yyyy-MM-dd}", ct, key);
             return rows;
         }, ct);
+    }
+
+    /// <summary>
+    /// The values by binary COPY into the staging table, or into <c>atr_values</c> itself with their day, period and
+    /// method. Each symbol is checked to be the shard's and to come once (the merge would take a second one whose first
+    /// equals the stored row), and added to <paramref name="loaded"/>.
+    /// </summary>
+    private static async Task<long> CopyAtrValuesAsync(NpgsqlConnection connection, IAsyncEnumerable<AtrValue> values, SymbolShard shard,
+        DateOnly day, int period, string method, bool staging, HashSet<string> loaded, CancellationToken ct)
+    {
+        long rows = 0;
+        await using var importer = await connection.BeginBinaryImportAsync(
+            staging
+                ? "COPY atr_values_load (symbol, atr, atr_percent) FROM STDIN (FORMAT BINARY)"
+                : "COPY atr_values (trading_date, period, method, symbol, atr, atr_percent) FROM STDIN (FORMAT BINARY)",
+            ct);
+        importer.Timeout = TimeSpan.Zero;
+        await foreach (var value in values.WithCancellation(ct))
+        {
+            rows++;
+            var symbol = LoadChecks.InShard(LoadChecks.Symbol(value.Symbol, "atr_values", rows), shard, "atr_values");
+            if (!loaded.Add(symbol))
+            {
+                throw new InvalidDataException($"The atr_values load for day {day:yyyy-MM-dd} has {symbol} more than once (row {rows}); nothing was written.");
+            }
+
+            await importer.StartRowAsync(ct);
+            if (!staging)
+            {
+                await importer.WriteAsync(day, NpgsqlDbType.Date, ct);
+                await importer.WriteAsync(period, NpgsqlDbType.Integer, ct);
+                await importer.WriteAsync(method, NpgsqlDbType.Text, ct);
+            }
+
+            await importer.WriteAsync(symbol, NpgsqlDbType.Text, ct);
+            await importer.WriteAsync(value.Atr, NpgsqlDbType.Double, ct);
+            await importer.WriteAsync(value.AtrPercent, NpgsqlDbType.Double, ct);
+        }
+
+        await importer.CompleteAsync(ct);
+        return rows;
     }
 
     private static async Task<List<string>> StoredAtrSymbolsAsync(NpgsqlConnection connection, DateOnly day, int period, string method, CancellationToken ct)

@@ -454,6 +454,23 @@ public abstract class MarketStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_atr_load_with_a_ticker_twice_is_refused_on_an_empty_day_and_on_a_stored_one()
+    {
+        AtrValue[] twice = [new("AAA", 1, 2), new("BBB", 3, 4), new("AAA", 5, 6)];
+
+        var onEmpty = await Assert.ThrowsAsync<InvalidDataException>(() => Store.ReplaceAtrValuesAsync(Day, 14, "wilder", twice.ToAsyncEnumerable(), Ct));
+        Assert.Empty(await Loads.ToListAsync(Store.ReadAtrValuesAsync(Day, 14, "wilder", Ct)));
+
+        AtrValue[] stored = [new("AAA", 1, 2), new("CCC", 7, 8)];
+        await Store.ReplaceAtrValuesAsync(Day, 14, "wilder", stored.ToAsyncEnumerable(), Ct);
+        var onStored = await Assert.ThrowsAsync<InvalidDataException>(() => Store.ReplaceAtrValuesAsync(Day, 14, "wilder", twice.ToAsyncEnumerable(), Ct));
+
+        Assert.Equal(stored, await Loads.ToListAsync(Store.ReadAtrValuesAsync(Day, 14, "wilder", Ct)));
+        Assert.Contains("more than once", onEmpty.Message, StringComparison.Ordinal);
+        Assert.Contains("more than once", onStored.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Ticker_upserts_keep_known_fields_the_earliest_first_seen_and_mark_delistings()
     {
         Ticker[] listed =

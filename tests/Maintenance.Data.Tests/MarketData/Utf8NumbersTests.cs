@@ -49,6 +49,8 @@ public sealed class Utf8NumbersTests
     [InlineData("")]
     [InlineData("1a")]
     [InlineData("99999999999999999999999")]
+    [InlineData("9223372036854775808")]
+    [InlineData("9999999999999999999")]
     public void Non_whole_numbers_are_rejected(string text) =>
         Assert.False(Utf8Numbers.TryParseInt64(Encoding.ASCII.GetBytes(text), out _));
 }

@@ -76,9 +76,10 @@ internal static class Utf8Numbers
     /// <summary>A whole number; a decimal with a fraction (fractional-share volume) is rounded to the nearest.</summary>
     public static bool TryParseInt64(ReadOnlySpan<byte> text, out long value)
     {
-        if (text.Length is > 0 and <= 18)
+        // Nineteen digits never overflow an unsigned long: a window_start in nanoseconds (19 digits) stays on the fast path.
+        if (text.Length is > 0 and <= 19)
         {
-            long result = 0;
+            ulong result = 0;
             var i = 0;
             for (; i < text.Length; i++)
             {
@@ -91,9 +92,9 @@ internal static class Utf8Numbers
                 result = (result * 10) + d;
             }
 
-            if (i == text.Length)
+            if (i == text.Length && result <= long.MaxValue)
             {
-                value = result;
+                value = (long)result;
                 return true;
             }
         }

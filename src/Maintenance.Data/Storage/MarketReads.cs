@@ -129,8 +129,8 @@ public abstract class MarketReads
         return result;
     }
 
-    /// <remarks>Half the columns of the bars, and no bar object per row: the ATR reads the whole window of the market.</remarks>
     /// <remarks>
+    /// Half the columns of the bars, and no bar object per row: the ATR reads the whole window of the market.
     /// The rows come in no order: sorting the window by symbol cost the database twice the read itself (an index scan
     /// of 600,000 rows against a sequential one). Each row lands in its date's place in its symbol's window, so the
     /// dates come out in order. The older and the newer half of the window are read side by side, each on its own
